@@ -1,0 +1,2 @@
+export { ERROR_CODES, type ErrorBody, type ErrorCode, UpgateError } from "./errors.js";
+export * from "./sigv4/index.js";

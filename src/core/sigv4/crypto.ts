@@ -1,0 +1,177 @@
+/**
+ * The one crypto seam of core. On Node (and runtimes exposing `process.getBuiltinModule`) it uses
+ * `node:crypto` synchronously; elsewhere it falls back to WebCrypto. Core never imports Node, so the
+ * module is looked up at run time.
+ */
+export type Bytes = Uint8Array;
+export type Data = string | Uint8Array;
+export type MaybePromise<T> = T | Promise<T>;
+
+interface NodeHash {
+  update(data: Data): NodeHash;
+  digest(): Uint8Array;
+  digest(encoding: "hex" | "base64"): string;
+}
+interface NodeCrypto {
+  createHash(algorithm: string): NodeHash;
+  createHmac(algorithm: string, key: Data): NodeHash;
+  timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
+}
+
+function loadNodeCrypto(): NodeCrypto | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  try {
+    return proc?.getBuiltinModule?.("node:crypto") as NodeCrypto | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let nodeCrypto: NodeCrypto | undefined = loadNodeCrypto();
+const encoder = new TextEncoder();
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+export function toBytes(data: Data): Bytes {
+  return typeof data === "string" ? encoder.encode(data) : data;
+}
+
+export function toHex(bytes: Bytes): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!];
+  return out;
+}
+
+export function fromHex(hex: string): Bytes | undefined {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** Which implementation is active: tests use this to exercise the WebCrypto path on Node too. */
+export function cryptoBackend(): "node" | "webcrypto" {
+  return nodeCrypto ? "node" : "webcrypto";
+}
+
+/** Test hook: force the WebCrypto fallback (true) or restore run-time detection (false). */
+export function forceWebCrypto(force: boolean): void {
+  nodeCrypto = force ? undefined : loadNodeCrypto();
+}
+
+function subtle() {
+  const s = globalThis.crypto?.subtle;
+  if (!s) throw new Error("upgate: no node:crypto and no WebCrypto (crypto.subtle) in this runtime");
+  return s;
+}
+
+function asBuffer(data: Data): ArrayBuffer {
+  const bytes = toBytes(data);
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+export function sha256(data: Data): MaybePromise<Bytes> {
+  if (nodeCrypto) return nodeCrypto.createHash("sha256").update(data).digest();
+  return subtle()
+    .digest("SHA-256", asBuffer(data))
+    .then((b) => new Uint8Array(b));
+}
+
+export function sha256Hex(data: Data): MaybePromise<string> {
+  if (nodeCrypto) return nodeCrypto.createHash("sha256").update(data).digest("hex");
+  return (sha256(data) as Promise<Bytes>).then(toHex);
+}
+
+export function hmacSha256(key: Data, data: Data): MaybePromise<Bytes> {
+  if (nodeCrypto) return nodeCrypto.createHmac("sha256", key).update(data).digest();
+  const s = subtle();
+  return s
+    .importKey("raw", asBuffer(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"])
+    .then((k) => s.sign("HMAC", k, asBuffer(data)))
+    .then((b) => new Uint8Array(b));
+}
+
+export function hmacSha256Hex(key: Data, data: Data): MaybePromise<string> {
+  if (nodeCrypto) return nodeCrypto.createHmac("sha256", key).update(data).digest("hex");
+  return (hmacSha256(key, data) as Promise<Bytes>).then(toHex);
+}
+
+/** Incremental digest. The WebCrypto fallback buffers, since SubtleCrypto has no streaming digest. */
+export interface IncrementalHash {
+  update(data: Data): void;
+  digest(): MaybePromise<Bytes>;
+}
+
+export function createHash(algorithm: "sha256" | "sha1" | "md5"): IncrementalHash {
+  if (nodeCrypto) {
+    const h = nodeCrypto.createHash(algorithm);
+    return { update: (d) => void h.update(d), digest: () => h.digest() };
+  }
+  if (algorithm === "md5") throw new Error("upgate: MD5 needs node:crypto (WebCrypto has no MD5)");
+  const parts: Bytes[] = [];
+  let total = 0;
+  return {
+    update(d) {
+      const b = toBytes(d);
+      // Callers may reuse their buffers; keep our own copy.
+      parts.push(b.slice());
+      total += b.length;
+    },
+    async digest() {
+      const all = new Uint8Array(total);
+      let off = 0;
+      for (const p of parts) {
+        all.set(p, off);
+        off += p.length;
+      }
+      const name = algorithm === "sha1" ? "SHA-1" : "SHA-256";
+      return new Uint8Array(await subtle().digest(name, all.buffer as ArrayBuffer));
+    },
+  };
+}
+
+/** Compares two ASCII strings (hex signatures) without an early exit. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+export function toBase64(bytes: Bytes): string {
+  let out = "";
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i]! << 16;
+    out += `${B64[n >> 18]}${B64[(n >> 12) & 63]}==`;
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out += `${B64[n >> 18]}${B64[(n >> 12) & 63]}${B64[(n >> 6) & 63]}=`;
+  }
+  return out;
+}
+
+/** Strict base64 decode; undefined for anything that is not canonical padded base64. */
+export function fromBase64(text: string): Bytes | undefined {
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
+  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  const out = new Uint8Array((text.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < text.length; i += 4) {
+    const n =
+      (B64.indexOf(text[i]!) << 18) |
+      (B64.indexOf(text[i + 1]!) << 12) |
+      ((text[i + 2] === "=" ? 0 : B64.indexOf(text[i + 2]!)) << 6) |
+      (text[i + 3] === "=" ? 0 : B64.indexOf(text[i + 3]!));
+    if (o < out.length) out[o++] = n >> 16;
+    if (o < out.length) out[o++] = (n >> 8) & 255;
+    if (o < out.length) out[o++] = n & 255;
+  }
+  return toBase64(out) === text ? out : undefined;
+}
