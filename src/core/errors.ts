@@ -8,6 +8,78 @@ export const ERROR_CODES = {
     status: 400,
     description: "A signing call got input it cannot sign safely (bad expiry, header name or value, key).",
   },
+  CONFIG_INVALID: {
+    status: 500,
+    description: "The server's configuration is invalid; the message says which setting.",
+  },
+  VALIDATION_FAILED: {
+    status: 400,
+    description: "The request body or a parameter is malformed; details say which field.",
+  },
+  AUTH_REQUIRED: { status: 401, description: "No credentials were sent and the route is not public." },
+  AUTH_INVALID: {
+    status: 401,
+    description: "The token or API key is invalid, expired or for another audience.",
+  },
+  FORBIDDEN: { status: 403, description: "The caller is authenticated but may not do this." },
+  ROUTE_NOT_FOUND: { status: 404, description: "No upload route has this name." },
+  UPLOAD_NOT_FOUND: { status: 404, description: "No upload with this id belongs to the caller." },
+  NOT_FOUND: { status: 404, description: "No such endpoint or file." },
+  METHOD_NOT_ALLOWED: { status: 405, description: "The endpoint exists but not with this HTTP method." },
+  UPLOAD_STATE_CONFLICT: {
+    status: 409,
+    description: "The upload is in a state that does not allow this (for example, aborted or expired).",
+  },
+  UPLOAD_NOT_UPLOADED: {
+    status: 409,
+    description: "Complete was called but storage has no object, or parts are missing.",
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, description: "The request body sent to the gateway is too big." },
+  POLICY_TYPE_NOT_ALLOWED: {
+    status: 400,
+    description: "A declared content type is not allowed by the route.",
+  },
+  POLICY_TOO_LARGE: {
+    status: 413,
+    description: "A declared size is over the route's limit (or over what the upload strategy can carry).",
+  },
+  POLICY_TOO_SMALL: { status: 400, description: "A declared size is under the route's minimum." },
+  POLICY_TOO_MANY_FILES: {
+    status: 400,
+    description: "The request declares more files than the route allows.",
+  },
+  POLICY_CHECKSUM_REQUIRED: {
+    status: 400,
+    description: "The route requires a SHA-256 checksum and a file declared none.",
+  },
+  HOOK_REJECTED: { status: 403, description: "The application's onBeforeUpload hook rejected the upload." },
+  QUOTA_EXCEEDED: {
+    status: 429,
+    description: "The upload would take the user past their byte or file quota.",
+  },
+  RATE_LIMITED: { status: 429, description: "Too many create requests; retry after the Retry-After delay." },
+  VERIFY_SIZE_MISMATCH: {
+    status: 422,
+    description: "The stored object's size differs from the declared size.",
+  },
+  VERIFY_TYPE_MISMATCH: {
+    status: 422,
+    description: "The stored object's content type differs from the declared type.",
+  },
+  VERIFY_CHECKSUM_MISMATCH: {
+    status: 422,
+    description: "The stored object's SHA-256 differs from the declared checksum.",
+  },
+  VERIFY_CONTENT_MISMATCH: {
+    status: 422,
+    description: "The object's magic bytes do not match its declared type.",
+  },
+  VERIFY_METADATA_MISMATCH: {
+    status: 422,
+    description: "The stored object's upgate metadata differs from what was signed.",
+  },
+  STORAGE_UNAVAILABLE: { status: 503, description: "The storage could not be reached; try again later." },
+  STORAGE_ERROR: { status: 502, description: "The storage answered with an unexpected error." },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

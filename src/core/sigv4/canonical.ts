@@ -14,9 +14,16 @@ export interface Credentials {
   sessionToken?: string;
 }
 
-/** Header value canonical form: trimmed, inner runs of whitespace folded to one space. */
+/** SigV4 whitespace is SP and HTAB only (smithy, aws-c-auth, Go), never JS's Unicode-aware \s. */
+const SPACE = /[ \t]/;
+
+/**
+ * Header value canonical form: runs of spaces and tabs folded to one space, then trimmed. JS `\s`
+ * and trim() would also eat U+00A0 and other Unicode spaces, which arrive as Latin-1 header bytes
+ * and which the JS (smithy), Go and CRT signers keep as they are.
+ */
 export function canonicalHeaderValue(value: string): string {
-  return value.trim().replace(/\s+/g, " ");
+  return SPACE.test(value) ? value.replace(/[ \t]+/g, " ").replace(/^ | $/g, "") : value;
 }
 
 /**

@@ -13,6 +13,8 @@ interface NodeHash {
   digest(encoding: "hex" | "base64"): string;
 }
 interface NodeCrypto {
+  /** One-shot digest (Node 20.12+): about twice as fast as createHash for short inputs. */
+  hash?(algorithm: string, data: Data, outputEncoding: "hex" | "latin1"): string;
   createHash(algorithm: string): NodeHash;
   createHmac(algorithm: string, key: Data): NodeHash;
   timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
@@ -77,7 +79,11 @@ export function sha256(data: Data): MaybePromise<Bytes> {
 }
 
 export function sha256Hex(data: Data): MaybePromise<string> {
-  if (nodeCrypto) return nodeCrypto.createHash("sha256").update(data).digest("hex");
+  if (nodeCrypto) {
+    return nodeCrypto.hash
+      ? nodeCrypto.hash("sha256", data, "hex")
+      : nodeCrypto.createHash("sha256").update(data).digest("hex");
+  }
   return (sha256(data) as Promise<Bytes>).then(toHex);
 }
 
@@ -91,8 +97,41 @@ export function hmacSha256(key: Data, data: Data): MaybePromise<Bytes> {
 }
 
 export function hmacSha256Hex(key: Data, data: Data): MaybePromise<string> {
-  if (nodeCrypto) return nodeCrypto.createHmac("sha256", key).update(data).digest("hex");
+  if (nodeCrypto) {
+    if (nodeCrypto.hash && typeof data === "string" && typeof key !== "string" && key.length <= 64) {
+      const hex = hmacHexOneShot(nodeCrypto, key, data);
+      if (hex !== undefined) return hex;
+    }
+    return nodeCrypto.createHmac("sha256", key).update(data).digest("hex");
+  }
   return (hmacSha256(key, data) as Promise<Bytes>).then(toHex);
+}
+
+const MAX_ONE_SHOT = 16 * 1024;
+let block = new Uint8Array(1024);
+const outerBlock = new Uint8Array(96);
+
+/**
+ * HMAC-SHA-256 (RFC 2104) as two one-shot hashes, H((K ^ opad) || H((K ^ ipad) || m)), for keys of
+ * at most one block. For the short strings SigV4 signs this is faster than createHmac, which builds
+ * a native object per call. The work is synchronous, so one scratch buffer serves every call. The
+ * inner digest comes back as a latin1 string (one char per byte): a Buffer result costs more.
+ * Undefined when the message is too long for the scratch buffer (the caller uses createHmac).
+ */
+function hmacHexOneShot(node: NodeCrypto, key: Bytes, data: string): string | undefined {
+  const need = 64 + data.length * 3;
+  if (need > MAX_ONE_SHOT) return undefined;
+  if (block.length < need) block = new Uint8Array(need);
+  const n = key.length;
+  for (let i = 0; i < 64; i++) {
+    const k = i < n ? key[i]! : 0;
+    block[i] = k ^ 0x36;
+    outerBlock[i] = k ^ 0x5c;
+  }
+  const { written } = encoder.encodeInto(data, block.subarray(64));
+  const inner = node.hash!("sha256", block.subarray(0, 64 + written), "latin1");
+  for (let i = 0; i < 32; i++) outerBlock[64 + i] = inner.charCodeAt(i);
+  return node.hash!("sha256", outerBlock, "hex");
 }
 
 /** Incremental digest. The WebCrypto fallback buffers, since SubtleCrypto has no streaming digest. */

@@ -2,15 +2,23 @@
  * SigV4 URI encoding: every byte but A-Z a-z 0-9 - _ . ~ becomes %XY (upper-case hex, UTF-8).
  * encodeURIComponent already does this except for ! ' ( ) *, which we escape on top.
  */
+import { sortSmall } from "./sort.js";
+
 const EXTRA = /[!'()*]/g;
 const escapeExtra = (c: string): string => `%${c.charCodeAt(0).toString(16).toUpperCase()}`;
 
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
+const UNRESERVED_OR_SLASH = /^[A-Za-z0-9\-_.~/]*$/;
+
 export function uriEncode(value: string): string {
+  // Most names and values (X-Amz-Date, random keys, hex) need no escaping at all.
+  if (UNRESERVED.test(value)) return value;
   return encodeURIComponent(value).replace(EXTRA, escapeExtra);
 }
 
 /** S3 path encoding: like uriEncode but "/" stays. No normalization, no double encoding. */
 export function encodePath(path: string): string {
+  if (UNRESERVED_OR_SLASH.test(path)) return path;
   return uriEncode(path).replace(/%2F/g, "/");
 }
 
@@ -29,10 +37,22 @@ export function normalizePath(path: string): string {
 
 export type QueryPairs = Array<[string, string]>;
 
+const comparePairs = (a: readonly [string, string], b: readonly [string, string]): number =>
+  a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+
 /** Canonical query string from decoded name/value pairs: encode, sort by name then value, join. */
 export function canonicalQuery(pairs: QueryPairs): string {
-  const encoded = pairs.map(([k, v]) => [uriEncode(k), uriEncode(v)] as const);
-  encoded.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  return joinEncodedQuery(pairs.map(encodePair));
+}
+
+export const encodePair = ([k, v]: readonly [string, string]): [string, string] => [
+  uriEncode(k),
+  uriEncode(v),
+];
+
+/** Canonical query string from pairs already uriEncoded: sort by name then value, join. */
+export function joinEncodedQuery(encoded: Array<readonly [string, string]>): string {
+  sortSmall(encoded, comparePairs);
   let out = "";
   for (let i = 0; i < encoded.length; i++) {
     const [k, v] = encoded[i]!;

@@ -54,6 +54,7 @@ export {
 } from "./crypto.js";
 export {
   canonicalQuery,
+  decodeComponent,
   encodePath,
   normalizePath,
   parseQuery,
@@ -83,7 +84,7 @@ export {
   signRequest,
 } from "./sign-request.js";
 export { clearSigningKeyCache, signingKey } from "./signing-key.js";
-export { isVirtualHostable, resolveTarget, type Target } from "./target.js";
+export { isVirtualHostable, resolveTarget, type Target, useVirtualHost } from "./target.js";
 export { formatAmzDate, isoSeconds, parseAmzDate } from "./time.js";
 export {
   type AuthKind,

@@ -4,11 +4,12 @@ import {
   type Credentials,
   canonicalHeaders,
   canonicalRequest,
-  credentialScope,
+  type SignatureParts,
   signCanonical,
   UNSIGNED_PAYLOAD,
 } from "./canonical.js";
-import { canonicalQuery, type QueryPairs } from "./encode.js";
+import { encodePair, joinEncodedQuery, type QueryPairs, uriEncode } from "./encode.js";
+import { compareStrings, sortSmall } from "./sort.js";
 import { resolveTarget, type Target } from "./target.js";
 import { formatAmzDate } from "./time.js";
 import { checkHeaderName, checkHeaderValue } from "./validate.js";
@@ -28,6 +29,11 @@ export type PresignInput = Target & {
   date?: Date;
   /** Defaults to "s3". */
   service?: string;
+  /**
+   * Remove dot segments and empty segments from the path before signing, as generic SigV4 services
+   * do. Defaults to true for services other than s3; S3 never normalizes (keep it off for S3).
+   */
+  normalizePath?: boolean;
   /** Defaults to UNSIGNED-PAYLOAD, as S3 presigned URLs use. */
   payloadHash?: string;
   /** Move the headers S3 honours in the query (x-amz-meta-*, x-amz-acl, x-amz-storage-class) there. Default true. */
@@ -41,6 +47,10 @@ export interface PresignedRequest {
   headers: Record<string, string>;
   expiresAt: Date;
   signedHeaders: string[];
+  signature: string;
+  /** What was signed, for explaining a SignatureDoesNotMatch. */
+  canonicalRequest: string;
+  stringToSign: string;
 }
 
 /**
@@ -54,7 +64,7 @@ export function isHoistable(name: string): boolean {
 export async function presignUrl(input: PresignInput): Promise<PresignedRequest> {
   const p = prepare(input);
   const parts = signCanonical(p.creq, p.amzDate, input.region, p.service, input.credentials.secretAccessKey);
-  return finish(p, (parts instanceof Promise ? await parts : parts).signature);
+  return finish(p, parts instanceof Promise ? await parts : parts);
 }
 
 interface Prepared {
@@ -94,12 +104,13 @@ function prepare(input: PresignInput): Prepared {
     );
   }
   const service = input.service ?? "s3";
-  const target = resolveTarget(input, service !== "s3");
+  const target = resolveTarget(input, input.normalizePath ?? service !== "s3");
   const date = input.date ?? new Date();
   const amzDate = formatAmzDate(date);
   const hoist = input.hoistHeaders !== false;
 
   const headerMap = new Map<string, string>([["host", target.host]]);
+  const names = ["host"];
   const headers: Record<string, string> = {};
   const pairs: QueryPairs = target.query.slice();
   if (input.query) for (const name in input.query) pairs.push([name, String(input.query[name])]);
@@ -114,25 +125,32 @@ function prepare(input: PresignInput): Prepared {
       } else if (hoist && isHoistable(name)) {
         pairs.push([name, value]);
       } else {
+        if (!headerMap.has(name)) names.push(name);
         headerMap.set(name, value);
         headers[name] = value;
       }
     }
   }
-  const signedHeaders = [...headerMap.keys()].sort();
+  const signedHeaders = sortSmall(names, compareStrings);
   const { canonical, signed } = canonicalHeaders(headerMap, signedHeaders);
-  pairs.push(
+  // The auth parameters are encoded piece by piece: "/" and ";" are their only reserved characters,
+  // which spares encodeURIComponent on every URL. Percent-encoding works per character, so this
+  // gives the same bytes as encoding the joined values.
+  const encoded = pairs.map(encodePair);
+  let signedEncoded = uriEncode(signedHeaders[0]!);
+  for (let i = 1; i < signedHeaders.length; i++) signedEncoded += `%3B${uriEncode(signedHeaders[i]!)}`;
+  encoded.push(
     ["X-Amz-Algorithm", ALGORITHM],
     [
       "X-Amz-Credential",
-      `${credentials.accessKeyId}/${credentialScope(amzDate.slice(0, 8), region, service)}`,
+      `${uriEncode(credentials.accessKeyId)}%2F${uriEncode(amzDate.slice(0, 8))}%2F${uriEncode(region)}%2F${uriEncode(service)}%2Faws4_request`,
     ],
-    ["X-Amz-Date", amzDate],
+    ["X-Amz-Date", uriEncode(amzDate)],
     ["X-Amz-Expires", String(expiresIn)],
-    ["X-Amz-SignedHeaders", signed],
+    ["X-Amz-SignedHeaders", signedEncoded],
   );
-  if (credentials.sessionToken) pairs.push(["X-Amz-Security-Token", credentials.sessionToken]);
-  const query = canonicalQuery(pairs);
+  if (credentials.sessionToken) encoded.push(["X-Amz-Security-Token", uriEncode(credentials.sessionToken)]);
+  const query = joinEncodedQuery(encoded);
   const creq = canonicalRequest(
     method,
     target.canonicalPath,
@@ -155,12 +173,15 @@ function prepare(input: PresignInput): Prepared {
   };
 }
 
-function finish(p: Prepared, signature: string): PresignedRequest {
+function finish(p: Prepared, parts: SignatureParts): PresignedRequest {
   return {
     method: p.method,
-    url: `${p.origin}${p.path}?${p.query}&X-Amz-Signature=${signature}`,
+    url: `${p.origin}${p.path}?${p.query}&X-Amz-Signature=${parts.signature}`,
     headers: p.headers,
     expiresAt: p.expiresAt,
     signedHeaders: p.signedHeaders,
+    signature: parts.signature,
+    canonicalRequest: parts.canonicalRequest,
+    stringToSign: parts.stringToSign,
   };
 }

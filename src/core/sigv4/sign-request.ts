@@ -27,6 +27,11 @@ export interface SignRequestInput {
   credentials: Credentials;
   /** Defaults to "s3". */
   service?: string;
+  /**
+   * Remove dot segments and empty segments from the path before signing, as generic SigV4 services
+   * do. Defaults to true for services other than s3; S3 never normalizes (keep it off for S3).
+   */
+  normalizePath?: boolean;
   date?: Date;
   /** Names (lower-case) to leave out of the signature, such as user-agent. */
   unsignedHeaders?: readonly string[];
@@ -63,7 +68,7 @@ export async function signRequest(input: SignRequestInput): Promise<SignedReques
       `method must be an upper-case HTTP method, got ${JSON.stringify(method)}`,
     );
   }
-  const target = resolveTarget({ url: input.url }, service !== "s3");
+  const target = resolveTarget({ url: input.url }, input.normalizePath ?? service !== "s3");
   const date = input.date ?? new Date();
   const amzDate = formatAmzDate(date);
   const given = headerMap(input.headers);

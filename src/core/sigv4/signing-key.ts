@@ -2,6 +2,8 @@ import { type Bytes, hmacSha256, type MaybePromise } from "./crypto.js";
 
 const MAX_ENTRIES = 256;
 const cache = new Map<string, MaybePromise<Bytes>>();
+/** The last key handed out synchronously: a server signs with one secret, region and day at a time. */
+let last: { secret: string; date: string; region: string; service: string; key: Bytes } | undefined;
 
 /** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4"+secret, date), region), service), "aws4_request"), cached. */
 export function signingKey(
@@ -10,13 +12,18 @@ export function signingKey(
   region: string,
   service: string,
 ): MaybePromise<Bytes> {
+  const l = last;
+  if (l && l.date === date && l.secret === secret && l.region === region && l.service === service)
+    return l.key;
   const id = `${date}\n${region}\n${service}\n${secret}`;
-  const hit = cache.get(id);
-  if (hit !== undefined) return hit;
-  const key = derive(secret, date, region, service);
-  if (cache.size >= MAX_ENTRIES) cache.clear();
-  cache.set(id, key);
-  if (key instanceof Promise) key.catch(() => cache.delete(id));
+  let key = cache.get(id);
+  if (key === undefined) {
+    key = derive(secret, date, region, service);
+    if (cache.size >= MAX_ENTRIES) cache.clear();
+    cache.set(id, key);
+    if (key instanceof Promise) key.catch(() => cache.delete(id));
+  }
+  if (!(key instanceof Promise)) last = { secret, date, region, service, key };
   return key;
 }
 
@@ -36,4 +43,5 @@ function derive(secret: string, date: string, region: string, service: string): 
 
 export function clearSigningKeyCache(): void {
   cache.clear();
+  last = undefined;
 }

@@ -26,6 +26,7 @@ export interface ResolvedTarget {
 interface Endpoint {
   protocol: string;
   host: string;
+  hostname: string;
   basePath: string;
 }
 const endpoints = new Map<string, Endpoint>();
@@ -45,6 +46,7 @@ function parseEndpoint(endpoint: string): Endpoint {
   const parsed = {
     protocol: u.protocol,
     host: u.host,
+    hostname: u.hostname,
     basePath: (decodeComponent(u.pathname) ?? u.pathname).replace(/\/+$/, ""),
   };
   if (endpoints.size > 64) endpoints.clear();
@@ -57,6 +59,17 @@ const DNS_BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 /** Virtual-host style needs a bucket that is a single DNS label (dots would break TLS wildcards). */
 export function isVirtualHostable(bucket: string): boolean {
   return DNS_BUCKET.test(bucket) && !bucket.includes("--");
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/**
+ * Whether a request to `hostname` (an endpoint's, as URL.hostname gives it) goes virtual-host style.
+ * Never for IP literals: "bucket.127.0.0.1" is not a host, so the SDK's endpoint rules use path style.
+ */
+export function useVirtualHost(bucket: string, hostname: string, forcePathStyle = false): boolean {
+  const ip = IPV4.test(hostname) || hostname.startsWith("[");
+  return !forcePathStyle && !ip && isVirtualHostable(bucket);
 }
 
 /**
@@ -91,7 +104,7 @@ export function resolveTarget(target: Target, genericPath = false): ResolvedTarg
     throw new UpgateError("SIGN_INVALID_INPUT", `invalid bucket name ${JSON.stringify(bucket)}`);
   }
   const ep = parseEndpoint(endpoint);
-  const virtual = !forcePathStyle && isVirtualHostable(bucket);
+  const virtual = useVirtualHost(bucket, ep.hostname, forcePathStyle);
   const host = virtual ? `${bucket}.${ep.host}` : ep.host;
   const path = encodePath(virtual ? `${ep.basePath}/${key}` : `${ep.basePath}/${bucket}/${key}`);
   return { origin: `${ep.protocol}//${host}`, host, urlPath: path, canonicalPath: path, query: [] };

@@ -27,7 +27,8 @@ export function checkKey(key: string): void {
   if (!key.isWellFormed()) {
     throw new UpgateError("SIGN_INVALID_INPUT", "key is not valid Unicode (lone surrogate)");
   }
-  if (encoder.encode(key).length > 1024) {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes, so keys of up to 341 units need no count.
+  if (key.length > 341 && encoder.encode(key).length > 1024) {
     throw new UpgateError("SIGN_INVALID_INPUT", "key is longer than S3's 1024-byte limit");
   }
 }

@@ -1,0 +1,29 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { CliError } from "./cli-error.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** parseArgs with strict checking, turning its errors into one-line CLI errors. */
+export function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (err) {
+    throw new CliError(
+      `upgate ${command}: ${(err as Error).message.replace(/\. To specify .*$/s, "")} (see upgate ${command} --help)`,
+      2,
+    );
+  }
+}
+
+export function parsePort(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535)
+    throw new CliError(`${flag} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`, 2);
+  return port;
+}

@@ -1,0 +1,29 @@
+export { isBase64Sha256 } from "./checksum.js";
+export { parseDuration } from "./duration.js";
+export { MAX_SEGMENT_LENGTH, safeSegment } from "./key-segment.js";
+export {
+  DEFAULT_KEY_TEMPLATE,
+  KEY_VARIABLES,
+  type KeyVariable,
+  type KeyVars,
+  renderKey,
+  validateKeyTemplate,
+} from "./keys.js";
+export {
+  DEFAULT_MULTIPART_THRESHOLD,
+  DEFAULT_PART_SIZE,
+  MAX_OBJECT_SIZE,
+  MAX_PART_SIZE,
+  MAX_PARTS,
+  MAX_SINGLE_UPLOAD,
+  MIN_PART_SIZE,
+} from "./limits.js";
+export { MAX_METADATA_BYTES, metadataProblem, RESERVED_METADATA_PREFIX } from "./metadata.js";
+export { describeTypes, extensionForType, normalizeType, normalizeTypePattern, typeMatches } from "./mime.js";
+export { KNOWN_TYPES, type KnownType } from "./mime-table.js";
+export { type PartPlan, planParts } from "./parts.js";
+export { base32, randomId } from "./random.js";
+export { checkFiles, type FileProblem, type FilesCheck, type RoutePolicy } from "./route.js";
+export { isSafeKey, s3KeyProblem } from "./s3-key.js";
+export { formatSize, parseSize } from "./sizes.js";
+export { chooseStrategy } from "./strategy.js";

@@ -1,0 +1,113 @@
+/**
+ * The gateway's JSON wire types, shared by the server (which produces them) and the client
+ * (which consumes them). Field names here are public API.
+ */
+
+/** One file a client wants to upload, as declared in POST /v1/uploads. */
+export interface FileDeclaration {
+  name: string;
+  /** The MIME type the client claims; checked against the route and later against the bytes. */
+  type: string;
+  /** Exact size in bytes. */
+  size: number;
+  /** Base64 SHA-256 of the whole file; required by routes with checksum: "required". */
+  sha256?: string;
+  /** Client metadata, if the route accepts it. */
+  metadata?: Record<string, string>;
+}
+
+export interface CreateUploadsRequest {
+  route: string;
+  files: FileDeclaration[];
+}
+
+interface InstructionBase {
+  /** The gateway's upload id (not the storage's multipart upload id). */
+  id: string;
+  key: string;
+  /** ISO 8601: when the URLs stop working. */
+  expiresAt: string;
+}
+
+/** A single presigned PUT: send exactly `headers`, body = the file. */
+export interface PutInstruction extends InstructionBase {
+  method: "PUT";
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** A browser form POST: send `fields` in order, then the file as the last field named "file". */
+export interface PostInstruction extends InstructionBase {
+  method: "POST";
+  url: string;
+  fields: Record<string, string>;
+}
+
+export interface PartInstruction {
+  partNumber: number;
+  /** Exact byte length of this part (the URL signs it). */
+  size: number;
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** Multipart: upload each part (any order, in parallel), then POST /v1/uploads/:id/complete with the ETags. */
+export interface MultipartInstruction extends InstructionBase {
+  method: "MULTIPART";
+  uploadId: string;
+  partSize: number;
+  partCount: number;
+  parts: PartInstruction[];
+}
+
+export type UploadInstruction = PutInstruction | PostInstruction | MultipartInstruction;
+
+export interface CreateUploadsResponse {
+  uploads: UploadInstruction[];
+}
+
+/** POST /v1/uploads/:id/parts: fresh URLs for these parts, optionally binding each part's SHA-256. */
+export interface PartsRequest {
+  partNumbers: number[];
+  /** Base64 SHA-256 per part number, signed into that part's URL when given. */
+  sha256?: Record<string, string>;
+}
+
+export interface PartsResponse {
+  parts: PartInstruction[];
+  /** Parts the storage already holds (for resume): number, size and ETag. */
+  uploaded: Array<{ partNumber: number; size: number; etag: string }>;
+  expiresAt: string;
+}
+
+export interface CompleteRequest {
+  parts?: Array<{ partNumber: number; etag: string }>;
+}
+
+export type UploadStatus = "pending" | "uploaded" | "verified" | "rejected" | "expired" | "aborted";
+
+/** An upload as the gateway reports it. */
+export interface UploadRecord {
+  id: string;
+  route: string;
+  name: string;
+  key: string;
+  status: UploadStatus;
+  /** Verified size once verified, else the declared size. */
+  size: number;
+  type: string;
+  sha256?: string;
+  /** Reason code when rejected. */
+  reason?: string;
+  createdAt: string;
+  completedAt?: string;
+}
+
+export interface CompleteResponse {
+  upload: UploadRecord;
+}
+
+export interface ListUploadsResponse {
+  uploads: UploadRecord[];
+  nextCursor?: string;
+}

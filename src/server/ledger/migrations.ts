@@ -1,0 +1,118 @@
+/**
+ * The ledger's schema, as ordered, versioned steps per dialect. A step is never edited once released:
+ * changes are new steps. Each runner records applied steps in `schema_migrations (version, applied_at)`.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+const SQLITE: readonly Migration[] = [
+  {
+    version: 1,
+    description: "uploads and rate buckets",
+    sql: `
+      CREATE TABLE uploads (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        route TEXT NOT NULL,
+        bucket TEXT NOT NULL,
+        key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        strategy TEXT NOT NULL CHECK (strategy IN ('put', 'post', 'multipart')),
+        declared_size INTEGER NOT NULL,
+        declared_type TEXT NOT NULL,
+        sha256 TEXT,
+        verified_size INTEGER,
+        verified_type TEXT,
+        status TEXT NOT NULL
+          CHECK (status IN ('pending', 'uploaded', 'verified', 'rejected', 'expired', 'aborted')),
+        reason TEXT,
+        multipart_upload_id TEXT,
+        part_size INTEGER,
+        part_count INTEGER,
+        client_ip TEXT,
+        user_agent TEXT,
+        metadata TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        completed_at INTEGER
+      ) STRICT;
+      CREATE INDEX uploads_user_route_created ON uploads (user_id, route, created_at);
+      CREATE INDEX uploads_status_expires ON uploads (status, expires_at);
+      CREATE INDEX uploads_bucket_key ON uploads (bucket, key);
+      -- credit is tokens × 60000 (see token-bucket.ts).
+      CREATE TABLE rate_buckets (
+        bucket_key TEXT PRIMARY KEY,
+        credit REAL NOT NULL,
+        updated_ms INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+];
+
+const POSTGRES: readonly Migration[] = [
+  {
+    version: 1,
+    description: "uploads and rate buckets",
+    sql: `
+      CREATE TABLE uploads (
+        -- Byte order, as in SQLite, so list() pages ties on created_at the same way on both.
+        id TEXT COLLATE "C" PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        route TEXT NOT NULL,
+        bucket TEXT NOT NULL,
+        key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        strategy TEXT NOT NULL CHECK (strategy IN ('put', 'post', 'multipart')),
+        declared_size BIGINT NOT NULL,
+        declared_type TEXT NOT NULL,
+        sha256 TEXT,
+        verified_size BIGINT,
+        verified_type TEXT,
+        status TEXT NOT NULL
+          CHECK (status IN ('pending', 'uploaded', 'verified', 'rejected', 'expired', 'aborted')),
+        reason TEXT,
+        multipart_upload_id TEXT,
+        part_size BIGINT,
+        part_count INTEGER,
+        client_ip TEXT,
+        user_agent TEXT,
+        metadata JSONB NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL,
+        completed_at TIMESTAMPTZ
+      );
+      CREATE INDEX uploads_user_route_created ON uploads (user_id, route, created_at);
+      CREATE INDEX uploads_status_expires ON uploads (status, expires_at);
+      CREATE INDEX uploads_bucket_key ON uploads (bucket, key);
+      -- credit is tokens × 60000 (see token-bucket.ts).
+      CREATE TABLE rate_buckets (
+        bucket_key TEXT PRIMARY KEY,
+        credit DOUBLE PRECISION NOT NULL,
+        updated_ms BIGINT NOT NULL
+      );
+    `,
+  },
+];
+
+export const MIGRATIONS = { sqlite: SQLITE, postgres: POSTGRES } as const;
+
+/** Both dialects must always have the same versions, so `latest` means the same schema on either. */
+export const LATEST_VERSION = SQLITE.length;
+
+/** Versions that must still run, in order; refuses a database migrated by a newer upgate. */
+export function pendingMigrations(all: readonly Migration[], applied: readonly number[]): Migration[] {
+  const latest = all.at(-1)?.version ?? 0;
+  const newest = Math.max(0, ...applied);
+  if (newest > latest) {
+    throw new Error(
+      `The ledger database has schema version ${newest}, newer than this upgate knows (${latest}): upgrade upgate.`,
+    );
+  }
+  const done = new Set(applied);
+  return all.filter((step) => !done.has(step.version));
+}

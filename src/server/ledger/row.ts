@@ -1,0 +1,131 @@
+import type { UploadStatus } from "../../core/protocol.js";
+import type { NewUpload, Strategy, UploadRow } from "./types.js";
+
+/** The uploads table's columns, in the order insertValues() produces them. */
+export const UPLOAD_COLUMNS = [
+  "id",
+  "user_id",
+  "route",
+  "bucket",
+  "key",
+  "name",
+  "strategy",
+  "declared_size",
+  "declared_type",
+  "sha256",
+  "verified_size",
+  "verified_type",
+  "status",
+  "reason",
+  "multipart_upload_id",
+  "part_size",
+  "part_count",
+  "client_ip",
+  "user_agent",
+  "metadata",
+  "created_at",
+  "expires_at",
+  "updated_at",
+  "completed_at",
+] as const;
+
+export type TransitionPatch = Partial<
+  Pick<UploadRow, "reason" | "verifiedSize" | "verifiedType" | "completedAt" | "expiresAt">
+>;
+
+const PATCH_COLUMNS: Record<keyof TransitionPatch, string> = {
+  reason: "reason",
+  verifiedSize: "verified_size",
+  verifiedType: "verified_type",
+  completedAt: "completed_at",
+  expiresAt: "expires_at",
+};
+
+/** The values of a new pending row; `time` turns a Date into the dialect's timestamp value. */
+export function insertValues(row: NewUpload, time: (date: Date) => unknown): unknown[] {
+  return [
+    row.id,
+    row.userId,
+    row.route,
+    row.bucket,
+    row.key,
+    row.name,
+    row.strategy,
+    row.declaredSize,
+    row.declaredType,
+    row.sha256,
+    null,
+    null,
+    "pending",
+    null,
+    row.multipartUploadId,
+    row.partSize,
+    row.partCount,
+    row.clientIp,
+    row.userAgent,
+    JSON.stringify(row.metadata),
+    time(row.createdAt),
+    time(row.expiresAt),
+    time(row.createdAt),
+    null,
+  ];
+}
+
+/** The columns a transition patch sets, with their values; fields left undefined are not touched. */
+export function patchAssignments(
+  patch: TransitionPatch,
+  time: (date: Date) => unknown,
+): Array<[column: string, value: unknown]> {
+  const assignments: Array<[string, unknown]> = [];
+  for (const field of Object.keys(PATCH_COLUMNS) as Array<keyof TransitionPatch>) {
+    const value = patch[field];
+    if (value === undefined) continue;
+    assignments.push([PATCH_COLUMNS[field], value instanceof Date ? time(value) : value]);
+  }
+  return assignments;
+}
+
+/** Maps a row as either driver returns it (BIGINT as string, timestamps as Date or ms, JSON as text or object). */
+export function toUploadRow(raw: Record<string, unknown>): UploadRow {
+  return {
+    id: String(raw.id),
+    userId: String(raw.user_id),
+    route: String(raw.route),
+    bucket: String(raw.bucket),
+    key: String(raw.key),
+    name: String(raw.name),
+    strategy: raw.strategy as Strategy,
+    declaredSize: Number(raw.declared_size),
+    declaredType: String(raw.declared_type),
+    sha256: nullableString(raw.sha256),
+    verifiedSize: nullableNumber(raw.verified_size),
+    verifiedType: nullableString(raw.verified_type),
+    status: raw.status as UploadStatus,
+    reason: nullableString(raw.reason),
+    multipartUploadId: nullableString(raw.multipart_upload_id),
+    partSize: nullableNumber(raw.part_size),
+    partCount: nullableNumber(raw.part_count),
+    clientIp: nullableString(raw.client_ip),
+    userAgent: nullableString(raw.user_agent),
+    metadata: (typeof raw.metadata === "string" ? JSON.parse(raw.metadata) : raw.metadata) as Record<
+      string,
+      string
+    >,
+    createdAt: toDate(raw.created_at),
+    expiresAt: toDate(raw.expires_at),
+    updatedAt: toDate(raw.updated_at),
+    completedAt: raw.completed_at === null ? null : toDate(raw.completed_at),
+  };
+}
+
+function nullableString(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function nullableNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+function toDate(value: unknown): Date {
+  return value instanceof Date ? value : new Date(Number(value));
+}

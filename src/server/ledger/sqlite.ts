@@ -1,0 +1,195 @@
+import Database from "better-sqlite3";
+import type { UploadStatus } from "../../core/protocol.js";
+import { decodeCursor } from "./cursor.js";
+import { LATEST_VERSION, MIGRATIONS, pendingMigrations } from "./migrations.js";
+import { assertLimit, page } from "./page.js";
+import { assertRowsMatchQuota, decideReservation, HOLDING_STATUS_SQL, windowStartMs } from "./quota.js";
+import { insertValues, patchAssignments, toUploadRow, UPLOAD_COLUMNS } from "./row.js";
+import { assertRate, CREDIT_PER_TOKEN, refilledCredit, retryAfterMs } from "./token-bucket.js";
+import type { Ledger, QuotaUsage } from "./types.js";
+
+type Raw = Record<string, unknown>;
+
+const BUSY_TIMEOUT_MS = 5_000;
+const INSERT_SQL = `INSERT INTO uploads (${UPLOAD_COLUMNS.join(", ")}) VALUES (${UPLOAD_COLUMNS.map(() => "?").join(", ")})`;
+
+const toMs = (date: Date): number => date.getTime();
+
+/**
+ * The ledger in one SQLite file (better-sqlite3). Several processes may share the file: every write
+ * runs in BEGIN IMMEDIATE, which takes the write lock up front, and waiters queue on busy_timeout.
+ */
+export function createSqliteLedger(path: string): Ledger {
+  const db = new Database(path);
+  // busy_timeout first: switching to WAL itself needs the lock another process may hold.
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.pragma("journal_mode = WAL");
+  // FULL syncs the WAL on every commit. NORMAL could lose the last commits on power loss, and a lost
+  // "verified" would let the sweeper delete an object the client was told is stored.
+  db.pragma("synchronous = FULL");
+
+  const statements = new Map<string, Database.Statement>();
+  /** Prepared on first use: the tables exist only after migrate(). */
+  const prepare = (sql: string): Database.Statement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+
+  const usage = (userId: string, route: string, periodMs: number | undefined, now: Date): QuotaUsage => {
+    const since = windowStartMs(periodMs, now) ?? null;
+    const row = prepare(
+      `SELECT COALESCE(SUM(COALESCE(verified_size, declared_size)), 0) AS bytes, COUNT(*) AS files
+       FROM uploads WHERE user_id = ? AND route = ? AND status IN (${HOLDING_STATUS_SQL})
+       AND (@since IS NULL OR created_at > @since)`,
+    ).get(userId, route, { since }) as { bytes: number; files: number };
+    return { bytes: row.bytes, files: row.files };
+  };
+
+  const reserve = db.transaction(
+    (rows: Parameters<Ledger["reserve"]>[0], quota: Parameters<Ledger["reserve"]>[1]) => {
+      const decision = decideReservation(
+        usage(quota.userId, quota.route, quota.limit.periodMs, quota.now),
+        rows,
+        quota.limit,
+      );
+      if (decision.ok) {
+        for (const row of rows) prepare(INSERT_SQL).run(insertValues(row, toMs));
+      }
+      return decision;
+    },
+  );
+
+  const takeToken = db.transaction((bucketKey: string, perMinute: number, nowMs: number) => {
+    const stored = prepare("SELECT credit, updated_ms FROM rate_buckets WHERE bucket_key = ?").get(
+      bucketKey,
+    ) as { credit: number; updated_ms: number } | undefined;
+    const credit = stored
+      ? refilledCredit(stored.credit, stored.updated_ms, perMinute, nowMs)
+      : perMinute * CREDIT_PER_TOKEN;
+    if (credit < CREDIT_PER_TOKEN) return { ok: false, retryAfterMs: retryAfterMs(credit, perMinute) };
+    prepare(
+      `INSERT INTO rate_buckets (bucket_key, credit, updated_ms) VALUES (?, ?, ?)
+       ON CONFLICT (bucket_key) DO UPDATE SET credit = excluded.credit, updated_ms = excluded.updated_ms`,
+    ).run(bucketKey, credit - CREDIT_PER_TOKEN, Math.max(nowMs, stored?.updated_ms ?? nowMs));
+    return { ok: true, retryAfterMs: 0 };
+  });
+
+  const migrate = db.transaction(() => {
+    db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT",
+    );
+    const applied = db.prepare("SELECT version FROM schema_migrations").pluck().all() as number[];
+    for (const step of pendingMigrations(MIGRATIONS.sqlite, applied)) {
+      db.exec(step.sql);
+      db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(
+        step.version,
+        Date.now(),
+      );
+    }
+  });
+
+  return {
+    async migrate() {
+      migrate.immediate();
+    },
+
+    async migrationStatus() {
+      const table = db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+        .get();
+      const current = table
+        ? (db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").pluck().get() as number)
+        : 0;
+      return { current, latest: LATEST_VERSION };
+    },
+
+    async ping() {
+      db.prepare("SELECT 1").get();
+    },
+
+    async close() {
+      db.close();
+    },
+
+    async reserve(rows, quota) {
+      assertRowsMatchQuota(rows, quota);
+      return reserve.immediate(rows, quota);
+    },
+
+    async usage(userId, route, periodMs, now) {
+      return usage(userId, route, periodMs, now);
+    },
+
+    async get(id) {
+      const raw = prepare("SELECT * FROM uploads WHERE id = ?").get(id) as Raw | undefined;
+      return raw && toUploadRow(raw);
+    },
+
+    async transition(id, from, to, patch = {}) {
+      const assignments: Array<[string, unknown]> = [
+        ["status", to],
+        ["updated_at", Date.now()],
+        ...patchAssignments(patch, toMs),
+      ];
+      const raw = prepare(
+        `UPDATE uploads SET ${assignments.map(([column]) => `${column} = ?`).join(", ")}
+         WHERE id = ? AND status IN (SELECT value FROM json_each(?)) RETURNING *`,
+      ).get(...assignments.map(([, value]) => value), id, JSON.stringify(from)) as Raw | undefined;
+      return raw && toUploadRow(raw);
+    },
+
+    async extendExpiry(id, expiresAt) {
+      prepare(
+        `UPDATE uploads SET expires_at = MAX(expires_at, ?), updated_at = ? WHERE id = ? AND status = 'pending'`,
+      ).run(expiresAt.getTime(), Date.now(), id);
+    },
+
+    async list(query) {
+      assertLimit(query.limit);
+      const where = ["user_id = ?"];
+      const params: unknown[] = [query.userId];
+      if (query.route !== undefined) {
+        where.push("route = ?");
+        params.push(query.route);
+      }
+      if (query.status !== undefined) {
+        where.push("status = ?");
+        params.push(query.status);
+      }
+      if (query.cursor !== undefined) {
+        const after = decodeCursor(query.cursor);
+        where.push("(created_at, id) < (?, ?)");
+        params.push(after.createdAtMs, after.id);
+      }
+      const raws = prepare(
+        `SELECT * FROM uploads WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      ).all(...params, query.limit + 1) as Raw[];
+      return page(raws.map(toUploadRow), query.limit);
+    },
+
+    async findStale(before, limit) {
+      assertLimit(limit);
+      const raws = prepare(
+        `SELECT * FROM uploads WHERE status IN ('pending', 'uploaded') AND expires_at < ?
+         ORDER BY expires_at, id LIMIT ?`,
+      ).all(before.getTime(), limit) as Raw[];
+      return raws.map(toUploadRow);
+    },
+
+    async ownsKey(bucket, key, statuses: readonly UploadStatus[]) {
+      const found = prepare(
+        `SELECT 1 FROM uploads WHERE bucket = ? AND key = ? AND status IN (SELECT value FROM json_each(?)) LIMIT 1`,
+      ).get(bucket, key, JSON.stringify(statuses));
+      return found !== undefined;
+    },
+
+    async takeToken(bucketKey, perMinute, now) {
+      assertRate(perMinute);
+      return takeToken.immediate(bucketKey, perMinute, now.getTime());
+    },
+  };
+}

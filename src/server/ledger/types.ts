@@ -1,0 +1,127 @@
+import type { UploadStatus } from "../../core/protocol.js";
+
+export type Strategy = "put" | "post" | "multipart";
+
+/** One upload, from signing to its end. Every object can be traced to its uploader through it. */
+export interface UploadRow {
+  id: string;
+  userId: string;
+  route: string;
+  bucket: string;
+  key: string;
+  /** The file name the client declared (display only; never part of the key's path). */
+  name: string;
+  strategy: Strategy;
+  declaredSize: number;
+  declaredType: string;
+  /** Base64 SHA-256 the client declared (bound into the signature). */
+  sha256: string | null;
+  verifiedSize: number | null;
+  verifiedType: string | null;
+  status: UploadStatus;
+  /** Reason code when rejected, expired or aborted. */
+  reason: string | null;
+  /** The storage's multipart upload id. */
+  multipartUploadId: string | null;
+  partSize: number | null;
+  partCount: number | null;
+  clientIp: string | null;
+  userAgent: string | null;
+  metadata: Record<string, string>;
+  createdAt: Date;
+  /** When the signed URLs stop working. */
+  expiresAt: Date;
+  updatedAt: Date;
+  completedAt: Date | null;
+}
+
+export type NewUpload = Omit<
+  UploadRow,
+  "status" | "reason" | "verifiedSize" | "verifiedType" | "updatedAt" | "completedAt"
+>;
+
+/** A user's quota on one route: bytes and file count, over a rolling period or in total. */
+export interface QuotaLimit {
+  bytes?: number;
+  files?: number;
+  /** Rolling window length; undefined counts every upload ever made that still holds its bytes. */
+  periodMs?: number;
+}
+
+export interface QuotaUsage {
+  bytes: number;
+  files: number;
+}
+
+export type ReserveResult = { ok: true } | { ok: false; used: QuotaUsage; limit: QuotaLimit };
+
+/** Statuses whose bytes count against a quota (reserved or stored). */
+export const HOLDING_STATUSES: readonly UploadStatus[] = ["pending", "uploaded", "verified"];
+
+export interface ListQuery {
+  userId: string;
+  route?: string;
+  status?: UploadStatus;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+  limit: number;
+}
+
+export interface RateResult {
+  ok: boolean;
+  /** When not ok: how long until one token is available. */
+  retryAfterMs: number;
+}
+
+/**
+ * The audit ledger. SQLite (one instance) and Postgres (several instances) implement it, and both
+ * pass test/contract/ledger.contract.ts. Every method is safe under concurrent calls from several
+ * gateway processes sharing one database.
+ */
+export interface Ledger {
+  /** Applies pending migrations (versioned, idempotent). */
+  migrate(): Promise<void>;
+  migrationStatus(): Promise<{ current: number; latest: number }>;
+  /** Cheap round trip, for /healthz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /**
+   * Inserts the rows as "pending" and reserves their bytes, all or nothing, in one transaction that
+   * serializes with every other reservation for the same user and route: concurrent calls can never
+   * push usage past the limit.
+   */
+  reserve(
+    rows: NewUpload[],
+    quota: { userId: string; route: string; limit: QuotaLimit; now: Date },
+  ): Promise<ReserveResult>;
+  usage(userId: string, route: string, periodMs: number | undefined, now: Date): Promise<QuotaUsage>;
+
+  get(id: string): Promise<UploadRow | undefined>;
+  /**
+   * Compare-and-set: moves the row to `to` only if its status is one of `from`, applying `patch`.
+   * Returns the updated row, or undefined when the row is missing or in another status.
+   */
+  transition(
+    id: string,
+    from: readonly UploadStatus[],
+    to: UploadStatus,
+    patch?: Partial<
+      Pick<UploadRow, "reason" | "verifiedSize" | "verifiedType" | "completedAt" | "expiresAt">
+    >,
+  ): Promise<UploadRow | undefined>;
+  /** Extends a pending upload's URL expiry (fresh part URLs). */
+  extendExpiry(id: string, expiresAt: Date): Promise<void>;
+  list(query: ListQuery): Promise<{ rows: UploadRow[]; nextCursor?: string }>;
+
+  /** Pending or uploaded rows whose expiresAt is before `before`, oldest first. */
+  findStale(before: Date, limit: number): Promise<UploadRow[]>;
+  /** Whether any row in one of `statuses` owns this bucket key. */
+  ownsKey(bucket: string, key: string, statuses: readonly UploadStatus[]): Promise<boolean>;
+
+  /**
+   * Token bucket shared by every instance: `perMinute` tokens refill per minute, burst = perMinute.
+   * Takes one token for `bucketKey` or says how long to wait.
+   */
+  takeToken(bucketKey: string, perMinute: number, now: Date): Promise<RateResult>;
+}

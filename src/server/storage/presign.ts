@@ -1,0 +1,91 @@
+/** Local signing of the URLs browsers use: no request is made to storage. */
+import { createPostPolicy, type PostPolicy, type PresignedRequest, presignUrl } from "../../core/index.js";
+import { type StorageConfig, StorageError } from "./types.js";
+
+function target(config: StorageConfig, key: string) {
+  return {
+    endpoint: config.endpoint,
+    bucket: config.bucket,
+    key,
+    forcePathStyle: config.forcePathStyle ?? false,
+    region: config.region,
+    credentials: config.credentials,
+  };
+}
+
+/**
+ * A presigned PUT (or UploadPart, with `query`) that signs exactly the headers given, as headers:
+ * metadata is not hoisted into the query, since only signed headers are honoured by every
+ * S3-compatible store (AWS, MinIO, R2, Ceph, ours). The client must send them all, unchanged.
+ */
+export function presignWrite(
+  config: StorageConfig,
+  key: string,
+  headers: Record<string, string>,
+  expiresIn: number,
+  query?: Record<string, string | number>,
+): Promise<PresignedRequest> {
+  return presignUrl({
+    ...target(config, key),
+    method: "PUT",
+    headers,
+    expiresIn,
+    hoistHeaders: false,
+    ...(query ? { query } : {}),
+  });
+}
+
+/** A presigned GET; response-* overrides are signed query parameters. */
+export function presignRead(
+  config: StorageConfig,
+  key: string,
+  options: { expiresIn: number; responseContentDisposition?: string; responseContentType?: string },
+): Promise<PresignedRequest> {
+  const query: Record<string, string> = {};
+  if (options.responseContentDisposition !== undefined) {
+    query["response-content-disposition"] = options.responseContentDisposition;
+  }
+  if (options.responseContentType !== undefined) query["response-content-type"] = options.responseContentType;
+  return presignUrl({ ...target(config, key), method: "GET", expiresIn: options.expiresIn, query });
+}
+
+/**
+ * A browser POST form for one exact key. Every field (Content-Type, x-amz-meta-*,
+ * x-amz-checksum-sha256) gets an exact-match condition, and content-length-range bounds the file.
+ */
+export async function presignForm(
+  config: StorageConfig,
+  input: {
+    key: string;
+    fields: Record<string, string>;
+    contentLengthRange: [number, number];
+    expiresIn: number;
+  },
+): Promise<PostPolicy> {
+  if (config.supportsPost === false) {
+    throw new StorageError(
+      "NotImplemented",
+      501,
+      `storage at ${config.endpoint} is configured without browser POST uploads (supportsPost: false)`,
+    );
+  }
+  const [min, max] = input.contentLengthRange;
+  if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max < min) {
+    throw new StorageError(
+      "InvalidArgument",
+      400,
+      `contentLengthRange must be two whole numbers with 0 <= min <= max, got [${min}, ${max}]`,
+    );
+  }
+  return createPostPolicy({
+    endpoint: config.endpoint,
+    bucket: config.bucket,
+    forcePathStyle: config.forcePathStyle ?? false,
+    key: input.key,
+    region: config.region,
+    credentials: config.credentials,
+    expiresIn: input.expiresIn,
+    fields: input.fields,
+    conditions: [["content-length-range", min, max]],
+  });
+}

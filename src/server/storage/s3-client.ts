@@ -1,0 +1,126 @@
+import * as s3 from "../../core/s3/requests.js";
+import { malformedResponse } from "./errors.js";
+import { presignForm, presignRead, presignWrite } from "./presign.js";
+import { readUpTo } from "./read-bytes.js";
+import { objectHead, parseListObjects, parseListParts, parseListUploads, REPEATED } from "./responses.js";
+import { createS3Transport, type TransportOptions } from "./transport.js";
+import type { ListedUpload, StorageClient, StorageConfig, StoragePart } from "./types.js";
+import { childText } from "./xml-read.js";
+
+/**
+ * The gateway's S3 client for any S3-compatible endpoint: presigning is local; everything else is
+ * one request signed with our SigV4 signer and sent with fetch.
+ */
+export function createStorageClient(config: StorageConfig, options: TransportOptions = {}): StorageClient {
+  const t = createS3Transport(config, options);
+  const bucket = config.bucket;
+
+  return {
+    config,
+
+    presignPut: (key, headers, expiresIn) => presignWrite(config, key, headers, expiresIn),
+    presignPart: (key, uploadId, partNumber, headers, expiresIn) =>
+      presignWrite(config, key, headers, expiresIn, { partNumber, uploadId }),
+    presignGet: (key, opts) => presignRead(config, key, opts),
+    presignPost: (input) => presignForm(config, input),
+
+    async head(key) {
+      const res = await t.send(s3.headObject(bucket, key), { accept: [404] });
+      return res.status === 404 ? undefined : objectHead(res.headers);
+    },
+
+    async getRange(key, start, end) {
+      // 416: the object has no byte at `start` (it is shorter, or empty).
+      const res = await t.sendStream(s3.getObject(bucket, key, { range: { start, end } }), { accept: [416] });
+      if (res.status === 416) {
+        await res.body.cancel();
+        return new Uint8Array(0);
+      }
+      const want = end - start + 1;
+      if (res.status === 206) return readUpTo(res.body, want);
+      // A 200 means the range was ignored and the whole object is coming: take just the span asked for.
+      const head = await readUpTo(res.body, end + 1);
+      return head.subarray(Math.min(start, head.length));
+    },
+
+    async getStream(key) {
+      return (await t.sendStream(s3.getObject(bucket, key))).body;
+    },
+
+    async delete(key) {
+      await t.send(s3.deleteObject(bucket, key));
+    },
+
+    async copy(sourceKey, destinationKey) {
+      await t.sendXml(s3.copyObject(bucket, sourceKey, destinationKey), "CopyObjectResult");
+    },
+
+    async createMultipart(key, headers) {
+      const req = s3.createMultipartUpload(bucket, key, headers);
+      const doc = await t.sendXml(req, "InitiateMultipartUploadResult");
+      const uploadId = childText(doc, "UploadId");
+      if (!uploadId) throw malformedResponse(req, 200, "no UploadId");
+      return uploadId;
+    },
+
+    async listParts(key, uploadId) {
+      const all: StoragePart[] = [];
+      let marker: number | undefined;
+      do {
+        const req = s3.listParts(
+          bucket,
+          key,
+          uploadId,
+          marker === undefined ? {} : { partNumberMarker: marker },
+        );
+        const page = parseListParts(await t.sendXml(req, "ListPartsResult", REPEATED));
+        all.push(...page.parts);
+        if (page.next !== undefined && page.next <= (marker ?? 0)) {
+          throw malformedResponse(req, 200, "NextPartNumberMarker does not advance");
+        }
+        marker = page.next;
+      } while (marker !== undefined);
+      return all;
+    },
+
+    async completeMultipart(key, uploadId, parts, opts = {}) {
+      const req = s3.completeMultipartUpload(bucket, key, uploadId, parts, opts);
+      // S3 may answer 200 and then report a failure in the body: sendXml turns that into a StorageError.
+      const doc = await t.sendXml(req, "CompleteMultipartUploadResult");
+      const etag = childText(doc, "ETag");
+      if (!etag) throw malformedResponse(req, 200, "no ETag");
+      return { etag };
+    },
+
+    async abortMultipart(key, uploadId) {
+      await t.send(s3.abortMultipartUpload(bucket, key, uploadId));
+    },
+
+    async listObjects(prefix, continuationToken) {
+      const req = s3.listObjectsV2(
+        bucket,
+        continuationToken === undefined ? { prefix } : { prefix, continuationToken },
+      );
+      return parseListObjects(await t.sendXml(req, "ListBucketResult", REPEATED));
+    },
+
+    async listMultipartUploads(prefix) {
+      const all: ListedUpload[] = [];
+      let markers: { keyMarker: string; uploadIdMarker: string } | undefined;
+      for (;;) {
+        const req = s3.listMultipartUploads(bucket, { prefix, ...markers });
+        const page = parseListUploads(await t.sendXml(req, "ListMultipartUploadsResult", REPEATED));
+        all.push(...page.uploads);
+        if (!page.next) return all;
+        if (
+          markers &&
+          page.next.keyMarker === markers.keyMarker &&
+          page.next.uploadIdMarker === markers.uploadIdMarker
+        ) {
+          throw malformedResponse(req, 200, "the upload markers do not advance");
+        }
+        markers = page.next;
+      }
+    },
+  };
+}

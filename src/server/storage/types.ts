@@ -1,0 +1,105 @@
+import type { PostPolicy, PresignedRequest } from "../../core/index.js";
+
+export interface StorageConfig {
+  /** Any S3-compatible endpoint: AWS, MinIO, R2, Ceph RGW, the embedded store. */
+  endpoint: string;
+  region: string;
+  bucket: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  forcePathStyle?: boolean;
+  /** Set false for backends without browser POST uploads (Cloudflare R2). Default true. */
+  supportsPost?: boolean;
+}
+
+export interface ObjectHead {
+  size: number;
+  contentType: string;
+  etag: string;
+  lastModified: Date;
+  /** x-amz-meta-* without the prefix, lower-case names. */
+  metadata: Record<string, string>;
+  /** Base64 checksums by algorithm, from x-amz-checksum-mode: ENABLED (empty when the backend returns none). */
+  checksums: Record<string, string>;
+}
+
+export interface StoragePart {
+  partNumber: number;
+  size: number;
+  etag: string;
+}
+
+export interface ListedObject {
+  key: string;
+  size: number;
+  lastModified: Date;
+}
+
+export interface ListedUpload {
+  key: string;
+  uploadId: string;
+  initiated: Date;
+}
+
+/** Thrown for storage responses that are errors: the S3 code, the HTTP status and the message. */
+export class StorageError extends Error {
+  override readonly name = "StorageError";
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * What the gateway needs from S3. Presigning is local (no request); everything else is one signed
+ * request with fetch. Errors are StorageError; network failures propagate as thrown errors.
+ */
+export interface StorageClient {
+  readonly config: StorageConfig;
+
+  presignPut(key: string, headers: Record<string, string>, expiresIn: number): Promise<PresignedRequest>;
+  presignPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    headers: Record<string, string>,
+    expiresIn: number,
+  ): Promise<PresignedRequest>;
+  presignGet(
+    key: string,
+    options: { expiresIn: number; responseContentDisposition?: string; responseContentType?: string },
+  ): Promise<PresignedRequest>;
+  presignPost(input: {
+    key: string;
+    fields: Record<string, string>;
+    contentLengthRange: [number, number];
+    expiresIn: number;
+  }): Promise<PostPolicy>;
+
+  /** undefined when the key does not exist. */
+  head(key: string): Promise<ObjectHead | undefined>;
+  /** Bytes start..end inclusive (fewer if the object is shorter). */
+  getRange(key: string, start: number, end: number): Promise<Uint8Array>;
+  /** The whole object as a stream (for hashing on backends that do not verify checksums). */
+  getStream(key: string): Promise<ReadableStream<Uint8Array>>;
+  delete(key: string): Promise<void>;
+  copy(sourceKey: string, destinationKey: string): Promise<void>;
+
+  createMultipart(key: string, headers: Record<string, string>): Promise<string>;
+  listParts(key: string, uploadId: string): Promise<StoragePart[]>;
+  completeMultipart(
+    key: string,
+    uploadId: string,
+    parts: Array<{ partNumber: number; etag: string }>,
+    options?: { ifNoneMatch?: boolean },
+  ): Promise<{ etag: string }>;
+  abortMultipart(key: string, uploadId: string): Promise<void>;
+
+  listObjects(
+    prefix: string,
+    continuationToken?: string,
+  ): Promise<{ objects: ListedObject[]; next?: string }>;
+  listMultipartUploads(prefix: string): Promise<ListedUpload[]>;
+}

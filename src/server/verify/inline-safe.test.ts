@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { normalizeType } from "./content-type.js";
+import { contentDisposition, inlineSafe } from "./inline-safe.js";
+
+describe("inlineSafe", () => {
+  it.each([
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/avif",
+    "IMAGE/PNG",
+    "image/png; x=1",
+  ])("%s may render inline", (type) => expect(inlineSafe(type)).toBe(true));
+
+  it.each([
+    "text/html",
+    "image/svg+xml",
+    "application/xml",
+    "text/xml",
+    "application/xhtml+xml",
+    "application/pdf",
+    "text/plain",
+    "application/javascript",
+    "application/octet-stream",
+    "image/x-icon",
+    "image/bmp",
+    "image/tiff",
+    "video/mp4",
+    "",
+  ])("%s is never inline", (type) => expect(inlineSafe(type)).toBe(false));
+});
+
+describe("contentDisposition", () => {
+  it("is inline for raster images and attachment for everything else", () => {
+    expect(contentDisposition("image/png")).toBe("inline");
+    expect(contentDisposition("text/html")).toBe("attachment");
+    expect(contentDisposition("image/svg+xml")).toBe("attachment");
+  });
+
+  it("carries the name as an ASCII fallback plus RFC 6266 filename*", () => {
+    expect(contentDisposition("application/pdf", 'Ünï "q"\\.pdf')).toBe(
+      "attachment; filename=\"_n_ _q__.pdf\"; filename*=UTF-8''%C3%9Cn%C3%AF%20%22q%22%5C.pdf",
+    );
+    expect(contentDisposition("image/png", "a'(b).png")).toBe(
+      "inline; filename=\"a'(b).png\"; filename*=UTF-8''a%27%28b%29.png",
+    );
+    expect(contentDisposition("text/plain", "evil\r\nx: y")).toBe(
+      "attachment; filename=\"evil__x: y\"; filename*=UTF-8''evil%0D%0Ax%3A%20y",
+    );
+  });
+});
+
+describe("normalizeType", () => {
+  it("lower-cases, trims and drops parameters", () => {
+    expect(normalizeType(" Text/Plain ; charset=UTF-8")).toBe("text/plain");
+    expect(normalizeType("image/png")).toBe("image/png");
+  });
+});

@@ -1,0 +1,136 @@
+import { type StorageClient, StorageError } from "../storage/types.js";
+import { objectSha256 } from "./checksum.js";
+import { normalizeType } from "./content-type.js";
+import { SNIFF_BYTES, sniffObject } from "./sniff.js";
+
+export interface VerifyExpectation {
+  key: string;
+  /** Declared size in bytes. */
+  size: number;
+  /** Declared content type (compared lower-case, without parameters). */
+  type: string;
+  /** Declared SHA-256 of the whole file, base64. */
+  sha256?: string;
+  /** The x-amz-meta-* values the upload URL signed (names without the prefix). */
+  metadata: { "upgate-user": string; "upgate-upload": string };
+  /** Read the first bytes and check them against the type (signatures.ts). */
+  sniff: boolean;
+}
+
+export interface VerifyOptions {
+  /** How many leading bytes to sniff. Default 4100. */
+  sniffBytes?: number;
+}
+
+export type VerifyFailureCode =
+  | "VERIFY_SIZE_MISMATCH"
+  | "VERIFY_TYPE_MISMATCH"
+  | "VERIFY_CHECKSUM_MISMATCH"
+  | "VERIFY_CONTENT_MISMATCH"
+  | "VERIFY_METADATA_MISMATCH"
+  | "UPLOAD_NOT_UPLOADED";
+
+export type VerifyResult =
+  | {
+      ok: true;
+      size: number;
+      /** The verified type, normalized. */
+      type: string;
+      etag: string;
+      /** Present when a sha256 was declared: who computed the hash that matched. */
+      checksumVerifiedBy?: "storage" | "gateway";
+      /** What the sniff recognised (undefined: not sniffed, or no known signature). */
+      detectedType?: string;
+    }
+  | { ok: false; code: VerifyFailureCode; message: string; details: Record<string, unknown> };
+
+function fail(code: VerifyFailureCode, message: string, details: Record<string, unknown>): VerifyResult {
+  return { ok: false, code, message, details };
+}
+
+const notUploaded = (key: string) =>
+  fail("UPLOAD_NOT_UPLOADED", "the object is not in storage: the upload did not happen or was refused", {
+    key,
+  });
+
+/**
+ * Checks an uploaded object against what was declared and signed, cheapest checks first: HEAD for
+ * size, type and metadata; the checksum (storage's, else hashed here); then a ranged GET to sniff the
+ * real type. The verdict is a value; storage and network failures are thrown instead, so a caller
+ * can retry rather than reject a good upload.
+ */
+export async function verifyObject(
+  storage: StorageClient,
+  want: VerifyExpectation,
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
+  const { key } = want;
+  try {
+    const head = await storage.head(key);
+    if (!head) return notUploaded(key);
+    if (head.size !== want.size) {
+      return fail("VERIFY_SIZE_MISMATCH", `stored object is ${head.size} bytes, declared ${want.size}`, {
+        expected: want.size,
+        actual: head.size,
+      });
+    }
+    const type = normalizeType(want.type);
+    const storedType = normalizeType(head.contentType);
+    if (storedType !== type) {
+      return fail(
+        "VERIFY_TYPE_MISMATCH",
+        `stored object has type ${storedType || "(none)"}, declared ${type}`,
+        {
+          expected: type,
+          actual: storedType,
+        },
+      );
+    }
+    for (const [name, expected] of Object.entries(want.metadata)) {
+      const actual = head.metadata[name];
+      if (actual !== expected) {
+        return fail("VERIFY_METADATA_MISMATCH", `stored x-amz-meta-${name} does not match the signed value`, {
+          name,
+          expected,
+          actual: actual ?? null,
+        });
+      }
+    }
+    let checksumVerifiedBy: "storage" | "gateway" | undefined;
+    if (want.sha256 !== undefined) {
+      const { by, actual } = await objectSha256(storage, key, head);
+      if (actual !== want.sha256) {
+        return fail("VERIFY_CHECKSUM_MISMATCH", "the stored bytes do not have the declared SHA-256", {
+          expected: want.sha256,
+          actual,
+          checksumVerifiedBy: by,
+        });
+      }
+      checksumVerifiedBy = by;
+    }
+    let detectedType: string | undefined;
+    if (want.sniff) {
+      const sniffed = await sniffObject(storage, key, type, options.sniffBytes ?? SNIFF_BYTES);
+      if (!sniffed.ok) {
+        return fail("VERIFY_CONTENT_MISMATCH", sniffed.reason, {
+          declared: type,
+          detected: sniffed.detected ?? null,
+          rule: sniffed.kind,
+        });
+      }
+      detectedType = sniffed.detected;
+    }
+    return {
+      ok: true,
+      size: head.size,
+      type,
+      etag: head.etag,
+      ...(checksumVerifiedBy ? { checksumVerifiedBy } : {}),
+      ...(detectedType ? { detectedType } : {}),
+    };
+  } catch (err) {
+    // Deleted between the HEAD and a read: the same verdict as never uploaded.
+    if (err instanceof StorageError && err.code === "NoSuchKey") return notUploaded(key);
+    throw err;
+  }
+}

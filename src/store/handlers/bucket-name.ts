@@ -1,0 +1,15 @@
+const SHAPE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+const RESERVED_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
+const RESERVED_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+
+/** S3's general purpose bucket naming rules. */
+export function isValidBucketName(name: string): boolean {
+  return (
+    SHAPE.test(name) &&
+    !name.includes("..") &&
+    !IPV4.test(name) &&
+    !RESERVED_PREFIXES.some((p) => name.startsWith(p)) &&
+    !RESERVED_SUFFIXES.some((s) => name.endsWith(s))
+  );
+}

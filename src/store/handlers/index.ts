@@ -1,0 +1,43 @@
+import type { Handler } from "../context.js";
+import type { Operation } from "../router.js";
+import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from "./bucket.js";
+import { deleteBucketCors, getBucketCors, preflight, putBucketCors } from "./cors-config.js";
+import { listObjects } from "./list-objects.js";
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  listMultipartUploads,
+  listParts,
+  uploadPart,
+} from "./multipart.js";
+import { deleteObject, deleteObjects } from "./object-delete.js";
+import { getObject, headObject } from "./object-get.js";
+import { copyObject, putObject } from "./object-put.js";
+import { postObject } from "./post-object.js";
+
+export const handlers: Record<Operation, Handler> = {
+  ListBuckets: listBuckets,
+  CreateBucket: createBucket,
+  HeadBucket: headBucket,
+  DeleteBucket: deleteBucket,
+  GetBucketLocation: getBucketLocation,
+  PutBucketCors: putBucketCors,
+  GetBucketCors: getBucketCors,
+  DeleteBucketCors: deleteBucketCors,
+  ListObjects: listObjects,
+  ListMultipartUploads: listMultipartUploads,
+  DeleteObjects: deleteObjects,
+  PostObject: postObject,
+  PutObject: putObject,
+  CopyObject: copyObject,
+  GetObject: getObject,
+  HeadObject: headObject,
+  DeleteObject: deleteObject,
+  CreateMultipartUpload: createMultipartUpload,
+  UploadPart: uploadPart,
+  ListParts: listParts,
+  CompleteMultipartUpload: completeMultipartUpload,
+  AbortMultipartUpload: abortMultipartUpload,
+  Preflight: preflight,
+};

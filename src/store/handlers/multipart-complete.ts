@@ -1,0 +1,118 @@
+import { multipartETag } from "../../core/index.js";
+import type { MultipartUpload, PartInfo } from "../backend/types.js";
+import type { RequestContext } from "../context.js";
+import { S3Error } from "../errors.js";
+import { sendXml } from "../respond.js";
+import { children, childText, parseXml } from "../xml-parse.js";
+import { writeConditions } from "./common.js";
+import { objectLocation } from "./location.js";
+import { backendRefusal, requireUpload } from "./upload-lookup.js";
+import { refusalError } from "./write-refusal.js";
+
+/** Every part but the last must be at least 5 MiB (checked here, as S3 does, not at UploadPart). */
+export const MIN_PART_SIZE = 5 * 1024 * 1024;
+/** 10,000 parts with checksums fit comfortably. */
+const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
+interface RequestedPart {
+  partNumber: number;
+  etag: string;
+}
+
+/** The ETag without its quotes (clients send it quoted, as &quot;...&quot;, or bare), lower-cased. */
+const bareEtag = (etag: string) =>
+  etag
+    .trim()
+    .replace(/^"(.*)"$/, "$1")
+    .toLowerCase();
+
+/** The CompleteMultipartUpload document's parts, in the order given; MalformedXML when absent or incomplete. */
+function parsePlan(body: Buffer): RequestedPart[] {
+  if (body.length === 0) throw new S3Error("MalformedXML");
+  const root = parseXml(body, ["Part"]).CompleteMultipartUpload;
+  if (root === undefined) throw new S3Error("MalformedXML");
+  const parts = children(root, "Part");
+  if (parts.length === 0) throw new S3Error("MalformedXML");
+  return parts.map((part) => {
+    const number = childText(part, "PartNumber")?.trim() ?? "";
+    const etag = childText(part, "ETag")?.trim() ?? "";
+    if (!/^\d{1,9}$/.test(number) || bareEtag(etag) === "") throw new S3Error("MalformedXML");
+    return { partNumber: Number(number), etag };
+  });
+}
+
+function invalidPart(upload: MultipartUpload, part: RequestedPart): S3Error {
+  return new S3Error("InvalidPart", undefined, [
+    ["UploadId", upload.uploadId],
+    ["PartNumber", String(part.partNumber)],
+    ["ETag", part.etag],
+  ]);
+}
+
+/** Checks the plan against the stored parts (order, presence, ETags, sizes) and returns the parts to assemble. */
+function checkPlan(upload: MultipartUpload, plan: RequestedPart[], stored: PartInfo[]): PartInfo[] {
+  for (let i = 1; i < plan.length; i++) {
+    if (plan[i]!.partNumber <= plan[i - 1]!.partNumber) throw new S3Error("InvalidPartOrder");
+  }
+  const byNumber = new Map(stored.map((p) => [p.partNumber, p]));
+  const chosen = plan.map((requested) => {
+    const part = byNumber.get(requested.partNumber);
+    if (!part || bareEtag(part.etag) !== bareEtag(requested.etag)) throw invalidPart(upload, requested);
+    return part;
+  });
+  chosen.forEach((part, i) => {
+    if (i < chosen.length - 1 && part.size < MIN_PART_SIZE) {
+      throw new S3Error("EntityTooSmall", undefined, [
+        ["ProposedSize", String(part.size)],
+        ["MinSizeAllowed", String(MIN_PART_SIZE)],
+        ["PartNumber", String(part.partNumber)],
+        ["ETag", bareEtag(part.etag)],
+      ]);
+    }
+  });
+  return chosen;
+}
+
+/** The optional x-amz-mp-object-size header must equal the assembled size. */
+function checkDeclaredSize(ctx: RequestContext, parts: PartInfo[]): void {
+  const declared = ctx.headers.get("x-amz-mp-object-size");
+  if (declared === undefined) return;
+  const actual = parts.reduce((sum, p) => sum + p.size, 0);
+  if (!/^\d{1,16}$/.test(declared) || Number(declared) !== actual) {
+    throw new S3Error(
+      "InvalidRequest",
+      `The provided 'x-amz-mp-object-size' header value ${declared} does not match what was computed: ${actual}`,
+    );
+  }
+}
+
+/**
+ * POST /bucket/key?uploadId=U with a CompleteMultipartUpload document. The ETag is S3's
+ * md5-of-md5s with a "-N" suffix. A refused request leaves the upload and its parts untouched.
+ */
+export async function completeMultipartUpload(ctx: RequestContext): Promise<void> {
+  const conditions = writeConditions(ctx);
+  const upload = await requireUpload(ctx);
+  const plan = parsePlan(await ctx.readSmallBody(MAX_REQUEST_BYTES));
+  const backend = ctx.state.backend;
+  const stored = await backend.listParts(upload).catch((err) => backendRefusal(err, upload.uploadId));
+  const parts = checkPlan(upload, plan, stored);
+  checkDeclaredSize(ctx, parts);
+  const etag = `"${multipartETag(parts.map((p) => p.etag))}"`;
+  const result = await backend
+    .completeMultipartUpload(
+      upload,
+      parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })),
+      etag,
+      conditions,
+    )
+    .catch((err) => backendRefusal(err, upload.uploadId));
+  if (typeof result === "string")
+    throw await refusalError(ctx, upload.bucket, upload.key, result, conditions);
+  sendXml(ctx, 200, "CompleteMultipartUploadResult", {
+    Location: objectLocation(ctx, upload.bucket, upload.key),
+    Bucket: upload.bucket,
+    Key: upload.key,
+    ETag: result.etag,
+  });
+}

@@ -1,0 +1,107 @@
+import { pipeline } from "node:stream/promises";
+import type { ByteRange, ObjectMeta } from "../backend/types.js";
+import type { RequestContext } from "../context.js";
+import { S3Error } from "../errors.js";
+import { objectResponseHeaders, requireBucket } from "./common.js";
+import { resolveRange } from "./range.js";
+import { evaluateConditions, READ_CONDITIONS } from "./read-conditions.js";
+import { checkVersionId } from "./version-id.js";
+
+/** response-* query parameters (allowed on signed requests) and the header each one overrides. */
+const OVERRIDES: ReadonlyArray<readonly [string, string]> = [
+  ["response-content-type", "content-type"],
+  ["response-content-language", "content-language"],
+  ["response-expires", "expires"],
+  ["response-cache-control", "cache-control"],
+  ["response-content-disposition", "content-disposition"],
+  ["response-content-encoding", "content-encoding"],
+];
+
+/** A version may be replaced between the HEAD and the read; then the request is evaluated again. */
+const MAX_ATTEMPTS = 3;
+
+export const getObject = (ctx: RequestContext): Promise<void> => serveObject(ctx, true);
+export const headObject = (ctx: RequestContext): Promise<void> => serveObject(ctx, false);
+
+function noSuchKey(key: string): S3Error {
+  return new S3Error("NoSuchKey", undefined, [["Key", key]]);
+}
+
+function responseHeaders(
+  ctx: RequestContext,
+  meta: ObjectMeta,
+  range: ByteRange | undefined,
+): Record<string, string> {
+  // Stored checksums describe the whole object, so a ranged read does not carry them.
+  const withChecksums =
+    range === undefined && ctx.headers.get("x-amz-checksum-mode")?.toUpperCase() === "ENABLED";
+  const headers = objectResponseHeaders(meta, withChecksums);
+  if (withChecksums && Object.keys(meta.checksums).length > 0) {
+    const composite = Object.values(meta.checksums).some((v) => /-\d+$/.test(v));
+    headers["x-amz-checksum-type"] = composite ? "COMPOSITE" : "FULL_OBJECT";
+  }
+  for (const [param, header] of OVERRIDES) {
+    const value = ctx.query.get(param);
+    if (value !== undefined) headers[header] = value;
+  }
+  if (range) {
+    headers["content-range"] = `bytes ${range.start}-${range.end}/${meta.size}`;
+    headers["content-length"] = String(range.end - range.start + 1);
+  } else {
+    headers["content-length"] = String(meta.size);
+  }
+  return headers;
+}
+
+function writeHead(ctx: RequestContext, status: number, headers: Record<string, string>): void {
+  ctx.res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) ctx.res.setHeader(name, value);
+}
+
+async function serveObject(ctx: RequestContext, withBody: boolean): Promise<void> {
+  const bucket = await requireBucket(ctx);
+  const key = ctx.key!;
+  checkVersionId(ctx);
+  if (ctx.query.has("partNumber")) {
+    throw new S3Error(
+      "NotImplemented",
+      "GetObject and HeadObject by partNumber are not implemented by the upgate store",
+    );
+  }
+  const backend = ctx.state.backend;
+  for (let attempt = 1; ; attempt++) {
+    const meta = await backend.headObject(bucket.name, key);
+    if (!meta) throw noSuchKey(key);
+    const outcome = evaluateConditions(meta, ctx.headers, READ_CONDITIONS);
+    if (outcome.kind === "failed") {
+      throw new S3Error("PreconditionFailed", undefined, [["Condition", outcome.condition]]);
+    }
+    if (outcome.kind === "not-modified") {
+      writeHead(ctx, 304, { etag: meta.etag, "last-modified": meta.lastModified.toUTCString() });
+      ctx.res.end();
+      return;
+    }
+    const range = resolveRange(ctx.headers.get("range"), meta.size);
+    const status = range ? 206 : 200;
+    if (!withBody) {
+      writeHead(ctx, status, responseHeaders(ctx, meta, range));
+      ctx.res.end();
+      return;
+    }
+    const read = await backend.readObject(bucket.name, key, range);
+    if (!read) throw noSuchKey(key);
+    if (read.meta.etag !== meta.etag || read.meta.lastModified.getTime() !== meta.lastModified.getTime()) {
+      read.body.destroy();
+      if (attempt < MAX_ATTEMPTS) continue;
+      throw new S3Error(
+        "InternalError",
+        "The object kept changing while it was being read. Please try again.",
+      );
+    }
+    writeHead(ctx, status, responseHeaders(ctx, read.meta, range));
+    // pipeline applies backpressure and destroys both sides on failure: a read error midway
+    // destroys the socket, so the client sees a truncated response rather than a short 200.
+    await pipeline(read.body, ctx.res);
+    return;
+  }
+}

@@ -1,0 +1,6 @@
+export { createFsBackend } from "./backend/fs.js";
+export { createMemoryBackend } from "./backend/memory.js";
+export type * from "./backend/types.js";
+export { S3Error } from "./errors.js";
+export { DEV_CREDENTIALS, type ObjectStoreOptions, type StoreCredential } from "./options.js";
+export { createObjectStore, type ObjectStore } from "./server.js";

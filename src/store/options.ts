@@ -1,0 +1,46 @@
+import type { CorsRule, Durability, StorageBackend } from "./backend/types.js";
+
+export interface StoreCredential {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface ObjectStoreOptions {
+  /** Where the filesystem backend keeps data (default backend). */
+  dataDir?: string;
+  /** Any backend instead of the filesystem one, e.g. createMemoryBackend() for tests. */
+  backend?: StorageBackend;
+  /** "fsync" (default) survives power loss; "none" is for throwaway dev data. */
+  durability?: Durability;
+  /** Who may sign requests. Without any, built-in dev credentials are used, and only on loopback. */
+  credentials?: StoreCredential[];
+  region?: string;
+  /** Buckets created at start if missing. */
+  buckets?: string[];
+  /** CORS rules given to the start-up buckets that have none yet. */
+  cors?: CorsRule[];
+  /** Base domain for virtual-host addressing: <bucket>.<domain>. */
+  domain?: string;
+  /** Allowed clock skew for signatures (S3: 15 minutes). */
+  maxSkewMs?: number;
+  /** Largest single PUT (S3: 5 GiB). */
+  maxObjectSize?: number;
+  /** Idle socket timeout: slow clients are cut off after this long without progress. */
+  idleTimeoutMs?: number;
+  /** The clock, for tests. */
+  now?: () => Date;
+  /** One line per request and per unexpected error; never includes secrets or signatures. */
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+export const DEV_CREDENTIALS: StoreCredential = {
+  accessKeyId: "upgatedev",
+  secretAccessKey: "upgatedev-secret-not-for-production",
+};
+
+export const DEFAULT_REGION = "us-east-1";
+export const MAX_SINGLE_PUT = 5 * 1024 ** 3;
+
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

@@ -1,0 +1,22 @@
+/** Keys S3 accepts that trip naive stores: dot segments, double and leading slashes, reserved characters, UTF-8. */
+export const TRICKY_KEYS = [
+  "plain.txt",
+  "with space.txt",
+  "plus+sign",
+  "a b+c%20d",
+  "..",
+  "../escape",
+  "a/../../b",
+  "./dot",
+  "dir//double//slash",
+  "/leading-slash",
+  "//two-leading",
+  "trailing/",
+  "ü日本語/😀.png",
+  "!$&'()*+,;=:@",
+  "?query=1#hash",
+  '~`^{}|\\<>"[]',
+  "%2F%25already-encoded",
+  "tab\tkey",
+  `${"very/deep/".repeat(20)}end`,
+];
