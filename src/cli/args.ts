@@ -2,9 +2,13 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { CliError } from "./cli-error.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
+type WithHelp<T extends Options> = T & { help: { type: "boolean"; short: "h" } };
+type Parsed<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: WithHelp<T>; strict: true; allowPositionals: true }>
+>;
 
 /** parseArgs with strict checking, turning its errors into one-line CLI errors. */
-export function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T) {
+export function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T): Parsed<T> {
   try {
     return parseArgs({
       args: argv,
