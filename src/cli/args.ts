@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { parseDuration } from "../core/policy/duration.js";
 import { CliError } from "./cli-error.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -18,7 +19,7 @@ export function parseCommandArgs<T extends Options>(command: string, argv: strin
     });
   } catch (err) {
     throw new CliError(
-      `upgate ${command}: ${(err as Error).message.replace(/\. To specify .*$/s, "")} (see upgate ${command} --help)`,
+      `upgate ${command}: ${(err as Error).message.split("\n")[0]!.replace(/\. To specify .*$/s, "")} (see upgate ${command} --help)`,
       2,
     );
   }
@@ -30,4 +31,14 @@ export function parsePort(value: string | undefined, fallback: number, flag: str
   if (!/^\d+$/.test(value) || port > 65535)
     throw new CliError(`${flag} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`, 2);
   return port;
+}
+
+/** A duration flag ("10s", "2m", or seconds) in milliseconds. */
+export function parseDurationFlag(value: string | undefined, fallbackMs: number, flag: string): number {
+  if (value === undefined) return fallbackMs;
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    throw new CliError(`${flag}: ${(err as Error).message}`, 2);
+  }
 }

@@ -1,16 +1,32 @@
 #!/usr/bin/env node
 import { CliError } from "./cli-error.js";
-import { runStore } from "./commands/store.js";
 
 const HELP = `Usage: upgate <command> [options]
 
 Commands:
-  store    run the embedded S3-compatible object store
+  dev      store, gateway and demo page on this machine in one process (what npm start runs)
+  serve    the production gateway (config file + UPGATE_* environment)
+  store    the embedded S3-compatible object store on its own
+  cors     show or apply the bucket CORS rule the routes need (cors show|apply)
+  doctor   check storage, credentials, CORS, clock, checksums and ledger; a fix for each failure
+  sign     print a presigned URL for scripts
+  upload   upload files through a gateway, with progress and resume
+  sweep    expire abandoned uploads and remove orphans (--dry-run to see first)
 
-Run "upgate <command> --help" for a command's options.`;
+Run "upgate <command> --help" for a command's options. Docs: docs/cli.md.`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  store: runStore,
+type Command = (argv: string[]) => Promise<number>;
+
+/** Each command's module is loaded only when it runs: `upgate sign` does not load the store. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  dev: async () => (await import("./commands/dev.js")).runDev,
+  serve: async () => (await import("./commands/serve.js")).runServe,
+  store: async () => (await import("./commands/store.js")).runStore,
+  cors: async () => (await import("./commands/cors.js")).runCors,
+  doctor: async () => (await import("./commands/doctor.js")).runDoctorCommand,
+  sign: async () => (await import("./commands/sign.js")).runSign,
+  upload: async () => (await import("./commands/upload.js")).runUpload,
+  sweep: async () => (await import("./commands/sweep.js")).runSweep,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -19,9 +35,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return command === undefined ? 2 : 0;
   }
-  const run = COMMANDS[command];
-  if (!run) throw new CliError(`upgate: unknown command "${command}" (run upgate --help)`, 2);
-  return run(rest);
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) throw new CliError(`upgate: unknown command "${command}" (run upgate --help)`, 2);
+  return (await load())(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -21,6 +21,10 @@ export const ERROR_CODES = {
     status: 401,
     description: "The token or API key is invalid, expired or for another audience.",
   },
+  AUTH_UNAVAILABLE: {
+    status: 503,
+    description: "The identity provider's signing keys (JWKS) could not be fetched; try again later.",
+  },
   FORBIDDEN: { status: 403, description: "The caller is authenticated but may not do this." },
   ROUTE_NOT_FOUND: { status: 404, description: "No upload route has this name." },
   UPLOAD_NOT_FOUND: { status: 404, description: "No upload with this id belongs to the caller." },

@@ -10,6 +10,7 @@ import {
   isChecksumAlgorithm,
   type VerifiedAuth,
 } from "../core/index.js";
+import { BodyPipeline, PIPELINE_MIN_BYTES } from "./body-pipeline.js";
 import type { BodyResult } from "./context.js";
 import { S3Error } from "./errors.js";
 
@@ -112,33 +113,59 @@ export async function readVerifiedBody(
   const md5Expected = md5Header === undefined ? undefined : fromBase64(md5Header);
   if (md5Header !== undefined && md5Expected?.length !== 16) throw new S3Error("InvalidDigest");
   const checksums = declaredChecksums(headers);
-  const md5 = createHash("md5");
   const sha256 = HEX64.test(payloadHash) ? createHash("sha256") : undefined;
-
-  let length = 0;
-  const take = async (piece: Uint8Array) => {
-    length += piece.length;
-    md5.update(piece);
-    sha256?.update(piece);
-    for (const c of checksums.values()) c.hasher.update(piece);
+  const guardedSink = async (chunk: Uint8Array) => {
     try {
-      await sink(piece);
+      await sink(chunk);
     } catch (cause) {
       throw new SinkError("sink failed", { cause });
     }
   };
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      if (decoder) for (const piece of await decoder.push(chunk)) await take(piece);
-      else await take(chunk);
+  // Large bodies: writes overlap the socket reads, and md5 runs on a worker thread (sha256 stays here).
+  const pipeline = declared >= PIPELINE_MIN_BYTES ? new BodyPipeline(guardedSink) : undefined;
+  const md5 = pipeline ? undefined : createHash("md5");
+
+  let length = 0;
+  const take = async (piece: Uint8Array) => {
+    length += piece.length;
+    sha256?.update(piece);
+    for (const c of checksums.values()) c.hasher.update(piece);
+    if (md5) {
+      md5.update(piece);
+      await guardedSink(piece);
+    } else {
+      await pipeline!.push(piece).catch((err: unknown) => {
+        throw err instanceof SinkError ? err : new SinkError("hashing failed", { cause: err });
+      });
     }
-  } catch (err) {
-    if (err instanceof SinkError) throw err.cause;
-    if (err instanceof ChunkedDecodeError) throw S3Error.fromFailure(err.failure);
-    if (err instanceof S3Error) throw err;
-    throw new S3Error("IncompleteBody");
+  };
+  let md5Hex: string;
+  let finished = false;
+  try {
+    try {
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        if (decoder) for (const piece of await decoder.push(chunk)) await take(piece);
+        else await take(chunk);
+      }
+    } catch (err) {
+      if (err instanceof SinkError) throw err.cause;
+      if (err instanceof ChunkedDecodeError) throw S3Error.fromFailure(err.failure);
+      if (err instanceof S3Error) throw err;
+      throw new S3Error("IncompleteBody");
+    }
+    md5Hex = md5
+      ? md5.digest("hex")
+      : (
+          await pipeline!.finish().catch((err: unknown) => {
+            throw err instanceof SinkError ? err.cause : err;
+          })
+        ).toString("hex");
+    finished = true;
+  } finally {
+    // Every write has settled before the caller discards what the sink wrote.
+    if (!finished) await pipeline?.abandon();
   }
-  const result: BodyResult = { length, etag: `"${md5.digest("hex")}"`, checksums: {} };
+  const result: BodyResult = { length, etag: `"${md5Hex}"`, checksums: {} };
   if (decoder) {
     try {
       const { trailers } = await decoder.end();

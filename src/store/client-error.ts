@@ -28,6 +28,9 @@ export function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void 
   if (pending && !pending.res.headersSent && err.code === "HPE_INVALID_EOF_STATE") {
     pending.res.shouldKeepAlive = false;
     sendError(pending.res, pending.method, pending.requestId, new S3Error("IncompleteBody"));
+    // Answering took the request off node's list of requests to abort when the connection closes:
+    // end its body here, or the handler reading it would wait forever with its staged file open.
+    pending.res.once("close", () => pending.res.req.destroy());
     return;
   }
   if (socket.writable && !pending) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { UpgateError } from "../errors.js";
 import { base32, randomId } from "./random.js";
 
@@ -52,6 +52,20 @@ describe("randomId", () => {
     const last = new Set<string>();
     for (let i = 0; i < 2000; i++) last.add(randomId().at(-1)!);
     expect([...last].sort()).toEqual(["4", "a", "e", "i", "m", "q", "u", "y"]);
+  });
+
+  it("draws its bytes a pool at a time, handing each byte out once", () => {
+    const draw = vi.spyOn(globalThis.crypto, "getRandomValues");
+    try {
+      const ids = Array.from({ length: 1000 }, () => randomId());
+      // 16 bytes each from 4096-byte pools: 4 or 5 calls (a pool may be part-used already), not 1000.
+      expect(draw.mock.calls.length).toBeLessThanOrEqual(5);
+      expect(new Set(ids).size).toBe(1000);
+      // The largest id still fits in one pool.
+      expect(randomId(4096)).toMatch(/^[a-z2-7]{820}$/);
+    } finally {
+      draw.mockRestore();
+    }
   });
 
   it.each([0, -1, 1.5, 5000, Number.NaN])("refuses %s bits", (bits) => {

@@ -19,6 +19,24 @@ export function base32(bytes: Uint8Array): string {
   return out;
 }
 
+/** Random bytes are drawn this many at a time: one getRandomValues call serves ~256 ids. */
+const POOL_BYTES = 4096;
+let pool = new Uint8Array(0);
+let used = 0;
+
+/**
+ * `count` (at most POOL_BYTES) fresh random bytes. Each byte is handed out once: a spent pool is
+ * replaced by a new array, never refilled in place, so earlier views never change.
+ */
+function randomBytes(count: number): Uint8Array {
+  if (used + count > pool.length) {
+    pool = globalThis.crypto.getRandomValues(new Uint8Array(POOL_BYTES));
+    used = 0;
+  }
+  used += count;
+  return pool.subarray(used - count, used);
+}
+
 /**
  * A random id of at least `bits` bits from crypto.getRandomValues, as lower-case base32 without
  * padding: ceil(bits / 5) characters, so the default 128 bits gives 26. Safe in keys and URLs.
@@ -30,7 +48,5 @@ export function randomId(bits = 128): string {
       `randomId needs a whole number of bits from 1 to 4096, got ${bits}`,
     );
   }
-  const bytes = new Uint8Array(Math.ceil(bits / 8));
-  globalThis.crypto.getRandomValues(bytes);
-  return base32(bytes).slice(0, Math.ceil(bits / 5));
+  return base32(randomBytes(Math.ceil(bits / 8))).slice(0, Math.ceil(bits / 5));
 }

@@ -1,23 +1,33 @@
 import Database from "better-sqlite3";
 import type { UploadStatus } from "../../core/protocol.js";
 import { decodeCursor } from "./cursor.js";
+import { createGroupCommit } from "./group-commit.js";
 import { LATEST_VERSION, MIGRATIONS, pendingMigrations } from "./migrations.js";
 import { assertLimit, page } from "./page.js";
 import { assertRowsMatchQuota, decideReservation, HOLDING_STATUS_SQL, windowStartMs } from "./quota.js";
 import { insertValues, patchAssignments, toUploadRow, UPLOAD_COLUMNS } from "./row.js";
 import { assertRate, CREDIT_PER_TOKEN, refilledCredit, retryAfterMs } from "./token-bucket.js";
-import type { Ledger, QuotaUsage } from "./types.js";
+import type { Ledger, QuotaUsage, RateResult, ReserveResult } from "./types.js";
 
 type Raw = Record<string, unknown>;
 
 const BUSY_TIMEOUT_MS = 5_000;
 const INSERT_SQL = `INSERT INTO uploads (${UPLOAD_COLUMNS.join(", ")}) VALUES (${UPLOAD_COLUMNS.map(() => "?").join(", ")})`;
 
+// Two statements rather than "(? IS NULL OR created_at > ?)", so the window is a range of the
+// covering index uploads_quota (migration 2) and the sum never reads the table.
+const USAGE_SQL = `SELECT COALESCE(SUM(COALESCE(verified_size, declared_size)), 0) AS bytes, COUNT(*) AS files
+  FROM uploads WHERE user_id = ? AND route = ? AND status IN (${HOLDING_STATUS_SQL})`;
+const USAGE_SINCE_SQL = `${USAGE_SQL} AND created_at > ?`;
+const UPSERT_BUCKET_SQL = `INSERT INTO rate_buckets (bucket_key, credit, updated_ms) VALUES (?, ?, ?)
+  ON CONFLICT (bucket_key) DO UPDATE SET credit = excluded.credit, updated_ms = excluded.updated_ms`;
+
 const toMs = (date: Date): number => date.getTime();
 
 /**
- * The ledger in one SQLite file (better-sqlite3). Several processes may share the file: every write
- * runs in BEGIN IMMEDIATE, which takes the write lock up front, and waiters queue on busy_timeout.
+ * The ledger in one SQLite file (better-sqlite3). Several processes may share the file: reservations
+ * and token takes run in BEGIN IMMEDIATE (batched, see group-commit.ts), which takes the write lock
+ * up front, and waiters queue on busy_timeout; other writes are single statements.
  */
 export function createSqliteLedger(path: string): Ledger {
   const db = new Database(path);
@@ -40,30 +50,33 @@ export function createSqliteLedger(path: string): Ledger {
   };
 
   const usage = (userId: string, route: string, periodMs: number | undefined, now: Date): QuotaUsage => {
-    const since = windowStartMs(periodMs, now) ?? null;
-    const row = prepare(
-      `SELECT COALESCE(SUM(COALESCE(verified_size, declared_size)), 0) AS bytes, COUNT(*) AS files
-       FROM uploads WHERE user_id = ? AND route = ? AND status IN (${HOLDING_STATUS_SQL})
-       AND (@since IS NULL OR created_at > @since)`,
-    ).get(userId, route, { since }) as { bytes: number; files: number };
+    const since = windowStartMs(periodMs, now);
+    const row = (
+      since === undefined
+        ? prepare(USAGE_SQL).get(userId, route)
+        : prepare(USAGE_SINCE_SQL).get(userId, route, since)
+    ) as { bytes: number; files: number };
     return { bytes: row.bytes, files: row.files };
   };
 
-  const reserve = db.transaction(
-    (rows: Parameters<Ledger["reserve"]>[0], quota: Parameters<Ledger["reserve"]>[1]) => {
-      const decision = decideReservation(
-        usage(quota.userId, quota.route, quota.limit.periodMs, quota.now),
-        rows,
-        quota.limit,
-      );
-      if (decision.ok) {
-        for (const row of rows) prepare(INSERT_SQL).run(insertValues(row, toMs));
-      }
-      return decision;
-    },
-  );
+  /** One reservation, inside the batch's transaction: the usage it checks includes earlier ones. */
+  const reserveOne = (
+    rows: Parameters<Ledger["reserve"]>[0],
+    quota: Parameters<Ledger["reserve"]>[1],
+  ): ReserveResult => {
+    const decision = decideReservation(
+      usage(quota.userId, quota.route, quota.limit.periodMs, quota.now),
+      rows,
+      quota.limit,
+    );
+    if (decision.ok) {
+      const insert = prepare(INSERT_SQL);
+      for (const row of rows) insert.run(insertValues(row, toMs));
+    }
+    return decision;
+  };
 
-  const takeToken = db.transaction((bucketKey: string, perMinute: number, nowMs: number) => {
+  const takeOne = (bucketKey: string, perMinute: number, nowMs: number): RateResult => {
     const stored = prepare("SELECT credit, updated_ms FROM rate_buckets WHERE bucket_key = ?").get(
       bucketKey,
     ) as { credit: number; updated_ms: number } | undefined;
@@ -71,12 +84,17 @@ export function createSqliteLedger(path: string): Ledger {
       ? refilledCredit(stored.credit, stored.updated_ms, perMinute, nowMs)
       : perMinute * CREDIT_PER_TOKEN;
     if (credit < CREDIT_PER_TOKEN) return { ok: false, retryAfterMs: retryAfterMs(credit, perMinute) };
-    prepare(
-      `INSERT INTO rate_buckets (bucket_key, credit, updated_ms) VALUES (?, ?, ?)
-       ON CONFLICT (bucket_key) DO UPDATE SET credit = excluded.credit, updated_ms = excluded.updated_ms`,
-    ).run(bucketKey, credit - CREDIT_PER_TOKEN, Math.max(nowMs, stored?.updated_ms ?? nowMs));
+    prepare(UPSERT_BUCKET_SQL).run(
+      bucketKey,
+      credit - CREDIT_PER_TOKEN,
+      Math.max(nowMs, stored?.updated_ms ?? nowMs),
+    );
     return { ok: true, retryAfterMs: 0 };
-  });
+  };
+
+  // Reservations and token takes of one event-loop turn share one IMMEDIATE transaction and one
+  // fsync (group-commit.ts); each still runs in order, in its own savepoint.
+  const group = createGroupCommit(db);
 
   const migrate = db.transaction(() => {
     db.exec(
@@ -112,12 +130,13 @@ export function createSqliteLedger(path: string): Ledger {
     },
 
     async close() {
+      group.flush();
       db.close();
     },
 
     async reserve(rows, quota) {
       assertRowsMatchQuota(rows, quota);
-      return reserve.immediate(rows, quota);
+      return group.run(() => reserveOne(rows, quota));
     },
 
     async usage(userId, route, periodMs, now) {
@@ -189,7 +208,8 @@ export function createSqliteLedger(path: string): Ledger {
 
     async takeToken(bucketKey, perMinute, now) {
       assertRate(perMinute);
-      return takeToken.immediate(bucketKey, perMinute, now.getTime());
+      const nowMs = now.getTime();
+      return group.run(() => takeOne(bucketKey, perMinute, nowMs));
     },
   };
 }

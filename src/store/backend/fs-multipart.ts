@@ -94,7 +94,7 @@ export async function stagePart(
 ): Promise<StagedPart> {
   assertValidPartNumber(partNumber);
   assertRegistered(state, upload);
-  const temp = await TempFile.create(state.layout.tmpPath());
+  const temp = await TempFile.create(state.layout.tmpPath(), state.durable);
   let settled = false;
   return {
     get size() {
@@ -203,7 +203,7 @@ export async function completeMultipartUpload(
 ): Promise<ObjectMeta | CommitRefusal> {
   assertRegistered(state, upload);
   const registered = state.buckets.get(upload.bucket)!.uploads.get(upload.uploadId)!;
-  const temp = await TempFile.create(state.layout.tmpPath());
+  const temp = await TempFile.create(state.layout.tmpPath(), state.durable);
   let meta: ObjectMeta;
   try {
     for (const planned of plan) await appendPart(state, upload, planned, temp);

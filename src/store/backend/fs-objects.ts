@@ -69,7 +69,7 @@ export async function stageObject(
 ): Promise<StagedObject | undefined> {
   assertValidKey(key);
   if (!state.buckets.has(bucketName)) return undefined;
-  const temp = await TempFile.create(state.layout.tmpPath());
+  const temp = await TempFile.create(state.layout.tmpPath(), state.durable);
   let settled = false;
   return {
     get size() {

@@ -1,0 +1,84 @@
+/**
+ * bench:gateway's server processes: each entry is bundled with esbuild (no TypeScript loader in the
+ * measured process), started with its own data directory, and reports its URL over IPC.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import type { GatewayTarget, ReadyMessage } from "./gateway-config.js";
+
+/** Inside node_modules, so the packages left outside the bundle resolve from the bundle's folder. */
+const BUNDLE_DIR = fileURLToPath(new URL("../node_modules/.cache/upgate-bench-gateway/", import.meta.url));
+
+export async function bundleServer(target: GatewayTarget): Promise<string> {
+  const outfile = join(BUNDLE_DIR, `gateway-server-${target}.mjs`);
+  await build({
+    entryPoints: [fileURLToPath(new URL(`./gateway-server-${target}.ts`, import.meta.url))],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    logLevel: "error",
+    // Native and worker-thread packages stay outside the bundle, loaded from node_modules.
+    external: ["better-sqlite3", "pg", "pino", "thread-stream", "pino-pretty"],
+    // CommonJS dependencies call require() for Node built-ins.
+    banner: {
+      js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
+    },
+  });
+  return outfile;
+}
+
+export interface ServerProcess {
+  url: string;
+  /** CPU seconds (user + system) the process has used so far. */
+  cpuSeconds(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime from /proc/<pid>/stat (fields 14 and 15; the name in parentheses may hold spaces). */
+async function cpuSecondsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** Starts a bundled server; `cpuProfileDir` runs it under --cpu-prof (written when it stops). */
+export async function startServer(
+  script: string,
+  dataDir: string,
+  cpuProfileDir?: string,
+): Promise<ServerProcess> {
+  // --no-warnings: the AWS SDK warns about Node 20 on start-up, which is noise here.
+  const execArgv = [
+    "--no-warnings",
+    ...(cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : []),
+  ];
+  const child: ChildProcess = fork(script, [dataDir], {
+    execArgv,
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
+    child.on("message", (message: ReadyMessage) => {
+      if (message?.ready) resolve(message.url);
+    });
+  });
+  return {
+    url,
+    cpuSeconds: () => cpuSecondsOf(child.pid!),
+    async stop() {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      // SIGINT lets --cpu-prof write its profile; node exits on it by default.
+      child.kill(cpuProfileDir ? "SIGINT" : "SIGTERM");
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/** bench:gateway's closing lines: whether (a) reached the goal, and if not, what held it back, in numbers. */
+
+export interface RunFigures {
+  requestsPerSecond: number;
+  /** The server's CPU time per request. */
+  cpuMicrosPerRequest: number;
+  /** The load generator's CPU time per request. */
+  loadMicrosPerRequest: number;
+  /** Cores kept busy by everything else on the machine during the run. */
+  otherCores: number;
+}
+
+const f = (n: number, digits = 0) => n.toFixed(digits);
+
+export function goalVerdict(ours: RunFigures, baseline: RunFigures, goal: number, cores: number): string[] {
+  const ratio = ours.requestsPerSecond / baseline.requestsPerSecond;
+  const cpuRatio = baseline.cpuMicrosPerRequest / ours.cpuMicrosPerRequest;
+  const met = ratio >= goal;
+  const lines = [
+    `ratio (a)/(b): ${f(ratio, 2)}x req/s   goal >= ${goal}x: ${met ? "MET" : "MISSED"}`,
+    `server CPU per request: (a) ${f(ours.cpuMicrosPerRequest)} µs, (b) ${f(baseline.cpuMicrosPerRequest)} µs, ` +
+      `(b)/(a) ${f(cpuRatio, 2)}x: CPU-bound on a core each, (a) ${f(1e6 / ours.cpuMicrosPerRequest)} req/s ` +
+      `against (b) ${f(1e6 / baseline.cpuMicrosPerRequest)} req/s.`,
+  ];
+  if (met) return lines;
+  const target = goal * baseline.requestsPerSecond;
+  const serverCores = (target * ours.cpuMicrosPerRequest) / 1e6;
+  const loadCores = (target * ours.loadMicrosPerRequest) / 1e6;
+  lines.push(
+    `why missed: ${goal}x (b)'s ${f(baseline.requestsPerSecond)} req/s is ${f(target)} req/s; (a)'s server would ` +
+      `need ${f(serverCores, 2)} cores for it and the load generator ${f(loadCores, 2)} ` +
+      `(${f(ours.loadMicrosPerRequest)} µs per request): ${f(serverCores + loadCores, 2)} of ${cores} cores, ` +
+      `while other work kept ${f(ours.otherCores, 2)} busy during (a)'s run.`,
+  );
+  if (cpuRatio < goal) {
+    lines.push(`(a)'s CPU per request alone rules ${goal}x out here: it is only ${f(cpuRatio, 2)}x (b)'s.`);
+  } else if (serverCores > 1 || serverCores + loadCores + ours.otherCores > cores) {
+    lines.push(
+      `(a) costs less than 1/${goal} of (b)'s CPU per request, but the ${goal}x rate does not fit: node serves ` +
+        `from one core, and the load generator and other work share the same ${cores}.`,
+    );
+  } else {
+    lines.push("the cores had room: (a) was held back by waiting (fsync, event-loop stalls), not by CPU.");
+  }
+  return lines;
+}

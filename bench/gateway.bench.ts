@@ -1,0 +1,189 @@
+/**
+ * npm run bench:gateway [-- --seconds 10 --warmup 3 --connections 50 --profile auto|always|never
+ *                          --ledger-dir DIR]
+ *
+ * POST /v1/uploads under autocannon, side by side, each server in its own process on 127.0.0.1:
+ * (a) upgate (JWT HS256, route policy, quota reserved in SQLite, presigned PUT) through
+ *     toNodeHandler on node:http;
+ * (b) the classic Express example (express.json, a content-type check, getSignedUrl), the baseline.
+ * Both get the same requests (one PNG, a bearer token rotating over 1000 users). Prints req/s,
+ * p50/p99 latency, CPU per request (server and load generator), the ratio and whether the goal
+ * (a >= 8x b) was met, and if not, why, in numbers (gateway-verdict.ts). When the goal is missed (or
+ * with --profile always) (a) runs again under --cpu-prof and the report says where its time goes.
+ * --ledger-dir puts (a)'s SQLite file elsewhere (default: the OS temp dir, on disk): /dev/shm
+ * shows what the fsync per commit costs.
+ */
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { SignJWT } from "jose";
+import { measureCommits } from "./gateway-commit.js";
+import { type GatewayTarget, JWT_SECRET, USERS } from "./gateway-config.js";
+import { checkServes, type LoadResult as Load, runLoad } from "./gateway-load.js";
+import { machineCpu, since } from "./gateway-machine.js";
+import { bundleServer, startServer } from "./gateway-process.js";
+import { summarizeProfile } from "./gateway-profile.js";
+import { goalVerdict } from "./gateway-verdict.js";
+
+const GOAL = 8;
+
+/**
+ * The load's figures, plus CPU time per request: the server's own (which other load on the machine
+ * barely moves) and the load generator's (autocannon, in this process); and how many cores the rest
+ * of the machine kept busy meanwhile (other processes, and time the hypervisor gave elsewhere).
+ */
+type LoadResult = Load & { cpuMicrosPerRequest: number; loadMicrosPerRequest: number; otherCores: number };
+const LABELS: Record<GatewayTarget, string> = {
+  ours: "(a) upgate: JWT + policy + SQLite quota + sign",
+  baseline: "(b) baseline: Express + getSignedUrl",
+};
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "10" },
+    warmup: { type: "string", default: "3" },
+    connections: { type: "string", default: "50" },
+    profile: { type: "string", default: "auto" },
+    "ledger-dir": { type: "string" },
+  },
+});
+const whole = (name: string, text: string, min: number): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}`);
+  return n;
+};
+const seconds = whole("seconds", args.seconds, 1);
+const warmup = whole("warmup", args.warmup, 0);
+const connections = whole("connections", args.connections, 1);
+if (!["auto", "always", "never"].includes(args.profile))
+  throw new Error("--profile is auto, always or never");
+
+const secret = new TextEncoder().encode(JWT_SECRET);
+const tokens = await Promise.all(
+  Array.from({ length: USERS }, (_, i) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(`user-${i}`)
+      .setIssuedAt()
+      .setExpirationTime("2h")
+      .sign(secret),
+  ),
+);
+
+const workDir = await mkdtemp(join(tmpdir(), "upgate-bench-gateway-"));
+try {
+  const scripts = {
+    ours: await bundleServer("ours"),
+    baseline: await bundleServer("baseline"),
+  };
+  const results = {} as Record<GatewayTarget, LoadResult>;
+  for (const target of ["baseline", "ours"] as const) {
+    process.stderr.write(`bench:gateway: ${target}...\n`);
+    results[target] = await measure(target, scripts[target]);
+  }
+  report(results);
+  const ratio = results.ours.requestsPerSecond / results.baseline.requestsPerSecond;
+  if (args.profile === "always" || (args.profile === "auto" && ratio < GOAL)) {
+    process.stderr.write("bench:gateway: profiling (a)...\n");
+    await profile(scripts.ours);
+  }
+} finally {
+  await rm(workDir, { recursive: true, force: true });
+}
+
+async function measure(target: GatewayTarget, script: string, cpuProfileDir?: string): Promise<LoadResult> {
+  const dataDir = await mkdtemp(join(args["ledger-dir"] ?? workDir, `upgate-bench-${target}-`));
+  const server = await startServer(script, dataDir, cpuProfileDir);
+  try {
+    await checkServes(server.url, tokens[0]!);
+    if (warmup > 0) await runLoad({ url: server.url, tokens, connections, seconds: warmup });
+    const cpuBefore = await server.cpuSeconds();
+    const machineBefore = await machineCpu();
+    const ownBefore = process.cpuUsage();
+    const started = performance.now();
+    const load = await runLoad({ url: server.url, tokens, connections, seconds });
+    const elapsed = (performance.now() - started) / 1000;
+    const own = process.cpuUsage(ownBefore);
+    const machine = since(machineBefore, await machineCpu());
+    const serverCpu = (await server.cpuSeconds()) - cpuBefore;
+    const loadCpu = (own.user + own.system) / 1e6;
+    const result = {
+      ...load,
+      cpuMicrosPerRequest: (serverCpu * 1e6) / load.total,
+      loadMicrosPerRequest: (loadCpu * 1e6) / load.total,
+      otherCores: Math.max(0, machine.busy - serverCpu - loadCpu + machine.steal) / elapsed,
+    };
+    if (result.non2xx > 0 || result.errors > 0) {
+      throw new Error(
+        `${target}: ${result.non2xx} non-2xx answers and ${result.errors} errors: not a valid run`,
+      );
+    }
+    return result;
+  } finally {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+function report(results: Record<GatewayTarget, LoadResult>): void {
+  console.log(
+    `\nbench:gateway  POST /v1/uploads, ${connections} connections, ${seconds} s each after ${warmup} s warm-up` +
+      ` (node ${process.version}, ${availableParallelism()} cores)\n`,
+  );
+  const row = (cells: string[]) =>
+    console.log(
+      cells[0]!.padEnd(48) +
+        cells
+          .slice(1)
+          .map((c) => c.padStart(12))
+          .join(""),
+    );
+  row(["target", "req/s", "p50 ms", "p99 ms", "requests", "CPU µs/req", "load µs/req", "other cores"]);
+  for (const target of ["ours", "baseline"] as const) {
+    const r = results[target];
+    row([
+      LABELS[target],
+      r.requestsPerSecond.toFixed(0),
+      String(r.p50Ms),
+      String(r.p99Ms),
+      String(r.total),
+      r.cpuMicrosPerRequest.toFixed(0),
+      r.loadMicrosPerRequest.toFixed(0),
+      r.otherCores.toFixed(2),
+    ]);
+  }
+  console.log(
+    "\nCPU µs/req: the server's CPU time per request; load µs/req: the load generator's (autocannon, same machine);" +
+      "\nother cores: cores kept busy by everything else meanwhile (other processes, hypervisor steal).\n",
+  );
+  for (const line of goalVerdict(results.ours, results.baseline, GOAL, availableParallelism()))
+    console.log(line);
+  console.log();
+}
+
+async function profile(script: string): Promise<void> {
+  const ledgerDir = args["ledger-dir"] ?? tmpdir();
+  for (const cost of await measureCommits(ledgerDir)) {
+    const perSecond = 1e6 / cost.microsPerCommit;
+    console.log(
+      `SQLite commit in ${ledgerDir}, WAL synchronous=${cost.synchronous}: ${cost.microsPerCommit.toFixed(0)} µs` +
+        ` (at most ${perSecond.toFixed(0)} commits/s on one connection)`,
+    );
+  }
+  console.log(
+    "Each create reserves once (and takes a token with a rateLimit); the reservations and takes that\n" +
+      "arrive in one event-loop turn share one transaction, so one commit serves a batch.\n",
+  );
+  const dir = await mkdtemp(join(workDir, "profile-"));
+  const result = await measure("ours", script, dir);
+  const file = (await readdir(dir)).find((name) => name.endsWith(".cpuprofile"));
+  if (!file) throw new Error("no CPU profile was written");
+  const { functions, owners, stages } = await summarizeProfile(join(dir, file));
+  console.log(`(a) under --cpu-prof: ${result.requestsPerSecond.toFixed(0)} req/s. Self time by owner:`);
+  for (const o of owners) console.log(`  ${o.percent.toFixed(1).padStart(5)}%  ${o.name}`);
+  console.log("Hottest functions (self time):");
+  for (const f of functions) console.log(`  ${f.percent.toFixed(1).padStart(5)}%  ${f.name}`);
+  console.log("upgate's functions, time including callees:");
+  for (const f of stages) console.log(`  ${f.percent.toFixed(1).padStart(5)}%  ${f.name}`);
+}

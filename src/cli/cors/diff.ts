@@ -1,0 +1,52 @@
+import type { S3CorsRule } from "../../core/s3/requests.js";
+
+/** A rule as lines of text, one value per line, in the order of the XML elements. */
+export function ruleLines(rule: S3CorsRule): string[] {
+  return [
+    `CORSRule${rule.id ? ` ${rule.id}` : ""}`,
+    ...rule.allowedOrigins.map((v) => `  AllowedOrigin ${v}`),
+    ...rule.allowedMethods.map((v) => `  AllowedMethod ${v}`),
+    ...(rule.allowedHeaders ?? []).map((v) => `  AllowedHeader ${v}`),
+    ...(rule.exposeHeaders ?? []).map((v) => `  ExposeHeader ${v}`),
+    ...(rule.maxAgeSeconds === undefined ? [] : [`  MaxAgeSeconds ${rule.maxAgeSeconds}`]),
+  ];
+}
+
+export const rulesLines = (rules: readonly S3CorsRule[] | undefined): string[] =>
+  (rules ?? []).flatMap(ruleLines);
+
+/** A line diff (longest common subsequence): "  " kept, "- " only in `before`, "+ " only in `after`. */
+export function diffLines(before: readonly string[], after: readonly string[]): string[] {
+  const n = before.length;
+  const m = after.length;
+  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lcs[i]![j] =
+        before[i] === after[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    }
+  }
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && before[i] === after[j]) {
+      out.push(`  ${before[i++]}`);
+      j++;
+    } else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      out.push(`- ${before[i++]}`);
+    } else {
+      out.push(`+ ${after[j++]}`);
+    }
+  }
+  return out;
+}
+
+export function sameRules(
+  a: readonly S3CorsRule[] | undefined,
+  b: readonly S3CorsRule[] | undefined,
+): boolean {
+  const x = rulesLines(a);
+  const y = rulesLines(b);
+  return x.length === y.length && x.every((line, i) => line === y[i]);
+}

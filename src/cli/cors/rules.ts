@@ -1,0 +1,63 @@
+import type { S3CorsRule } from "../../core/s3/requests.js";
+import type { ResolvedRoute } from "../../server/config/resolved.js";
+
+/** The id of the rule `upgate cors apply` owns; rules with other ids are kept as they are. */
+export const CORS_RULE_ID = "upgate";
+
+/** Headers the gateway signs into browser PUTs (single and part uploads). */
+export const SIGNED_HEADERS = [
+  "content-type",
+  "x-amz-checksum-sha256",
+  "if-none-match",
+  "x-amz-meta-upgate-user",
+  "x-amz-meta-upgate-upload",
+] as const;
+
+/** A route metadata function may set any x-amz-meta-* name: only a wildcard covers what it returns. */
+export const METADATA_WILDCARD = "x-amz-meta-*";
+
+export const CORS_METHODS = ["PUT", "POST", "GET", "HEAD"] as const;
+
+export type CorsMethod = (typeof CORS_METHODS)[number];
+
+/** The request headers browsers will send to storage: the signed ones, route metadata, and extras. */
+export function requiredHeaders(
+  routes: ReadonlyMap<string, ResolvedRoute>,
+  extra: readonly string[] = [],
+): string[] {
+  const headers: string[] = [...SIGNED_HEADERS];
+  if ([...routes.values()].some((route) => route.metadata !== undefined)) headers.push(METADATA_WILDCARD);
+  for (const name of extra.map((h) => h.trim().toLowerCase()))
+    if (name && !headers.includes(name)) headers.push(name);
+  return headers;
+}
+
+/** Methods a browser uses against the bucket: POST only matters for routes with strategy "post". */
+export function requiredMethods(routes: ReadonlyMap<string, ResolvedRoute>): CorsMethod[] {
+  const post = [...routes.values()].some((route) => route.policy.strategy === "post");
+  return post ? ["PUT", "POST", "GET", "HEAD"] : ["PUT", "GET", "HEAD"];
+}
+
+/** The rule the configured routes need: every method, the signed headers, and ETag exposed (multipart reads it). */
+export function upgateRule(
+  origins: readonly string[] | "*",
+  headers: readonly string[],
+  maxAgeSeconds: number,
+): S3CorsRule {
+  return {
+    id: CORS_RULE_ID,
+    allowedOrigins: origins === "*" ? ["*"] : [...origins],
+    allowedMethods: [...CORS_METHODS],
+    allowedHeaders: [...headers],
+    exposeHeaders: ["ETag"],
+    maxAgeSeconds,
+  };
+}
+
+/**
+ * The bucket's rules with ours first (S3 answers with the first rule that matches, so a broader
+ * older rule cannot hide ETag) and every rule of other owners kept after it.
+ */
+export function mergeRules(current: readonly S3CorsRule[] | undefined, ours: S3CorsRule): S3CorsRule[] {
+  return [ours, ...(current ?? []).filter((rule) => rule.id !== ours.id)];
+}

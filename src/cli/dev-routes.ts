@@ -1,0 +1,63 @@
+/** What `upgate dev` serves by default: three demo routes and the bucket CORS they need. */
+import type { RouteConfig } from "../server/config/types.js";
+import type { CorsRule } from "../store/index.js";
+
+const OOXML = "application/vnd.openxmlformats-officedocument";
+
+export const DEV_ROUTES: Record<string, RouteConfig> = {
+  images: {
+    label: "Images",
+    types: ["image/png", "image/jpeg", "image/webp", "image/gif"],
+    maxSize: "10MB",
+  },
+  documents: {
+    label: "Documents",
+    types: [
+      "application/pdf",
+      "text/plain",
+      "text/markdown",
+      "text/csv",
+      "application/msword",
+      `${OOXML}.wordprocessingml.document`,
+      "application/vnd.ms-excel",
+      `${OOXML}.spreadsheetml.sheet`,
+      "application/vnd.ms-powerpoint",
+      `${OOXML}.presentationml.presentation`,
+      "application/vnd.oasis.opendocument.text",
+    ],
+    maxSize: "50MB",
+  },
+  any: {
+    label: "Any file",
+    types: ["*/*"],
+    maxSize: "5GB",
+    strategy: "multipart",
+    partSize: "16MB",
+  },
+};
+
+/**
+ * Headers a browser sends to storage with the gateway's signed requests (content-length is set by
+ * the browser itself, so it needs no CORS permission). Route metadata adds x-amz-meta-* names.
+ */
+export const SIGNED_BROWSER_HEADERS = [
+  "content-type",
+  "x-amz-checksum-sha256",
+  "if-none-match",
+  "x-amz-meta-upgate-user",
+  "x-amz-meta-upgate-upload",
+] as const;
+
+/** Bucket CORS for pages on `origins`: the methods uploads use, the signed headers, ETag exposed. */
+export function devCorsRules(origins: string[]): CorsRule[] {
+  return [
+    {
+      id: "upgate-dev",
+      allowedOrigins: origins,
+      allowedMethods: ["PUT", "POST", "GET", "HEAD"],
+      allowedHeaders: [...SIGNED_BROWSER_HEADERS, "x-amz-meta-*"],
+      exposeHeaders: ["ETag"],
+      maxAgeSeconds: 600,
+    },
+  ];
+}

@@ -1,0 +1,185 @@
+/**
+ * The whole dev setup in one process: the embedded store, the gateway in dev mode in front of it,
+ * and one HTTP server for the gateway's API and the demo page. `upgate dev` runs it; tests start
+ * it on port 0. The store and the page are on different origins, so browsers send real CORS
+ * preflights to the store, as they would to S3.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join, resolve } from "node:path";
+import type { LevelWithSilent } from "pino";
+import { describeTypes, formatSize } from "../core/policy/index.js";
+import type { RouteConfig } from "../server/config/types.js";
+import { createGateway, type Gateway } from "../server/gateway.js";
+import { toNodeHandler } from "../server/node.js";
+import {
+  createObjectStore,
+  DEV_CREDENTIALS,
+  type ObjectStore,
+  type StoreCredential,
+} from "../store/index.js";
+import { DEV_ROUTES, devCorsRules } from "./dev-routes.js";
+import { staticFiles } from "./dev-static.js";
+
+export const DEV_BUCKET = "uploads";
+export const DEV_REGION = "us-east-1";
+
+export interface DevStackOptions {
+  /** The gateway and page's port (default 8080; 0 picks a free one). */
+  port?: number;
+  /** The store's port (default 9000; 0 picks a free one). */
+  storePort?: number;
+  /** Objects in <dataDir>/data, the ledger in <dataDir>/ledger.db, the dev token secret beside them. */
+  dataDir: string;
+  /** Address both servers bind (default 127.0.0.1; the store's dev credentials work only on loopback). */
+  host?: string;
+  /** The built demo page (web/dist). */
+  webDir: string;
+  /** Routes instead of the default images, documents and any. */
+  routes?: Record<string, RouteConfig>;
+  /** The gateway's log level (default "info"). */
+  logLevel?: LevelWithSilent;
+}
+
+export interface DevStack {
+  /** The page and the API (under /v1). */
+  gatewayUrl: string;
+  storeUrl: string;
+  bucket: string;
+  region: string;
+  credentials: StoreCredential;
+  gateway: Gateway;
+  store: ObjectStore;
+  /** Stops taking requests, then closes the gateway (and its ledger) and the store. */
+  close(): Promise<void>;
+}
+
+/** The secret dev tokens are signed with, kept in the data folder so sign-ins survive restarts. */
+async function devSecret(dataDir: string): Promise<string> {
+  const file = join(dataDir, "dev-secret");
+  const existing = await readFile(file, "utf8").catch(() => "");
+  if (existing.trim().length >= 32) return existing.trim();
+  const secret = randomBytes(32).toString("base64url");
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+function listen(server: Server, port: number, host: string): Promise<string> {
+  return new Promise((done, fail) => {
+    server.once("error", fail);
+    server.listen(port, host, () => {
+      server.off("error", fail);
+      const addr = server.address() as AddressInfo;
+      done(`http://${addr.family === "IPv6" ? `[${addr.address}]` : addr.address}:${addr.port}`);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((done) => {
+    server.close(() => done());
+    server.closeAllConnections();
+  });
+}
+
+/** The origins the page may be opened from: the URL printed, and localhost for a loopback address. */
+function pageOrigins(gatewayUrl: string): string[] {
+  const url = new URL(gatewayUrl);
+  return url.hostname === "127.0.0.1" ? [url.origin, `http://localhost:${url.port}`] : [url.origin];
+}
+
+function pagePolicy(storeUrl: string): string {
+  const store = new URL(storeUrl).origin;
+  return [
+    "default-src 'self'",
+    `connect-src 'self' ${store}`,
+    "img-src 'self' blob: data:",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join("; ");
+}
+
+/**
+ * The routes for the page: each policy (the page checks files against it with core's checkFile,
+ * the same check the gateway makes, so a refusal comes before any hashing), and its rules in words.
+ */
+function demoConfig(gateway: Gateway): string {
+  const routes = [...gateway.config.routes.values()].map(({ policy }) => ({
+    policy,
+    accepts: describeTypes(policy.types),
+    limit: formatSize(policy.maxSize),
+  }));
+  return JSON.stringify({ routes });
+}
+
+function isApi(pathname: string): boolean {
+  return pathname.startsWith("/v1/") || pathname === "/healthz" || pathname === "/metrics";
+}
+
+export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
+  const host = options.host ?? "127.0.0.1";
+  const dataDir = resolve(options.dataDir);
+  await mkdir(join(dataDir, "data"), { recursive: true });
+  const store = createObjectStore({
+    dataDir: join(dataDir, "data"),
+    region: DEV_REGION,
+    buckets: [DEV_BUCKET],
+  });
+  await store.listen(options.storePort ?? 9000, host);
+  const started: Array<() => Promise<void>> = [() => store.close()];
+  const stop = async () => {
+    for (const close of started.splice(0).reverse()) await close().catch(() => {});
+  };
+  try {
+    const gateway = createGateway({
+      mode: "dev",
+      storage: {
+        endpoint: store.url,
+        region: DEV_REGION,
+        bucket: DEV_BUCKET,
+        credentials: { ...DEV_CREDENTIALS },
+        forcePathStyle: true,
+      },
+      ledger: `sqlite:${join(dataDir, "ledger.db")}`,
+      auth: { dev: { secret: await devSecret(dataDir) } },
+      routes: options.routes ?? DEV_ROUTES,
+      logger: { level: options.logLevel ?? "info" },
+    });
+    started.push(() => gateway.close());
+    const api = toNodeHandler(gateway);
+    const files = staticFiles(options.webDir, { "content-security-policy": pagePolicy(store.url) });
+    const config = demoConfig(gateway);
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const pathname = (req.url ?? "/").split("?")[0]!;
+      if (isApi(pathname)) return api(req, res);
+      if (pathname === "/demo-config.json") {
+        res.writeHead(200, {
+          "content-type": "application/json; charset=utf-8",
+          "cache-control": "no-store",
+        });
+        res.end(config);
+        return;
+      }
+      files(req, res, pathname).catch(() => res.destroy());
+    });
+    const gatewayUrl = await listen(server, options.port ?? 8080, host);
+    started.push(() => closeServer(server));
+    await store.state.backend.setBucketCors(DEV_BUCKET, devCorsRules(pageOrigins(gatewayUrl)));
+    return {
+      gatewayUrl,
+      storeUrl: store.url,
+      bucket: DEV_BUCKET,
+      region: DEV_REGION,
+      credentials: { ...DEV_CREDENTIALS },
+      gateway,
+      store,
+      close: stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

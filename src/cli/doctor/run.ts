@@ -1,0 +1,56 @@
+import { createStorageClient } from "../../server/storage/s3-client.js";
+import { createS3Transport } from "../../server/storage/transport.js";
+import type { Setup } from "../config/setup.js";
+import { checkCors } from "./cors-check.js";
+import { checkLedger } from "./ledger-check.js";
+import { checkPost } from "./post-check.js";
+import { checkChecksumEnforced, checkWriteReadDelete } from "./probe-checks.js";
+import { checkClock, checkCredentials, checkReachable } from "./storage-checks.js";
+import { type CheckResult, type DoctorContext, result } from "./types.js";
+
+const TIMEOUT_MS = 15_000;
+
+const skipped = (id: string, name: string, why: string) => result(id, name, "skip", why);
+
+/** The storage checks after credentials, which are pointless once those fail. */
+const DEPENDENT: Array<[string, string]> = [
+  ["write", "write, read, delete"],
+  ["cors", "bucket CORS"],
+  ["post", "POST uploads"],
+  ["checksum", "checksum enforcement"],
+];
+
+/** Runs every check in order; checks that cannot mean anything after an earlier failure are skipped. */
+export async function runDoctor(
+  setup: Setup,
+  options: { corsFix: string; extraHeaders: readonly string[] },
+): Promise<CheckResult[]> {
+  const ctx: DoctorContext = {
+    setup,
+    storage: createStorageClient(setup.storage, { timeoutMs: TIMEOUT_MS }),
+    transport: createS3Transport(setup.storage, { timeoutMs: TIMEOUT_MS }),
+    corsFix: options.corsFix,
+  };
+  const results: CheckResult[] = [];
+  const reachable = await checkReachable(ctx);
+  results.push(reachable);
+  if (reachable.status === "fail") {
+    results.push(skipped("credentials", "credentials valid", "endpoint unreachable"));
+    for (const [id, name] of DEPENDENT) results.push(skipped(id, name, "endpoint unreachable"));
+    results.push(skipped("clock", "clock skew", "endpoint unreachable"));
+  } else {
+    const credentials = await checkCredentials(ctx);
+    results.push(credentials);
+    if (credentials.status === "fail") {
+      for (const [id, name] of DEPENDENT) results.push(skipped(id, name, "credentials refused"));
+    } else {
+      results.push(...(await checkWriteReadDelete(ctx)));
+      results.push(await checkCors(ctx, options.extraHeaders));
+      results.push(await checkPost(ctx));
+      results.push(await checkChecksumEnforced(ctx));
+    }
+    results.push(checkClock(ctx));
+  }
+  results.push(await checkLedger(setup.ledger));
+  return results;
+}

@@ -1,0 +1,107 @@
+import type {
+  CompleteRequest,
+  CompleteResponse,
+  CreateUploadsRequest,
+  CreateUploadsResponse,
+  ListUploadsResponse,
+  PartsRequest,
+  PartsResponse,
+  UploadStatus,
+} from "../../core/protocol.js";
+import { abortedError, isAbortLike, UploadError } from "../errors.js";
+import { gatewayError } from "./errors.js";
+
+export type HeadersOption =
+  | Record<string, string>
+  | (() => Promise<Record<string, string>> | Record<string, string>);
+
+export interface GatewayClientOptions {
+  /** The gateway's base URL, e.g. "https://api.example.com" (the API lives under /v1). */
+  endpoint: string;
+  /** Sent with every gateway request (auth); a function is called per request, so tokens may refresh. */
+  headers?: HeadersOption;
+  fetch?: typeof fetch;
+}
+
+export interface ListQuery {
+  route?: string;
+  status?: UploadStatus;
+  cursor?: string;
+}
+
+/**
+ * The gateway's HTTP API, one request per call. Failures are UploadError: GATEWAY (or CHECKSUM)
+ * with the server's code, message and details, or NETWORK when no answer came. No retries here.
+ */
+export class GatewayClient {
+  private readonly base: string;
+  private readonly doFetch: typeof fetch;
+
+  constructor(private readonly options: GatewayClientOptions) {
+    this.base = options.endpoint.replace(/\/+$/, "");
+    this.doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  createUploads(body: CreateUploadsRequest, signal?: AbortSignal): Promise<CreateUploadsResponse> {
+    return this.json("POST", "/v1/uploads", body, signal);
+  }
+
+  parts(id: string, body: PartsRequest, signal?: AbortSignal): Promise<PartsResponse> {
+    return this.json("POST", `/v1/uploads/${encodeURIComponent(id)}/parts`, body, signal);
+  }
+
+  complete(id: string, body: CompleteRequest, signal?: AbortSignal): Promise<CompleteResponse> {
+    return this.json("POST", `/v1/uploads/${encodeURIComponent(id)}/complete`, body, signal);
+  }
+
+  async abort(id: string, signal?: AbortSignal): Promise<void> {
+    await this.json("DELETE", `/v1/uploads/${encodeURIComponent(id)}`, undefined, signal);
+  }
+
+  list(query: ListQuery = {}, signal?: AbortSignal): Promise<ListUploadsResponse> {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, value);
+    const qs = params.toString();
+    return this.json("GET", `/v1/uploads${qs ? `?${qs}` : ""}`, undefined, signal);
+  }
+
+  /** The download URL of a verified upload (the gateway answers 302 to a short-lived link). */
+  fileUrl(id: string): string {
+    return `${this.base}/v1/files/${encodeURIComponent(id)}`;
+  }
+
+  private async json<T>(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    const extra =
+      typeof this.options.headers === "function" ? await this.options.headers() : this.options.headers;
+    const headers: Record<string, string> = { accept: "application/json", ...extra };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const url = `${this.base}${path}`;
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.doFetch(url, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signal ? { signal } : {}),
+      });
+      text = await response.text();
+    } catch (err) {
+      if (signal?.aborted || isAbortLike(err)) throw abortedError();
+      throw new UploadError("NETWORK", "network connection to the upload server lost", {
+        retryable: true,
+        cause: err,
+      });
+    }
+    if (!response.ok) throw gatewayError(response.status, text, response.headers.get("retry-after"));
+    if (response.status === 204 || text === "") return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new UploadError("GATEWAY", `the upload server sent invalid JSON (HTTP ${response.status})`, {
+        status: response.status,
+        cause: err,
+      });
+    }
+  }
+}

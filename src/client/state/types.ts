@@ -1,0 +1,26 @@
+/** What the client keeps about an unfinished multipart upload, to resume it after a reload. */
+export interface ResumeRecord {
+  /** resumeKey(file, sha256): name, size, last-modified time and hash. */
+  key: string;
+  /** The gateway's upload id. */
+  id: string;
+  route: string;
+  /** The storage's multipart upload id and the object key (for people debugging; not trusted). */
+  uploadId: string;
+  objectKey: string;
+  /** The fixed part plan. */
+  partSize: number;
+  sizes: number[];
+  /** ETags of the parts this client saw stored, by part number. A hint only: the gateway decides. */
+  etags: Record<string, string>;
+  /** ISO 8601, from the gateway. */
+  expiresAt: string;
+  updatedAt: string;
+}
+
+/** Where resume records live: IndexedDB in browsers, memory elsewhere, or anything injected. */
+export interface StateStore {
+  get(key: string): Promise<ResumeRecord | undefined>;
+  put(record: ResumeRecord): Promise<void>;
+  delete(key: string): Promise<void>;
+}

@@ -1,0 +1,77 @@
+/** The configuration after resolveConfig: validated, defaults applied, sizes in bytes, durations in ms. */
+import type { Logger } from "pino";
+import type { RoutePolicy } from "../../core/policy/route.js";
+import type { Ledger, QuotaLimit } from "../ledger/types.js";
+import type { StorageConfig } from "../storage/types.js";
+import type {
+  AuthFunction,
+  BeforeUploadHook,
+  JwtAlgorithm,
+  KeyFunction,
+  MetadataFunction,
+  UploadCompleteHook,
+} from "./types.js";
+
+export type LedgerSource =
+  | { kind: "sqlite"; path: string }
+  | { kind: "postgres"; url: string }
+  | { kind: "instance"; ledger: Ledger };
+
+interface ResolvedJwtChecks {
+  issuer?: string | string[];
+  audience?: string | string[];
+  clockToleranceSeconds: number;
+}
+
+export type ResolvedJwt =
+  | (ResolvedJwtChecks & { kind: "secret"; secret: string })
+  | (ResolvedJwtChecks & { kind: "jwks"; url: URL; algorithms: JwtAlgorithm[] });
+
+/** Dev sign-in; present only in dev mode. */
+export interface ResolvedDevAuth {
+  secret: string;
+  expiresInSeconds: number;
+}
+
+export interface ResolvedAuth {
+  jwt?: ResolvedJwt;
+  dev?: ResolvedDevAuth;
+  apiKeys?: ReadonlyArray<{ key: string; userId: string }>;
+  custom?: AuthFunction;
+}
+
+export interface ResolvedRoute {
+  policy: RoutePolicy;
+  quota?: QuotaLimit;
+  rateLimit?: { perMinute: number };
+  key: { template: string } | { fn: KeyFunction };
+  metadata?: MetadataFunction;
+  onBeforeUpload?: BeforeUploadHook;
+  onUploadComplete?: UploadCompleteHook;
+  webhook?: { url: string; secret: string };
+}
+
+export interface ResolvedCors {
+  origins: "*" | ReadonlySet<string>;
+  credentials: boolean;
+  maxAgeSeconds: number;
+}
+
+export interface ResolvedConfig {
+  mode: "production" | "dev";
+  storage: StorageConfig & { forcePathStyle: boolean; supportsPost: boolean };
+  ledger: LedgerSource;
+  auth: ResolvedAuth;
+  routes: ReadonlyMap<string, ResolvedRoute>;
+  cors?: ResolvedCors;
+  /** "" or "/api" (leading slash, no trailing one). */
+  basePath: string;
+  trustProxy: boolean;
+  /** "quarantine/" (no leading slash, one trailing slash). */
+  quarantinePrefix?: string;
+  sweep: { graceMs: number };
+  logger: Logger;
+  limits: { maxBodyBytes: number };
+  /** Every configured secret value, so that logs and error bodies can be scrubbed of them. */
+  secrets: readonly string[];
+}

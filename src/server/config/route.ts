@@ -1,0 +1,57 @@
+import { DEFAULT_KEY_TEMPLATE } from "../../core/policy/keys.js";
+import type { RoutePolicy } from "../../core/policy/route.js";
+import type { QuotaLimit } from "../ledger/types.js";
+import type { ResolvedRoute } from "./resolved.js";
+import type { ParsedRoute } from "./route-schema.js";
+
+const MiB = 1024 * 1024;
+
+export const ROUTE_DEFAULTS = {
+  minSize: 0,
+  maxFiles: 10,
+  expiresInSeconds: 300,
+  checksum: "optional",
+  strategy: "auto",
+  multipartThreshold: 64 * MiB,
+  partSize: 16 * MiB,
+  sniff: true,
+  public: false,
+} as const;
+
+/** A validated route with every default applied: the core policy plus the gateway's extras. */
+export function resolveRoute(name: string, route: ParsedRoute): ResolvedRoute {
+  const d = ROUTE_DEFAULTS;
+  const policy: RoutePolicy = {
+    name,
+    label: route.label ?? name,
+    types: route.types,
+    maxSize: route.maxSize,
+    minSize: route.minSize ?? d.minSize,
+    maxFiles: route.maxFiles ?? d.maxFiles,
+    expiresIn: route.expiresIn === undefined ? d.expiresInSeconds : route.expiresIn / 1000,
+    checksum: route.checksum ?? d.checksum,
+    strategy: route.strategy ?? d.strategy,
+    multipartThreshold: route.multipartThreshold ?? d.multipartThreshold,
+    partSize: route.partSize ?? d.partSize,
+    sniff: route.sniff ?? d.sniff,
+    public: route.public ?? d.public,
+    keyTemplate: typeof route.key === "string" ? route.key : DEFAULT_KEY_TEMPLATE,
+  };
+  const resolved: ResolvedRoute = {
+    policy,
+    key: typeof route.key === "function" ? { fn: route.key } : { template: policy.keyTemplate },
+  };
+  if (route.quota) {
+    const quota: QuotaLimit = {};
+    if (route.quota.bytes !== undefined) quota.bytes = route.quota.bytes;
+    if (route.quota.files !== undefined) quota.files = route.quota.files;
+    if (route.quota.period !== undefined) quota.periodMs = route.quota.period;
+    resolved.quota = quota;
+  }
+  if (route.rateLimit) resolved.rateLimit = { perMinute: route.rateLimit.perMinute };
+  if (route.metadata) resolved.metadata = route.metadata;
+  if (route.onBeforeUpload) resolved.onBeforeUpload = route.onBeforeUpload;
+  if (route.onUploadComplete) resolved.onUploadComplete = route.onUploadComplete;
+  if (route.webhook) resolved.webhook = route.webhook;
+  return resolved;
+}

@@ -1,0 +1,162 @@
+import type { Registry } from "prom-client";
+import { UpgateError } from "../core/errors.js";
+import { createAuthenticator } from "./auth/authenticate.js";
+import { keyPrefixes } from "./config/key-prefixes.js";
+import { resolveConfig } from "./config/resolve.js";
+import type { ResolvedConfig } from "./config/resolved.js";
+import type { UpgateConfig } from "./config/types.js";
+import { clientIp } from "./http/client-ip.js";
+import { isPreflight, preflightResponse, withCors } from "./http/cors.js";
+import { errorResponse } from "./http/error-response.js";
+import { type Answer, toResponse } from "./http/respond.js";
+import type { Ledger } from "./ledger/types.js";
+import { createGatewayLog } from "./observe/log.js";
+import { createMetrics } from "./observe/metrics.js";
+import { createScrubber } from "./observe/scrub.js";
+import { createEndpointRouter } from "./runtime/endpoints.js";
+import { fromRequest, requestContext, SERVE_INCOMING, type ServeIncoming } from "./runtime/incoming.js";
+import { lazyLedger } from "./runtime/lazy-ledger.js";
+import { openLedger } from "./runtime/open-ledger.js";
+import type { RequestContext, Services } from "./runtime/services.js";
+import { createWebhookSender } from "./runtime/webhooks.js";
+import { createStorageClient } from "./storage/s3-client.js";
+import type { StorageClient } from "./storage/types.js";
+import { sweep as runSweep } from "./sweep/index.js";
+import type { SweepOptions, SweepReport } from "./sweep/types.js";
+
+/** What the adapter knows about the connection that the Request cannot carry. */
+export interface RequestInfo {
+  /** The socket's remote address (toNodeHandler passes it). Used unless trustProxy is on. */
+  clientIp?: string;
+}
+
+export type GatewaySweepOptions = Pick<SweepOptions, "dryRun" | "limit" | "cursor" | "now">;
+
+export interface Gateway {
+  /** Answers one API request; never rejects (every failure is an error response). */
+  fetch(request: Request, info?: RequestInfo): Promise<Response>;
+  /** Waits for webhook deliveries in flight, then closes the ledger if the gateway opened it. */
+  close(): Promise<void>;
+  /** Expires abandoned uploads and removes orphans under the routes' key prefixes (see sweep()). */
+  sweep(options?: GatewaySweepOptions): Promise<SweepReport>;
+  /** The audit ledger, opened and migrated on first use. */
+  readonly ledger: Ledger;
+  readonly storage: StorageClient;
+  readonly config: ResolvedConfig;
+  /** The gateway's own Prometheus registry (also served at GET /metrics). */
+  readonly metrics: Registry;
+}
+
+/**
+ * Creates the upload gateway: validates the config (throwing CONFIG_INVALID listing every problem),
+ * and returns a fetch handler for any runtime with WHATWG Request/Response. The ledger is opened on
+ * the first request that needs it.
+ */
+export function createGateway(input: UpgateConfig): Gateway {
+  const config = resolveConfig(input);
+  const scrub = createScrubber(config.secrets);
+  const log = createGatewayLog(config.logger, scrub);
+  const metrics = createMetrics();
+  const storage = createStorageClient(config.storage);
+  const ledger = lazyLedger(() => openLedger(config.ledger), config.ledger.kind !== "instance");
+  const webhooks = createWebhookSender(log);
+  const services: Services = {
+    config,
+    storage,
+    ledger,
+    authenticate: createAuthenticator(config.auth),
+    anyPublicRoute: [...config.routes.values()].some((route) => route.policy.public),
+    log,
+    metrics,
+    scrub,
+    deliverWebhook: webhooks.deliver,
+  };
+  const router = createEndpointRouter(config.mode);
+  const prefixes = keyPrefixes(config.routes.values());
+  let closed = false;
+
+  async function dispatch(req: RequestContext, endpoint: { name: string }): Promise<Answer> {
+    if (closed) throw new UpgateError("INTERNAL", "The gateway is closed");
+    if (isPreflight(req)) {
+      endpoint.name = "preflight";
+      return preflightResponse(config.cors, req);
+    }
+    const path = config.basePath === "" ? req.url.pathname : stripBase(req.url.pathname, config.basePath);
+    const match = path === undefined ? { kind: "not-found" as const } : router.match(req.method, path);
+    if (match.kind === "not-found") throw new UpgateError("NOT_FOUND", "No such endpoint");
+    endpoint.name = match.pattern;
+    if (match.kind === "method-not-allowed") {
+      throw new UpgateError("METHOD_NOT_ALLOWED", `Use ${match.allow.join(" or ")} here`, {
+        details: { allow: match.allow },
+      });
+    }
+    req.params = match.params;
+    return match.handler(services, req);
+  }
+
+  /** One request, start to end: dispatch, errors, CORS, metrics and the request's log line. */
+  const serve: ServeIncoming = async (incoming, info) => {
+    const started = performance.now();
+    const endpoint = { name: "unmatched" };
+    let req: RequestContext | undefined;
+    let answer: Answer;
+    let code: string | undefined;
+    try {
+      req = requestContext(incoming, clientIp(incoming, info.clientIp, config.trustProxy));
+      answer = await dispatch(req, endpoint);
+    } catch (err) {
+      code = err instanceof UpgateError ? err.code : "INTERNAL";
+      answer = errorResponse(err, log, scrub);
+    }
+    answer = withCors(config.cors, incoming, answer);
+    const seconds = (performance.now() - started) / 1000;
+    const method = METRIC_METHODS.has(incoming.method) ? incoming.method : "OTHER";
+    metrics.requests.inc({ route: endpoint.name, method, status: String(answer.status) });
+    metrics.duration.observe({ route: endpoint.name, method }, seconds);
+    log.request({
+      method: incoming.method.slice(0, 16),
+      path: (req?.url.pathname ?? "").slice(0, MAX_LOGGED_PATH),
+      status: answer.status,
+      durationMs: Math.round(seconds * 1e6) / 1000,
+      endpoint: endpoint.name,
+      ...req?.log,
+      ...(req?.clientIp !== undefined && { clientIp: req.clientIp }),
+      ...(code !== undefined && { code }),
+    });
+    return answer;
+  };
+
+  const gateway: Gateway = {
+    async fetch(request, info = {}) {
+      return toResponse(await serve(fromRequest(request), info));
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await webhooks.drain();
+      await ledger.close();
+    },
+
+    sweep(options = {}) {
+      return runSweep({ ...options, ledger, storage, graceMs: config.sweep.graceMs, prefixes });
+    },
+
+    ledger,
+    storage,
+    config,
+    metrics: metrics.registry,
+  };
+  // For toNodeHandler: requests served without building a Request or a Response (runtime/incoming.ts).
+  Object.defineProperty(gateway, SERVE_INCOMING, { value: serve });
+  return gateway;
+}
+
+/** Methods kept as metric labels; any other is "OTHER", so clients cannot mint label values. */
+const METRIC_METHODS = new Set(["GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD", "PATCH"]);
+const MAX_LOGGED_PATH = 256;
+
+function stripBase(pathname: string, basePath: string): string | undefined {
+  if (pathname === basePath) return "/";
+  return pathname.startsWith(`${basePath}/`) ? pathname.slice(basePath.length) : undefined;
+}

@@ -1,0 +1,81 @@
+import { UpgateError } from "../../core/errors.js";
+import { checkFiles } from "../../core/policy/route.js";
+import type { CreateUploadsResponse } from "../../core/protocol.js";
+import { ANONYMOUS } from "../auth/principal.js";
+import { readJson } from "../http/json-body.js";
+import { json } from "../http/respond.js";
+import type { Handler } from "../runtime/services.js";
+import { runBeforeUpload } from "../upload/before-upload.js";
+import { parseCreateRequest } from "../upload/create-request.js";
+import { abortStarted, startMultipartUploads } from "../upload/multipart-start.js";
+import { planUploads } from "../upload/plan.js";
+import { policyError } from "../upload/policy-error.js";
+import { authRequired } from "../upload/principal.js";
+import { quotaError } from "../upload/quota-error.js";
+import { takeRateToken } from "../upload/rate-limit.js";
+import { releaseReservations } from "../upload/release.js";
+import { signatureCount, signUpload } from "../upload/sign.js";
+
+/**
+ * POST /v1/uploads: the whole request is checked (auth, route, every file, hooks, rate) before
+ * anything is reserved, and reserved (all files or none) before anything is signed. Failing after
+ * the reservation releases it, so a refused request never holds quota or signs a URL.
+ */
+export const createUploads: Handler = async (s, req) => {
+  const caller = await s.authenticate(req);
+  if (!caller && !s.anyPublicRoute) throw authRequired();
+  const body = parseCreateRequest(await readJson(req, s.config.limits.maxBodyBytes));
+  const route = s.config.routes.get(body.route);
+  // Without credentials, an unknown route is AUTH_REQUIRED too: route names are not disclosed.
+  if (!caller && !route?.policy.public) throw authRequired();
+  if (!route) {
+    throw new UpgateError("ROUTE_NOT_FOUND", `No upload route is named ${JSON.stringify(body.route)}`, {
+      details: { route: body.route },
+    });
+  }
+  const principal = caller ?? ANONYMOUS;
+  req.log.userId = principal.userId;
+  req.log.route = route.policy.name;
+
+  const check = checkFiles(route.policy, body.files);
+  if (check.problems.length > 0) throw policyError(check.problems);
+  await runBeforeUpload(route, principal, check.files, req);
+  await takeRateToken(s.ledger, route, principal, req.clientIp);
+
+  const planned = await planUploads(s, route, principal, check.files, req);
+  await startMultipartUploads(s.storage, planned, s.log);
+  const rows = planned.map((p) => p.row);
+  let reservation: Awaited<ReturnType<typeof s.ledger.reserve>>;
+  try {
+    reservation = await s.ledger.reserve(rows, {
+      userId: principal.userId,
+      route: route.policy.name,
+      limit: route.quota ?? {},
+      now: rows[0]!.createdAt,
+    });
+  } catch (err) {
+    await abortStarted(s.storage, planned, s.log);
+    throw err;
+  }
+  const requested = { bytes: rows.reduce((sum, r) => sum + r.declaredSize, 0), files: rows.length };
+  if (!reservation.ok) {
+    await abortStarted(s.storage, planned, s.log);
+    throw quotaError(route, reservation.used, reservation.limit, requested, s.config.sweep.graceMs);
+  }
+
+  let response: CreateUploadsResponse;
+  try {
+    response = {
+      uploads: await Promise.all(planned.map((p) => signUpload(s.storage, p, route.policy.expiresIn))),
+    };
+  } catch (err) {
+    await releaseReservations(s, planned);
+    throw err;
+  }
+  for (const instruction of response.uploads) {
+    s.metrics.signatures.inc({ strategy: instruction.method.toLowerCase() }, signatureCount(instruction));
+  }
+  s.metrics.bytesReserved.inc(requested.bytes);
+  if (response.uploads.length === 1) req.log.uploadId = response.uploads[0]!.id;
+  return json(201, response);
+};

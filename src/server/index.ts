@@ -1,0 +1,13 @@
+/** `upgate/server`: the upload gateway. */
+export type { Principal } from "./auth/principal.js";
+export { ANONYMOUS_USER_ID } from "./auth/principal.js";
+export { defineConfig } from "./config/define.js";
+export type { ConfigProblem } from "./config/issues.js";
+export { resolveConfig } from "./config/resolve.js";
+export type { ResolvedConfig, ResolvedRoute } from "./config/resolved.js";
+export type * from "./config/types.js";
+export { createGateway, type Gateway, type GatewaySweepOptions, type RequestInfo } from "./gateway.js";
+export type { Ledger, UploadRow } from "./ledger/types.js";
+export type { SweepReport } from "./sweep/types.js";
+export { verifyWebhookSignature } from "./webhook/signature.js";
+export type { WebhookEvent } from "./webhook/types.js";

@@ -1,0 +1,53 @@
+import type { UploadRecord } from "../../core/protocol.js";
+import type { GatewayLog } from "../observe/log.js";
+import { uploadVerifiedEvent } from "../webhook/event.js";
+import { sendWebhook } from "../webhook/send.js";
+
+const RETRIES = 3;
+const TIMEOUT_MS = 10_000;
+/** How long close() waits for deliveries still in flight before it gives up on them. */
+const DRAIN_MS = 15_000;
+
+/**
+ * Sends upload.verified events in the background: a slow or failing receiver never delays or
+ * fails a complete. Failed deliveries are logged (with the receiver's origin only: webhook URLs
+ * often carry a token in their path).
+ */
+export function createWebhookSender(log: GatewayLog) {
+  const inFlight = new Set<Promise<void>>();
+  return {
+    deliver(webhook: { url: string; secret: string }, upload: UploadRecord): void {
+      const event = uploadVerifiedEvent(upload);
+      const task = sendWebhook({
+        url: webhook.url,
+        secret: webhook.secret,
+        event,
+        retries: RETRIES,
+        timeoutMs: TIMEOUT_MS,
+      })
+        .then((outcome) => {
+          if (outcome.delivered) return;
+          log.warn("webhook delivery failed", {
+            receiver: new URL(webhook.url).origin,
+            eventId: outcome.eventId,
+            uploadId: upload.id,
+            status: outcome.status,
+            error: outcome.error,
+            attempts: outcome.attempts.length,
+          });
+        })
+        .finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    },
+    async drain(): Promise<void> {
+      if (inFlight.size === 0) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const gaveUp = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), DRAIN_MS);
+      });
+      const abandoned = await Promise.race([Promise.allSettled([...inFlight]).then(() => false), gaveUp]);
+      clearTimeout(timer);
+      if (abandoned) log.warn("closing with webhook deliveries still in flight", { pending: inFlight.size });
+    },
+  };
+}

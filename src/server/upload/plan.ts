@@ -1,0 +1,101 @@
+import { UpgateError } from "../../core/errors.js";
+import { type PartPlan, planParts } from "../../core/policy/parts.js";
+import { randomId } from "../../core/policy/random.js";
+import { chooseStrategy } from "../../core/policy/strategy.js";
+import type { FileDeclaration } from "../../core/protocol.js";
+import type { Principal } from "../auth/principal.js";
+import type { ResolvedRoute } from "../config/resolved.js";
+import type { NewUpload, Strategy } from "../ledger/types.js";
+import type { RequestContext, Services } from "../runtime/services.js";
+import { objectKey } from "./object-key.js";
+import { fileMetadata, fitsMetadataBudget, MAX_METADATA, uploaderMetadata } from "./object-metadata.js";
+
+/** One file of a create request, decided: its ledger row, how it is uploaded, what the object carries. */
+export interface PlannedUpload {
+  row: NewUpload;
+  strategy: Strategy;
+  /** Every x-amz-meta-* value to sign (names without the prefix), uploader values included. */
+  metadata: Record<string, string>;
+  parts?: PartPlan;
+}
+
+const MAX_USER_AGENT = 512;
+
+/** Ids, keys, strategies, part plans and metadata for every file, before anything is reserved or signed. */
+export async function planUploads(
+  s: Services,
+  route: ResolvedRoute,
+  principal: Principal,
+  files: readonly FileDeclaration[],
+  req: RequestContext,
+): Promise<PlannedUpload[]> {
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + route.policy.expiresIn * 1000);
+  const userAgent = req.headers.get("user-agent")?.slice(0, MAX_USER_AGENT) ?? null;
+  const planned = await Promise.all(
+    files.map(async (file, index): Promise<PlannedUpload> => {
+      const id = randomId(128);
+      // The Request is built only if the route's key function reads it.
+      const ctx = {
+        principal,
+        route: route.policy.name,
+        file,
+        index,
+        get request() {
+          return req.request;
+        },
+      };
+      const [key, extra] = await Promise.all([
+        objectKey(route, ctx, id),
+        fileMetadata(route, principal, file),
+      ]);
+      const strategy = chooseStrategy(route.policy, file.size, s.config.storage.supportsPost);
+      const parts = strategy === "multipart" ? planParts(file.size, route.policy.partSize) : undefined;
+      return {
+        strategy,
+        metadata: { ...extra, ...uploaderMetadata(principal.userId, id) },
+        ...(parts && { parts }),
+        row: {
+          id,
+          userId: principal.userId,
+          route: route.policy.name,
+          bucket: s.config.storage.bucket,
+          key,
+          name: file.name,
+          strategy,
+          declaredSize: file.size,
+          declaredType: file.type,
+          sha256: file.sha256 ?? null,
+          multipartUploadId: null,
+          partSize: parts?.partSize ?? null,
+          partCount: parts?.partCount ?? null,
+          clientIp: req.clientIp ?? null,
+          userAgent,
+          metadata: extra,
+          createdAt: now,
+          expiresAt,
+        },
+      };
+    }),
+  );
+  const overBudget = planned.filter((p) => !fitsMetadataBudget(p.metadata));
+  if (overBudget.length > 0) {
+    const problems = overBudget.map((p) => ({
+      index: planned.indexOf(p),
+      name: p.row.name,
+      code: "VALIDATION_FAILED",
+      message: `${p.row.name}: metadata is larger than ${MAX_METADATA} bytes with the uploader's`,
+    }));
+    throw new UpgateError("VALIDATION_FAILED", problems.map((p) => p.message).join("; "), {
+      details: { problems },
+    });
+  }
+  const keys = new Set(planned.map((p) => p.row.key));
+  if (keys.size !== planned.length) {
+    throw new UpgateError(
+      "CONFIG_INVALID",
+      `route ${route.policy.name}'s key function gave two files the same key`,
+    );
+  }
+  return planned;
+}

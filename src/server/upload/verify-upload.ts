@@ -1,0 +1,70 @@
+import { ERROR_CODES, type ErrorCode, UpgateError } from "../../core/errors.js";
+import type { UploadRow } from "../ledger/types.js";
+import type { Services } from "../runtime/services.js";
+import { verifyObject } from "../verify/verify-object.js";
+import { disposeRejected } from "./dispose-rejected.js";
+import { uploaderMetadata } from "./object-metadata.js";
+import { storageFailure } from "./storage-failure.js";
+
+/** The answer for an upload already rejected: 422 with the same code. */
+export function rejectionError(row: UploadRow): UpgateError {
+  const code = (
+    row.reason && Object.hasOwn(ERROR_CODES, row.reason) ? row.reason : "UPLOAD_STATE_CONFLICT"
+  ) as ErrorCode;
+  return new UpgateError(code, `The upload was rejected: ${ERROR_CODES[code].description}`, {
+    details: { id: row.id, status: row.status },
+  });
+}
+
+export type Verification = { verified: UploadRow } | { changed: true };
+
+/**
+ * Checks an "uploaded" row's object in storage and records the verdict: "verified", or "rejected"
+ * (the object removed, and the rejection thrown as a 422 with its code). An object that is not
+ * there moves the row back to "pending" and throws UPLOAD_NOT_UPLOADED, so the client can upload
+ * and complete again. Storage failures throw STORAGE_UNAVAILABLE and leave the row "uploaded",
+ * for a retried complete. `changed` means another call moved the row meanwhile.
+ */
+export async function verifyUpload(s: Services, row: UploadRow): Promise<Verification> {
+  const route = s.config.routes.get(row.route);
+  const result = await verifyObject(s.storage, {
+    key: row.key,
+    size: row.declaredSize,
+    type: row.declaredType,
+    ...(row.sha256 !== null && { sha256: row.sha256 }),
+    metadata: uploaderMetadata(row.userId, row.id),
+    sniff: route?.policy.sniff ?? true,
+  }).catch((err: unknown) => {
+    throw storageFailure(err);
+  });
+  if (result.ok) {
+    s.metrics.verifications.inc({ outcome: "verified" });
+    const verified = await s.ledger.transition(row.id, ["uploaded"], "verified", {
+      verifiedSize: result.size,
+      verifiedType: result.type,
+      completedAt: new Date(),
+    });
+    return verified ? { verified } : { changed: true };
+  }
+  if (result.code === "UPLOAD_NOT_UPLOADED") {
+    s.metrics.verifications.inc({ outcome: "not_uploaded" });
+    await s.ledger.transition(row.id, ["uploaded"], "pending");
+    throw new UpgateError(
+      "UPLOAD_NOT_UPLOADED",
+      "Storage has no object for this upload: upload it, then complete again",
+      {
+        details: result.details,
+      },
+    );
+  }
+  s.metrics.verifications.inc({ outcome: result.code });
+  const rejected = await s.ledger.transition(row.id, ["uploaded"], "rejected", {
+    reason: result.code,
+    completedAt: new Date(),
+  });
+  if (!rejected) return { changed: true };
+  await disposeRejected(s, row, result.code);
+  throw new UpgateError(result.code, `The upload was rejected: ${result.message}`, {
+    details: result.details,
+  });
+}

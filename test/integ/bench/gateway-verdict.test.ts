@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { goalVerdict, type RunFigures } from "../../../bench/gateway-verdict.js";
+
+const run = (requestsPerSecond: number, cpu: number, load = 100, otherCores = 0): RunFigures => ({
+  requestsPerSecond,
+  cpuMicrosPerRequest: cpu,
+  loadMicrosPerRequest: load,
+  otherCores,
+});
+
+describe("bench:gateway's verdict", () => {
+  it("says MET with the ratio when the goal is reached", () => {
+    const lines = goalVerdict(run(4000, 200), run(500, 2000), 8, 2);
+    expect(lines[0]).toBe("ratio (a)/(b): 8.00x req/s   goal >= 8x: MET");
+    expect(lines).toHaveLength(2);
+  });
+
+  it("blames the CPU ratio when (a) is not 8x cheaper per request", () => {
+    const lines = goalVerdict(run(2500, 300), run(500, 1800), 8, 2);
+    expect(lines[0]).toMatch(/5\.00x req\/s {3}goal >= 8x: MISSED/);
+    expect(lines[2]).toMatch(/4000 req\/s; \(a\)'s server would need 1\.20 cores .* load generator 0\.40/);
+    expect(lines[3]).toMatch(/only 6\.00x/);
+  });
+
+  it("blames the shared cores when (a) is cheap enough but the rate cannot fit", () => {
+    const lines = goalVerdict(run(3000, 200, 100, 0.7), run(600, 2000), 8, 2);
+    expect(lines[3]).toMatch(/does not fit/);
+  });
+
+  it("blames waiting when the cores had room", () => {
+    const lines = goalVerdict(run(1000, 100, 50), run(500, 1000), 8, 2);
+    expect(lines[3]).toMatch(/waiting/);
+  });
+});
