@@ -26,7 +26,14 @@ const PORT_FLAGS = "-- --port 0 --store-port 0 --json --log-level silent";
 let dir: string | undefined;
 let started: ChildProcess | undefined;
 afterAll(async () => {
-  if (started?.pid && started.exitCode === null) process.kill(-started.pid, "SIGKILL");
+  if (started?.pid && started.exitCode === null) {
+    try {
+      process.kill(-started.pid, "SIGKILL");
+    } catch (err) {
+      // The group may already be gone (the stack stopped on its own): nothing left to kill.
+      if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+    }
+  }
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
