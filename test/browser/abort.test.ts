@@ -1,0 +1,85 @@
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { ledgerRows } from "./support/checks.js";
+import { describeInChromium, launchChromium } from "./support/chromium.js";
+import { MiB, writeRandomFile } from "./support/files.js";
+import {
+  announcements,
+  card,
+  cardStatus,
+  chooseRoute,
+  focusedText,
+  openDemo,
+  progressEvents,
+  waitForPercent,
+} from "./support/page.js";
+import { startTestStack, type TestStack } from "./support/stack.js";
+
+const SIZE = 200 * MiB;
+
+describeInChromium("the demo page: pause, resume and cancel", () => {
+  let browser: Browser;
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    [browser, stack] = await Promise.all([launchChromium(), startTestStack()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  const usage = () => stack.gateway.ledger.usage("erin", "any", undefined, new Date());
+  const settled = () => stack.log.partPuts().every((p) => p.status !== undefined || p.aborted);
+
+  it("pause stops sending, resume goes on, cancel removes the multipart upload and releases the quota", async () => {
+    const { page, errors } = await openDemo(browser, stack, "erin");
+    const file = join(stack.dir, "archive.zip.part");
+    await writeRandomFile(file, SIZE);
+    await chooseRoute(page, "Any file");
+    stack.log.clear();
+    await page.setInputFiles("#picker", file);
+    await waitForPercent(page, "archive.zip.part", 10);
+    expect(await usage()).toEqual({ bytes: SIZE, files: 1 });
+    const [pending] = await ledgerRows(stack, "erin");
+    expect(pending!.status).toBe("pending");
+    expect((await stack.gateway.storage.listMultipartUploads("any/")).map((u) => u.key)).toEqual([
+      pending!.key,
+    ]);
+
+    await card(page, "archive.zip.part").getByRole("button", { name: "Pause" }).click();
+    await expect.poll(() => cardStatus(page, "archive.zip.part").textContent()).toBe("Paused");
+    await expect.poll(settled).toBe(true);
+    const sentWhilePaused = stack.log.partPuts().length;
+    const loadedAtPause = (await progressEvents(page)).at(-1)!.loaded;
+    await page.waitForTimeout(800);
+    expect(stack.log.partPuts().length).toBe(sentWhilePaused);
+    expect((await progressEvents(page)).at(-1)!.loaded).toBe(loadedAtPause);
+
+    // The Resume button has the focus now: the keyboard resumes.
+    expect(await focusedText(page)).toBe("Resume");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => cardStatus(page, "archive.zip.part").textContent()).toBe("Uploading");
+    await expect.poll(() => stack.log.partPuts().length).toBeGreaterThan(sentWhilePaused);
+
+    await card(page, "archive.zip.part").getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => cardStatus(page, "archive.zip.part").textContent()).toBe("Upload cancelled");
+    await expect.poll(() => stack.gateway.storage.listMultipartUploads("any/")).toEqual([]);
+    expect((await ledgerRows(stack, "erin")).map((r) => r.status)).toEqual(["aborted"]);
+    expect(await usage()).toEqual({ bytes: 0, files: 0 });
+    expect(await announcements(page)).toEqual(
+      expect.arrayContaining([
+        "archive.zip.part: paused",
+        "archive.zip.part: resumed",
+        "archive.zip.part: upload cancelled",
+      ]),
+    );
+    await expect
+      .poll(() =>
+        page.locator("#mine-rows tr", { hasText: "archive.zip.part" }).locator(".badge").textContent(),
+      )
+      .toBe("cancelled");
+    expect(errors).toEqual([]);
+  });
+});

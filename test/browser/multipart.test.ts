@@ -1,0 +1,110 @@
+import { join } from "node:path";
+import type { Browser, Route } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { expectMonotonicToCompletion, ledgerRows, storedSha256 } from "./support/checks.js";
+import { describeInChromium, launchChromium } from "./support/chromium.js";
+import { MiB, sha256OfFile, writeRandomFile } from "./support/files.js";
+import {
+  announcements,
+  cardStatus,
+  chooseRoute,
+  type DemoPage,
+  openDemo,
+  progressEvents,
+  screenshot,
+  waitForPercent,
+} from "./support/page.js";
+import { startTestStack, type TestStack } from "./support/stack.js";
+
+const PART = 16 * MiB;
+
+describeInChromium("the demo page: multipart uploads", () => {
+  let browser: Browser;
+  let stack: TestStack;
+  let demo: DemoPage;
+
+  beforeAll(async () => {
+    [browser, stack] = await Promise.all([launchChromium(), startTestStack()]);
+    demo = await openDemo(browser, stack, "grace");
+    await chooseRoute(demo.page, "Any file");
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it("200 MiB go up in parts, 4 at a time, with monotonic progress to 100% and the right sha256", async () => {
+    const { page } = demo;
+    const file = join(stack.dir, "video.bin");
+    const size = 200 * MiB;
+    await writeRandomFile(file, size);
+    const expected = await sha256OfFile(file);
+    stack.log.clear();
+
+    await page.setInputFiles("#picker", file);
+    await waitForPercent(page, "video.bin", 30);
+    expect(await cardStatus(page, "video.bin").textContent()).toBe("Uploading");
+    await screenshot(page, "uploading");
+    await expect
+      .poll(() => cardStatus(page, "video.bin").textContent(), { timeout: 90_000, interval: 200 })
+      .toBe("Uploaded and verified");
+
+    const parts = stack.log.partPuts();
+    expect(parts.map((p) => p.partNumber).sort((a, b) => a! - b!)).toEqual(
+      Array.from({ length: Math.ceil(size / PART) }, (_, i) => i + 1),
+    );
+    expect(parts.every((p) => p.status === 200)).toBe(true);
+    expect(stack.log.maxPartsInFlight).toBe(4);
+
+    const events = (await progressEvents(page)).filter((e) => e.file === "video.bin");
+    expectMonotonicToCompletion(events, size);
+    expect(events.filter((e) => e.phase === "uploading").length).toBeGreaterThan(10);
+    const said = await announcements(page);
+    for (const text of ["25% uploaded", "50% uploaded", "75% uploaded", "uploaded and verified"]) {
+      expect(said).toContain(`video.bin: ${text}`);
+    }
+
+    const [row] = await ledgerRows(stack, "grace");
+    expect([row!.name, row!.status, row!.strategy, row!.sha256]).toEqual([
+      "video.bin",
+      "verified",
+      "multipart",
+      expected,
+    ]);
+    expect(await storedSha256(stack, row!.key)).toBe(expected);
+  });
+
+  it("a part whose request fails once on the network is retried, and the upload succeeds", async () => {
+    const { page } = demo;
+    const file = join(stack.dir, "flaky.bin");
+    const size = 40 * MiB;
+    await writeRandomFile(file, size);
+    const attempts: string[] = [];
+    const faulty = (url: URL) => url.origin === stack.storeUrl && url.searchParams.get("partNumber") === "2";
+    const handler = async (route: Route) => {
+      const method = route.request().method();
+      attempts.push(method);
+      if (method === "PUT" && attempts.filter((m) => m === "PUT").length === 1) await route.abort("failed");
+      else await route.fallback();
+    };
+    await page.route(faulty, handler);
+    stack.log.clear();
+    try {
+      await page.setInputFiles("#picker", file);
+      await expect
+        .poll(() => cardStatus(page, "flaky.bin").textContent(), { timeout: 60_000, interval: 200 })
+        .toBe("Uploaded and verified");
+    } finally {
+      await page.unroute(faulty, handler);
+    }
+    expect(attempts.filter((m) => m === "PUT")).toEqual(["PUT", "PUT"]);
+    const stored = stack.log.partPuts().filter((p) => p.status === 200);
+    expect(stored.map((p) => p.partNumber).sort()).toEqual([1, 2, 3]);
+    const events = (await progressEvents(page)).filter((e) => e.file === "flaky.bin");
+    expectMonotonicToCompletion(events, size);
+    const [row] = await ledgerRows(stack, "grace");
+    expect([row!.name, row!.status]).toEqual(["flaky.bin", "verified"]);
+    expect(await storedSha256(stack, row!.key)).toBe(await sha256OfFile(file));
+    expect(demo.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,71 @@
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { expectMonotonicToCompletion, ledgerRows, storedSha256 } from "./support/checks.js";
+import { describeInChromium, launchChromium } from "./support/chromium.js";
+import { MiB, sha256OfFile, writeRandomFile } from "./support/files.js";
+import { cardStatus, chooseRoute, openDemo, progressEvents, waitForPercent } from "./support/page.js";
+import { startTestStack, type TestStack } from "./support/stack.js";
+
+const PART = 16 * MiB;
+const SIZE = 200 * MiB;
+const PARTS = Math.ceil(SIZE / PART);
+
+describeInChromium("the demo page: resume after a reload", () => {
+  let browser: Browser;
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    [browser, stack] = await Promise.all([launchChromium(), startTestStack()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it("a 200 MiB upload cut at about 50% by a reload sends only the missing parts when picked again", async () => {
+    const { page, errors } = await openDemo(browser, stack, "carol");
+    const file = join(stack.dir, "backup.tar");
+    await writeRandomFile(file, SIZE);
+    await chooseRoute(page, "Any file");
+    stack.log.clear();
+    await page.setInputFiles("#picker", file);
+    await waitForPercent(page, "backup.tar", 50);
+    await page.reload();
+    await page.getByRole("heading", { name: "Upload files" }).waitFor();
+    // Parts in flight were cut by the reload: wait until the store has seen every request end.
+    await expect
+      .poll(() => stack.log.partPuts().every((p) => p.status !== undefined || p.aborted))
+      .toBe(true);
+    const before = stack.log.partPuts();
+    const stored = new Set(before.filter((p) => p.status === 200).map((p) => p.partNumber!));
+    // The reload cut the parts in flight: the store saw them end early (IncompleteBody, or a closed socket).
+    expect(before.some((p) => p.status !== 200)).toBe(true);
+    expect(stored.size).toBeGreaterThanOrEqual(1);
+    expect(stored.size).toBeLessThan(PARTS);
+    expect((await ledgerRows(stack, "carol")).map((r) => r.status)).toEqual(["pending"]);
+
+    stack.log.clear();
+    await chooseRoute(page, "Any file");
+    await page.setInputFiles("#picker", file);
+    await expect
+      .poll(() => cardStatus(page, "backup.tar").textContent(), { timeout: 90_000, interval: 200 })
+      .toBe("Uploaded and verified");
+
+    const after = stack.log.partPuts();
+    const sent = after.map((p) => p.partNumber!).sort((a, b) => a - b);
+    const missing = Array.from({ length: PARTS }, (_, i) => i + 1).filter((n) => !stored.has(n));
+    expect(sent).toEqual(missing);
+    expect(after.every((p) => p.status === 200)).toBe(true);
+
+    const events = (await progressEvents(page)).filter((e) => e.file === "backup.tar");
+    expectMonotonicToCompletion(events, SIZE);
+    const firstUpload = events.find((e) => e.phase === "uploading")!;
+    expect(firstUpload.loaded).toBeGreaterThanOrEqual(stored.size * PART);
+
+    const rows = await ledgerRows(stack, "carol");
+    expect(rows.map((r) => [r.name, r.status])).toEqual([["backup.tar", "verified"]]);
+    expect(await storedSha256(stack, rows[0]!.key)).toBe(await sha256OfFile(file));
+    expect(errors).toEqual([]);
+  });
+});
