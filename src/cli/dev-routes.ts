@@ -1,6 +1,7 @@
 /** What `upgate dev` serves by default: three demo routes and the bucket CORS they need. */
 import type { RouteConfig } from "../server/config/types.js";
 import type { CorsRule } from "../store/index.js";
+import { METADATA_WILDCARD, SIGNED_HEADERS } from "./cors/rules.js";
 
 const OOXML = "application/vnd.openxmlformats-officedocument";
 
@@ -36,18 +37,6 @@ export const DEV_ROUTES: Record<string, RouteConfig> = {
   },
 };
 
-/**
- * Headers a browser sends to storage with the gateway's signed requests (content-length is set by
- * the browser itself, so it needs no CORS permission). Route metadata adds x-amz-meta-* names.
- */
-export const SIGNED_BROWSER_HEADERS = [
-  "content-type",
-  "x-amz-checksum-sha256",
-  "if-none-match",
-  "x-amz-meta-upgate-user",
-  "x-amz-meta-upgate-upload",
-] as const;
-
 /** Bucket CORS for pages on `origins`: the methods uploads use, the signed headers, ETag exposed. */
 export function devCorsRules(origins: string[]): CorsRule[] {
   return [
@@ -55,7 +44,7 @@ export function devCorsRules(origins: string[]): CorsRule[] {
       id: "upgate-dev",
       allowedOrigins: origins,
       allowedMethods: ["PUT", "POST", "GET", "HEAD"],
-      allowedHeaders: [...SIGNED_BROWSER_HEADERS, "x-amz-meta-*"],
+      allowedHeaders: [...SIGNED_HEADERS, METADATA_WILDCARD],
       exposeHeaders: ["ETag"],
       maxAgeSeconds: 600,
     },
