@@ -2,6 +2,7 @@
  * What bench/browser.bench.ts runs inside Chromium (bundled by esbuild, served by the dev stack):
  * each function returns milliseconds, measured with performance.now() in the page.
  */
+import { hashPart } from "../src/client/hash/hash-part.js";
 import { createUploader, hashBlob } from "../src/client/index.js";
 
 export interface UploadTimes {
@@ -21,11 +22,20 @@ const bench = {
     return blob.size;
   },
 
-  /** SHA-256 of the whole blob, as the client computes it before an upload. */
-  async hash(): Promise<{ ms: number; sha256: string }> {
-    const started = performance.now();
-    const sha256 = await hashBlob(blob!);
-    return { ms: performance.now() - started, sha256 };
+  /**
+   * SHA-256 throughput of both hashers over the whole blob: `partsMs`, part by part with WebCrypto
+   * (what the client runs for multipart: `partSize` slices, one after another, each read and
+   * digested natively); `jsMs`, the incremental JS hasher in 4 MiB slices (single PUTs above 64 MiB).
+   */
+  async hash(partSize: number): Promise<{ partsMs: number; jsMs: number }> {
+    let started = performance.now();
+    for (let start = 0; start < blob!.size; start += partSize) {
+      await hashPart(blob!.slice(start, Math.min(blob!.size, start + partSize)));
+    }
+    const partsMs = performance.now() - started;
+    started = performance.now();
+    await hashBlob(blob!);
+    return { partsMs, jsMs: performance.now() - started };
   },
 
   /** The baseline: one fetch PUT of the blob to a presigned URL that signs no checksum. */
@@ -37,15 +47,43 @@ const bench = {
   },
 
   /**
+   * The multipart floor: the blob's parts PUT with fetch to presigned part URLs (no checksum, no
+   * gateway), `concurrency` at a time. Returns the ETags in part order.
+   */
+  async parts(
+    urls: Array<{ url: string; headers: Record<string, string> }>,
+    partSize: number,
+    concurrency: number,
+  ): Promise<{ ms: number; etags: string[] }> {
+    const etags: string[] = new Array(urls.length);
+    let next = 0;
+    const started = performance.now();
+    const worker = async () => {
+      while (next < urls.length) {
+        const i = next++;
+        const start = i * partSize;
+        const body = blob!.slice(start, Math.min(blob!.size, start + partSize));
+        const response = await fetch(urls[i]!.url, { method: "PUT", headers: urls[i]!.headers, body });
+        await response.arrayBuffer();
+        if (response.status !== 200) throw new Error(`part ${i + 1} answered ${response.status}`);
+        etags[i] = response.headers.get("etag")!;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return { ms: performance.now() - started, etags };
+  },
+
+  /**
    * The client's upload through the gateway: hashing, PUT or parts, complete and verification.
    * Also when each phase ended: hashing the whole file, sending the bytes, and the rest (complete
    * and the gateway's verification).
    */
-  async upload(route: string, token: string, concurrency: number): Promise<UploadTimes> {
+  async upload(route: string, token: string, concurrency: number, checksum = true): Promise<UploadTimes> {
     const uploader = createUploader({
       endpoint: location.origin,
       headers: { authorization: `Bearer ${token}` },
       concurrency,
+      checksum,
     });
     const file = new File([blob!], `bench-${route}-${concurrency}.bin`, { type: "application/octet-stream" });
     const started = performance.now();

@@ -2,11 +2,14 @@
  * Uploads from Chromium to the embedded store on loopback, through the dev stack: 1 GiB as one PUT
  * and as multipart with 1, 4 and 8 parts in flight (the client, with checksums), beside a
  * baseline of the same bytes in a single fetch PUT to a presigned URL without checksum. Also the
- * client's SHA-256 throughput in Chromium. `npm run bench:browser [-- --mib 1024 --rounds 2]`.
+ * client's SHA-256 throughput in Chromium, and a multipart floor: the same 16 MiB parts PUT with
+ * fetch straight to storage, 4 at a time, without checksums or gateway, then completed (what any
+ * multipart client pays on this store, the part files assembled into the object included). `npm run bench:browser [-- --mib 1024 --rounds 2]`.
  *
  * MB/s is 10^6 bytes per second of wall time in the page, from the upload() call to the verified
- * record: hashing the file, sending it, completing and the gateway's verification. The columns
- * after it split that time. Each figure is the best of the rounds: on a shared 2-core machine the
+ * record: hashing, sending, completing and the gateway's verification. The columns after it split
+ * that time: "hash first" is whole-file hashing before any byte is sent (a single PUT above 64 MiB;
+ * multipart hashes each part with WebCrypto while earlier parts upload, so it shows 0). Each figure is the best of the rounds: on a shared 2-core machine the
  * best round is the closest to an idle one.
  *
  * The bytes are a file on disk, picked with setInputFiles: with a local browser only its path
@@ -29,6 +32,8 @@ const { values } = parseArgs({
 });
 const size = Number(values.mib) * 1024 * 1024;
 const rounds = Number(values.rounds);
+/** The multipart route's part size (its partSize below: "MB" means MiB in route config). */
+const PART_SIZE = 16 * 1024 * 1024;
 
 interface UploadTimes {
   ms: number;
@@ -107,25 +112,55 @@ try {
     await stack.gateway.storage.delete(key);
     return { ms: result.ms, hashMs: 0, sendMs: result.ms, restMs: 0, status: "stored" };
   };
-  const upload = (route: string, concurrency: number) => async (): Promise<UploadTimes> => {
-    const result = await call<UploadTimes>(page, "upload", route, token, concurrency);
-    if (result.status !== "verified") throw new Error(`${route} ended ${result.status}`);
-    const { rows } = await stack.gateway.ledger.list({ userId: "bench", limit: 1 });
-    await stack.gateway.storage.delete(rows[0]!.key);
-    return result;
+  /** Parts straight to storage with fetch (no checksum, no gateway), then CompleteMultipartUpload. */
+  const partsFloor = async (): Promise<UploadTimes> => {
+    const key = `bench/parts-${Date.now()}`;
+    const storage = stack.gateway.storage;
+    const uploadId = await storage.createMultipart(key, { "content-type": "application/octet-stream" });
+    const urls = [];
+    for (let n = 1; n * PART_SIZE - PART_SIZE < size; n++) {
+      const length = Math.min(PART_SIZE, size - (n - 1) * PART_SIZE);
+      const signed = await storage.presignPart(key, uploadId, n, { "content-length": String(length) }, 1800);
+      const { "content-length": _, ...headers } = signed.headers;
+      urls.push({ url: signed.url, headers });
+    }
+    const sent = await call<{ ms: number; etags: string[] }>(page, "parts", urls, PART_SIZE, 4);
+    const started = performance.now();
+    await storage.completeMultipart(
+      key,
+      uploadId,
+      sent.etags.map((etag, i) => ({ partNumber: i + 1, etag })),
+    );
+    const restMs = performance.now() - started;
+    await storage.delete(key);
+    return { ms: sent.ms + restMs, hashMs: 0, sendMs: sent.ms, restMs, status: "stored" };
   };
+  const upload =
+    (route: string, concurrency: number, checksum = true) =>
+    async (): Promise<UploadTimes> => {
+      const result = await call<UploadTimes>(page, "upload", route, token, concurrency, checksum);
+      if (result.status !== "verified") throw new Error(`${route} ended ${result.status}`);
+      const { rows } = await stack.gateway.ledger.list({ userId: "bench", limit: 1 });
+      await stack.gateway.storage.delete(rows[0]!.key);
+      return result;
+    };
   const cases: Array<{ name: string; run: () => Promise<UploadTimes> }> = [
     { name: "baseline: fetch PUT, no checksum", run: baseline },
+    { name: "floor: fetch parts x4, no checksum", run: partsFloor },
     { name: "client: one PUT", run: upload("single", 1) },
     { name: "client: multipart, 1 in flight", run: upload("parts", 1) },
     { name: "client: multipart, 4 in flight", run: upload("parts", 4) },
     { name: "client: multipart, 8 in flight", run: upload("parts", 8) },
+    { name: "client: multipart x4, checksum off", run: upload("parts", 4, false) },
   ];
 
   const best = new Map<string, UploadTimes>();
-  let hashMs = Infinity;
+  let partsMs = Infinity;
+  let jsMs = Infinity;
   for (let round = 0; round < rounds; round++) {
-    hashMs = Math.min(hashMs, (await call<{ ms: number }>(page, "hash")).ms);
+    const hashed = await call<{ partsMs: number; jsMs: number }>(page, "hash", PART_SIZE);
+    partsMs = Math.min(partsMs, hashed.partsMs);
+    jsMs = Math.min(jsMs, hashed.jsMs);
     for (const c of cases) {
       process.stderr.write(`round ${round + 1}: ${c.name}\n`);
       const result = await c.run();
@@ -137,8 +172,8 @@ try {
   const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const base = mbps(best.get(cases[0]!.name)!.ms);
   console.log(`\n${values.mib} MiB from Chromium to the embedded store on loopback, best of ${rounds}:\n`);
-  const head = ["", "MB/s", "vs baseline", "hash", "send", "send MB/s", "complete+verify"];
-  const widths = [34, 7, 13, 8, 8, 11, 17];
+  const head = ["", "MB/s", "vs baseline", "hash first", "send", "send MB/s", "complete+verify"];
+  const widths = [34, 7, 13, 12, 8, 11, 17];
   const row = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("");
   console.log(row(head));
@@ -158,15 +193,19 @@ try {
     );
   }
   console.log(
-    `\nclient SHA-256 in Chromium (hashBlob: JS incremental, 4 MiB slices): ${mbps(hashMs).toFixed(0)} MB/s (target 300)`,
+    `\nclient SHA-256 in Chromium, best of ${rounds}: WebCrypto per ${PART_SIZE / 1024 ** 2} MiB part (multipart, files up to 64 MiB): ${mbps(partsMs).toFixed(0)} MB/s (target 300); JS incremental, 4 MiB slices (single PUT above 64 MiB): ${mbps(jsMs).toFixed(0)} MB/s`,
   );
   const four = mbps(best.get("client: multipart, 4 in flight")!.ms);
+  const floor = mbps(best.get("floor: fetch parts x4, no checksum")!.ms);
   const verdict = four >= 0.8 * base ? "met" : "NOT met";
   console.log(
-    `goal, multipart with checksums >= 80% of the baseline: ${verdict} (${((four / base) * 100).toFixed(0)}% at 4 in flight)`,
+    `goal, multipart with checksums >= 80% of the baseline: ${verdict} (${((four / base) * 100).toFixed(0)}% at 4 in flight; ${((four / floor) * 100).toFixed(0)}% of the multipart floor, which is ${((floor / base) * 100).toFixed(0)}% of the baseline)`,
   );
 } finally {
   await browser.close();
   await stack.close();
   await rm(dir, { recursive: true, force: true });
 }
+// Something (a MessagePort: tsx's loader or playwright's) keeps the event loop alive after the
+// cleanup above, so the script would hang, spinning, once done: end it here.
+process.exit(process.exitCode ?? 0);

@@ -33,6 +33,7 @@ export function barChart(title: string, bars: readonly Bar[], note = ""): string
     ].join("\n  ");
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="13" fill="#1f2933">
+  <title>${escapeXml(title)}</title>
   <rect width="100%" height="100%" fill="#ffffff"/>
   <text x="16" y="26" font-size="16" font-weight="600">${escapeXml(title)}</text>
   ${rows.join("\n  ")}

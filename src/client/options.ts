@@ -26,13 +26,18 @@ export interface UploaderOptions {
   /** Fail a storage request with TIMEOUT when no byte moves for this long (default 60 s). */
   stallTimeoutMs?: number;
   /**
-   * Compute each file's SHA-256 before upload and declare it (default true); multipart parts then
-   * also get their own signed SHA-256. Off: nothing is hashed, and resume after reload is off.
+   * Have storage check the bytes (default true): files up to 64 MiB (and single PUTs or POSTs of
+   * any size) are hashed before upload and their SHA-256 declared; multipart parts each get their
+   * own signed SHA-256, hashed while earlier parts upload. Off: nothing is hashed, and resume after
+   * reload is off.
    */
   checksum?: boolean;
   /** Bytes read per slice while hashing (default 4 MiB). */
   hashChunkSize?: number;
-  /** The whole-file hasher (default: node:crypto in Node, the client's JS Sha256 in browsers). */
+  /**
+   * The incremental whole-file hasher. Default: WebCrypto in one go for files up to 64 MiB, else
+   * node:crypto in Node and the client's JS Sha256 in browsers. When given, it hashes every file.
+   */
   hasher?: () => IncrementalSha256;
   /** Test seams for the backoff: the jitter source and the sleep. */
   random?: () => number;

@@ -82,6 +82,10 @@ export const ERROR_CODES = {
     status: 422,
     description: "The stored object's upgate metadata differs from what was signed.",
   },
+  LEDGER_UNAVAILABLE: {
+    status: 503,
+    description: "The ledger database could not be reached or dropped the connection; try again later.",
+  },
   STORAGE_UNAVAILABLE: { status: 503, description: "The storage could not be reached; try again later." },
   STORAGE_ERROR: { status: 502, description: "The storage answered with an unexpected error." },
 } as const;

@@ -75,13 +75,21 @@ export interface PartsRequest {
 
 export interface PartsResponse {
   parts: PartInstruction[];
-  /** Parts the storage already holds (for resume): number, size and ETag. */
-  uploaded: Array<{ partNumber: number; size: number; etag: string }>;
+  /**
+   * Parts the storage already holds (for resume): number, size and ETag, and the SHA-256 storage
+   * verified the part against, when the part was sent with one and storage keeps it.
+   */
+  uploaded: Array<{ partNumber: number; size: number; etag: string; sha256?: string }>;
   expiresAt: string;
 }
 
 export interface CompleteRequest {
-  parts?: Array<{ partNumber: number; etag: string }>;
+  /**
+   * Multipart: the parts' ETags, and optionally each part's base64 SHA-256 (the one signed into its
+   * URL). With a sha256 for every part, the gateway checks the object against them: against the
+   * storage's composite checksum when it keeps one, else by hashing each part's bytes.
+   */
+  parts?: Array<{ partNumber: number; etag: string; sha256?: string }>;
 }
 
 export type UploadStatus = "pending" | "uploaded" | "verified" | "rejected" | "expired" | "aborted";

@@ -53,6 +53,7 @@ const CODES = {
     400,
     "Your POST request fields preceding the upload file were too large.",
   ],
+  MetadataTooLarge: [400, "Your metadata headers exceed the maximum allowed metadata size."],
   MethodNotAllowed: [405, "The specified method is not allowed against this resource."],
   MissingContentLength: [411, "You must provide the Content-Length HTTP header."],
   MissingRequestBodyError: [400, "Request Body is empty"],
@@ -66,6 +67,10 @@ const CODES = {
   NoSuchVersion: [404, "The specified version does not exist."],
   NotImplemented: [501, "A header you provided implies functionality that is not implemented"],
   PreconditionFailed: [412, "At least one of the pre-conditions you specified did not hold"],
+  RequestHeaderSectionTooLarge: [
+    400,
+    "The request header and query parameters used to make the request exceed the maximum allowed size.",
+  ],
   RequestTimeout: [
     400,
     "Your socket connection to the server was not read from or written to within the timeout period.",

@@ -1,4 +1,5 @@
 import type { CorsRule, Durability, StorageBackend } from "./backend/types.js";
+import type { MinBodyRate } from "./slow-body.js";
 
 export interface StoreCredential {
   accessKeyId: string;
@@ -25,8 +26,15 @@ export interface ObjectStoreOptions {
   maxSkewMs?: number;
   /** Largest single PUT (S3: 5 GiB). */
   maxObjectSize?: number;
-  /** Idle socket timeout: slow clients are cut off after this long without progress. */
+  /** Idle socket timeout: a client silent this long gets 400 RequestTimeout and is disconnected (default 60 s). */
   idleTimeoutMs?: number;
+  /** Time allowed for a request's whole header section (default 30 s): slowloris gets 400 RequestTimeout. */
+  headersTimeoutMs?: number;
+  /**
+   * Slowest accepted request body, on average, after a grace period (default 1 KiB/s after 20 s):
+   * a body trickled in slower gets 400 RequestTimeout and the connection is closed.
+   */
+  minBodyRate?: MinBodyRate;
   /** The clock, for tests. */
   now?: () => Date;
   /** One line per request and per unexpected error; never includes secrets or signatures. */

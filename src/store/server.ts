@@ -2,10 +2,11 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { headerMap, pairsFromRaw, verifyRequest } from "../core/index.js";
+import { checkAuthParamsOnce } from "./auth-params.js";
 import { BackendError } from "./backend/errors.js";
 import { createFsBackend } from "./backend/fs.js";
 import { readVerifiedBody } from "./body.js";
-import { onClientError, trackResponse } from "./client-error.js";
+import { onClientError, timeOutSocket, trackResponse } from "./client-error.js";
 import type { BodyResult, Handler, RequestContext, StoreState } from "./context.js";
 import { corsResponseHeaders, matchCorsRule } from "./cors.js";
 import { S3Error } from "./errors.js";
@@ -19,6 +20,7 @@ import {
 } from "./options.js";
 import { sendError } from "./respond.js";
 import { type Operation, parseRoute, resolveOperation } from "./router.js";
+import { DEFAULT_MIN_BODY_RATE, watchBodyRate } from "./slow-body.js";
 
 export interface ObjectStore {
   listen(port?: number, host?: string): Promise<void>;
@@ -47,17 +49,26 @@ export function createObjectStore(options: ObjectStoreOptions = {}): ObjectStore
     secrets: new Map(credentials.map((c) => [c.accessKeyId, c.secretAccessKey])),
   };
   const log = options.log ?? (() => {});
-  const server = createServer({ requestTimeout: 0, headersTimeout: 30_000 }, (req, res) => {
-    handle(state, req, res).catch((err) => {
-      log({ msg: "unhandled store error", err: String(err) });
-      if (!res.headersSent) sendError(res, req.method ?? "GET", "0", new S3Error("InternalError"));
-      else res.destroy();
-    });
-  });
+  const headersTimeout = options.headersTimeoutMs ?? 30_000;
+  const server = createServer(
+    {
+      requestTimeout: 0,
+      headersTimeout,
+      // node checks the headers timeout on this interval (30 s by default, too coarse for short timeouts).
+      connectionsCheckingInterval: Math.max(50, Math.min(5_000, headersTimeout / 4)),
+    },
+    (req, res) => {
+      handle(state, req, res).catch((err) => {
+        log({ msg: "unhandled store error", err: String(err) });
+        if (!res.headersSent) sendError(res, req.method ?? "GET", "0", new S3Error("InternalError"));
+        else res.destroy();
+      });
+    },
+  );
   server.on("clientError", onClientError);
   server.keepAliveTimeout = 5_000;
   const idle = options.idleTimeoutMs ?? 60_000;
-  server.setTimeout(idle, (socket) => socket.destroy());
+  server.setTimeout(idle, timeOutSocket);
 
   let url = "";
   let started = false;
@@ -111,6 +122,11 @@ async function handle(state: StoreState, req: IncomingMessage, res: ServerRespon
   res.setHeader("x-amz-request-id", requestId);
   res.setHeader("server", "upgate-store");
   trackResponse(req.socket, res, method, requestId);
+  if (hasBody(headers)) {
+    watchBodyRate(req, res, state.options.minBodyRate ?? DEFAULT_MIN_BODY_RATE, () =>
+      timeOutSocket(req.socket),
+    );
+  }
   let ctx: RequestContext | undefined;
   try {
     const route = parseRoute(req.url ?? "/", headers.get("host"), state.options.domain);
@@ -119,6 +135,7 @@ async function handle(state: StoreState, req: IncomingMessage, res: ServerRespon
     ctx = makeContext(state, req, res, requestId, method, route, headers);
     await applyCors(ctx, operation);
     if (!SELF_AUTHENTICATED.has(operation)) {
+      checkAuthParamsOnce(req.url ?? "/");
       const result = await verifyRequest(
         { method, url: req.url ?? "/", headers: pairsFromRaw(req.rawHeaders) },
         {

@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { escapeXml } from "../core/s3/xml.js";
+import { escapeXml, expandCdata } from "../core/s3/xml.js";
 import { S3Error } from "./errors.js";
 
 /** A parsed element: its text, or its children by name (repeated names become arrays when asked for). */
@@ -53,7 +53,7 @@ export function parseXml(body: Uint8Array, arrays: readonly string[] = []): { [r
   const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw malformed();
   // CDATA becomes escaped text, so entity decoding below applies to markup text only.
-  const plain = text.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_, data: string) => escapeXml(data));
+  const plain = expandCdata(text, escapeXml);
   if (XMLValidator.validate(plain) !== true) throw malformed();
   const repeated = new Set(arrays);
   const parser = new XMLParser({

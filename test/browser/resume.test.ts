@@ -44,8 +44,20 @@ describeInChromium("the demo page: resume after a reload", () => {
     expect(pending?.status).toBe("pending");
     // What storage holds, not what the log saw answered: a part can be stored while its response is
     // cut by the reload, and resume (which asks the gateway) rightly skips it.
-    const held = await stack.gateway.storage.listParts(pending!.key, pending!.multipartUploadId!);
-    const stored = new Set(held.map((p) => p.partNumber));
+    // A part whose body was all sent before the reload may still be committing (its socket already
+    // closed): wait until storage's list stops changing.
+    const list = async () =>
+      (await stack.gateway.storage.listParts(pending!.key, pending!.multipartUploadId!))
+        .map((p) => p.partNumber)
+        .join(",");
+    let held = await list();
+    for (let i = 0; i < 20; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      const now = await list();
+      if (now === held) break;
+      held = now;
+    }
+    const stored = new Set(held.split(",").filter(Boolean).map(Number));
     for (const p of before.filter((p) => p.status === 200)) expect(stored.has(p.partNumber!)).toBe(true);
     expect(stored.size).toBeGreaterThanOrEqual(1);
     expect(stored.size).toBeLessThan(PARTS);

@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { describe, test } from "vitest";
 import { createPostgresLedger } from "../../src/server/ledger/postgres.js";
+import { createScratchSchema } from "../support/postgres-schema.js";
 import type { LedgerDatabase } from "./ledger-support.js";
 
 const HOW_TO_START = 'eval "$(bash scripts/postgres-test.sh)"';
@@ -30,25 +29,11 @@ export function describePostgres(name: string, body: (url: string) => void): voi
   }
 }
 
-/**
- * A fresh schema on the test server; ledgers opened on it see only it (search_path), so each test has
- * an empty database without the cost of CREATE DATABASE.
- */
+/** A fresh schema on the test server for each ledger (see createScratchSchema). */
 export async function createTestSchema(url: string): Promise<LedgerDatabase> {
-  const schema = `ledger_test_${randomBytes(6).toString("hex")}`;
-  await adminQuery(url, `CREATE SCHEMA ${schema}`);
+  const { schema, drop } = await createScratchSchema(url, "ledger_test");
   return {
     open: () => createPostgresLedger(url, { pool: { options: `-c search_path=${schema}` } }),
-    dispose: () => adminQuery(url, `DROP SCHEMA ${schema} CASCADE`),
+    dispose: drop,
   };
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }

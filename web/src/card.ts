@@ -53,9 +53,10 @@ export class Card {
   }
 
   progress(p: UploadProgress): void {
+    // This file's turn has come (big multipart files skip the hashing phase).
+    this.pauseButton.disabled = false;
     if (p.phase === "hashing") {
       const percent = p.total > 0 ? Math.floor((p.hashed / p.total) * 100) : 100;
-      this.pauseButton.disabled = false;
       this.say(`Checking the file before sending: ${percent}%`);
       return;
     }

@@ -9,9 +9,11 @@ Checks, against the real storage and ledger, what uploads depend on, and prints 
 with a fix for each failure:
   endpoint reachable; credentials valid; a presigned write, read and delete of a probe object
   under .upgate-doctor/; write-once (if-none-match); clock skew against the storage's Date header;
-  bucket CORS for every origin, method and signed header, with ETag exposed; POST uploads (only
-  for routes with strategy "post"); checksum enforcement (a PUT with a wrong
-  x-amz-checksum-sha256 must be refused, else a warning); the ledger and its migrations.
+  bucket CORS for every origin, method and signed header, with ETag exposed; a real CORS
+  preflight (OPTIONS) from the first origin; POST uploads (only for routes with strategy "post");
+  checksum enforcement (a PUT, and a multipart part, with a wrong x-amz-checksum-sha256 must be
+  refused, else a warning); multipart write-once (Complete with if-none-match over an existing
+  object must get 412, else a warning); the ledger and its migrations.
 
 Options:
   --config <file>     gateway config (default ./upgate.config.*, if any)

@@ -42,11 +42,20 @@ export function diffLines(before: readonly string[], after: readonly string[]): 
   return out;
 }
 
+/**
+ * The same rules, in the same order (S3 answers with the first that matches). Within a rule the
+ * order of values means nothing, and Ceph RGW returns them reordered (methods, headers sorted).
+ */
 export function sameRules(
   a: readonly S3CorsRule[] | undefined,
   b: readonly S3CorsRule[] | undefined,
 ): boolean {
-  const x = rulesLines(a);
-  const y = rulesLines(b);
+  const sorted = (rules: readonly S3CorsRule[] | undefined) =>
+    (rules ?? []).flatMap((rule) => {
+      const [head, ...values] = ruleLines(rule);
+      return [head!, ...values.sort()];
+    });
+  const x = sorted(a);
+  const y = sorted(b);
   return x.length === y.length && x.every((line, i) => line === y[i]);
 }

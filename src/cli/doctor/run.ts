@@ -3,7 +3,10 @@ import { createS3Transport } from "../../server/storage/transport.js";
 import type { Setup } from "../config/setup.js";
 import { checkCors } from "./cors-check.js";
 import { checkLedger } from "./ledger-check.js";
+import { checkMultipartWriteOnce } from "./multipart-once-check.js";
+import { checkPartChecksumEnforced } from "./part-checksum-check.js";
 import { checkPost } from "./post-check.js";
+import { checkPreflight } from "./preflight-check.js";
 import { checkChecksumEnforced, checkWriteReadDelete } from "./probe-checks.js";
 import { checkClock, checkCredentials, checkReachable } from "./storage-checks.js";
 import { type CheckResult, type DoctorContext, result } from "./types.js";
@@ -16,8 +19,11 @@ const skipped = (id: string, name: string, why: string) => result(id, name, "ski
 const DEPENDENT: Array<[string, string]> = [
   ["write", "write, read, delete"],
   ["cors", "bucket CORS"],
+  ["preflight", "CORS preflight"],
   ["post", "POST uploads"],
   ["checksum", "checksum enforcement"],
+  ["part-checksum", "part checksum enforcement"],
+  ["multipart-once", "multipart write-once"],
 ];
 
 /** Runs every check in order; checks that cannot mean anything after an earlier failure are skipped. */
@@ -46,8 +52,11 @@ export async function runDoctor(
     } else {
       results.push(...(await checkWriteReadDelete(ctx)));
       results.push(await checkCors(ctx, options.extraHeaders));
+      results.push(await checkPreflight(ctx, options.extraHeaders));
       results.push(await checkPost(ctx));
       results.push(await checkChecksumEnforced(ctx));
+      results.push(await checkPartChecksumEnforced(ctx));
+      results.push(await checkMultipartWriteOnce(ctx));
     }
     results.push(checkClock(ctx));
   }

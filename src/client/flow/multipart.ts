@@ -1,38 +1,24 @@
 import type { PartInstruction } from "../../core/protocol.js";
 import { isExpired, UploadError } from "../errors.js";
-import { hashPart } from "../hash/hash-part.js";
 import { readFailure } from "../read-error.js";
 import { missingEtagError, storageError } from "../storage/classify.js";
 import type { TransportRequest } from "../transport/types.js";
 import type { FileJob, FlowContext } from "./context.js";
+import { PartHashes } from "./part-hashes.js";
+import { EXPIRY_MARGIN_MS, PartSigner, type SignedPart } from "./part-signer.js";
 import { type MultipartPlan, partStart, recordFromPlan } from "./plan.js";
 import { runPool } from "./pool.js";
 import { retrying } from "./retrying.js";
 
-/** URLs this close to expiry are re-signed before use rather than tried and refused. */
-const EXPIRY_MARGIN_MS = 30_000;
-
-interface SignedPart {
-  instruction: PartInstruction;
-  expiresAt: number;
+export interface SentPart {
+  partNumber: number;
+  etag: string;
+  sha256?: string;
 }
 
-/** Fresh URL for one part, binding its SHA-256 when given (POST /v1/uploads/:id/parts). */
-async function signPart(
-  ctx: FlowContext,
-  plan: MultipartPlan,
-  n: number,
-  sha256?: string,
-): Promise<SignedPart> {
-  const response = await ctx.gateway.parts(plan.id, {
-    partNumbers: [n],
-    ...(sha256 === undefined ? {} : { sha256: { [String(n)]: sha256 } }),
-  });
-  const instruction = response.parts.find((p) => p.partNumber === n);
-  if (!instruction) {
-    throw new UploadError("GATEWAY", `the upload server returned no URL for part ${n}`, { retryable: true });
-  }
-  return { instruction, expiresAt: Date.parse(response.expiresAt) };
+/** Where part URLs come from: signed with their SHA-256 (checksums on), or the create answer's. */
+interface UrlSource {
+  url(n: number, fresh: boolean): Promise<SignedPart>;
 }
 
 async function savePlan(ctx: FlowContext, job: FileJob, plan: MultipartPlan): Promise<void> {
@@ -44,27 +30,19 @@ async function savePlan(ctx: FlowContext, job: FileJob, plan: MultipartPlan): Pr
   }
 }
 
-/** Uploads one part (hash, sign, PUT, retry); returns its ETag. */
-async function uploadPart(ctx: FlowContext, job: FileJob, plan: MultipartPlan, n: number): Promise<string> {
+/** PUTs one part with retries; returns its ETag. */
+async function putPart(
+  ctx: FlowContext,
+  job: FileJob,
+  plan: MultipartPlan,
+  n: number,
+  source: UrlSource,
+): Promise<string> {
   const size = plan.sizes[n - 1]!;
   const start = partStart(plan, n);
   const body = job.entry.blob.slice(start, start + size);
-  let sha256: string | undefined;
-  if (ctx.partChecksums) {
-    await ctx.control.gate();
-    sha256 = await hashPart(body, ctx.control.signal).catch((err) => {
-      throw readFailure(err);
-    });
-  }
-  const preSigned = sha256 === undefined ? plan.urls.get(n) : undefined;
-  let signed: SignedPart | undefined = preSigned && {
-    instruction: preSigned,
-    expiresAt: Date.parse(plan.expiresAt),
-  };
   return retrying(ctx, job, async ({ lastError }) => {
-    const stale = !signed || signed.expiresAt - Date.now() < EXPIRY_MARGIN_MS;
-    if (stale || (lastError && isExpired(lastError))) signed = await signPart(ctx, plan, n, sha256);
-    const { instruction } = signed!;
+    const { instruction } = await source.url(n, lastError !== undefined && isExpired(lastError));
     const request: TransportRequest = {
       method: "PUT",
       url: instruction.url,
@@ -84,22 +62,99 @@ async function uploadPart(ctx: FlowContext, job: FileJob, plan: MultipartPlan, n
   });
 }
 
+/** The create (or resume) answer's URLs, which bind no checksum; re-signed one part at a time. */
+function unsignedUrls(ctx: FlowContext, plan: MultipartPlan): UrlSource {
+  const known = new Map<number, SignedPart>();
+  for (const [n, instruction] of plan.urls)
+    known.set(n, { instruction, expiresAt: Date.parse(plan.expiresAt) });
+  return {
+    async url(n, fresh) {
+      const have = known.get(n);
+      if (have && !fresh && have.expiresAt - Date.now() >= EXPIRY_MARGIN_MS) return have;
+      const response = await ctx.gateway.parts(plan.id, { partNumbers: [n] });
+      const instruction: PartInstruction | undefined = response.parts?.find((p) => p.partNumber === n);
+      if (!instruction) {
+        throw new UploadError("GATEWAY", `the upload server returned no URL for part ${n}`, {
+          retryable: true,
+        });
+      }
+      const signed = { instruction, expiresAt: Date.parse(response.expiresAt) };
+      known.set(n, signed);
+      return signed;
+    },
+  };
+}
+
 /**
- * Uploads every part storage does not hold yet, `ctx.concurrency` at a time, saving the plan and
- * ETags to the state store after each part. Returns all parts for complete, in order.
+ * Resume: a part the gateway says storage holds is kept only when its bytes here hash to the
+ * SHA-256 storage verified it against (or, on storage that keeps none, to the hash this client
+ * recorded when it sent the part). Anything else is sent again, replacing it.
+ */
+async function keepStoredParts(plan: MultipartPlan, hashes: PartHashes): Promise<void> {
+  for (const [n, stored] of [...plan.candidates].sort((a, b) => a[0] - b[0])) {
+    const local = await hashes.get(n);
+    const expected = stored.sha256 ?? stored.recorded;
+    if (expected === local) plan.etags.set(n, stored.etag);
+  }
+}
+
+/**
+ * Uploads every part storage does not hold yet, `ctx.concurrency` at a time, saving the plan, the
+ * ETags and the part hashes to the state store after each part. With checksums on, parts are
+ * hashed in order ahead of the uploads (PartHashes) and their URLs, each binding its part's
+ * SHA-256, are signed a window at a time (PartSigner). Returns every part for complete, in order,
+ * with its SHA-256 when hashed.
  */
 export async function sendMultipart(
   ctx: FlowContext,
   job: FileJob,
   plan: MultipartPlan,
-): Promise<Array<{ partNumber: number; etag: string }>> {
+): Promise<SentPart[]> {
+  const count = plan.sizes.length;
+  let hashes: PartHashes | undefined;
+  if (ctx.partChecksums) {
+    hashes = new PartHashes(ctx, job.entry.blob, plan).start();
+    for (let n = 1; n <= count; n++) {
+      hashes.get(n).then(
+        (sha256) => plan.sha256s.set(n, sha256),
+        () => {},
+      );
+    }
+    await keepStoredParts(plan, hashes).catch((err) => {
+      throw readFailure(err);
+    });
+  } else {
+    for (const [n, stored] of plan.candidates) plan.etags.set(n, stored.etag);
+  }
   const missing: number[] = [];
-  for (let n = 1; n <= plan.sizes.length; n++) {
+  for (let n = 1; n <= count; n++) {
     if (plan.etags.has(n)) job.tracker.preset(n, plan.sizes[n - 1]!);
     else missing.push(n);
   }
   await savePlan(ctx, job, plan);
   job.tracker.setPhase("uploading");
+
+  const started = new Set<number>();
+  let source: UrlSource;
+  if (hashes) {
+    const partHashes = hashes;
+    const signer = new PartSigner(
+      ctx,
+      plan,
+      (n) => plan.sha256s.get(n),
+      () => missing.filter((n) => !started.has(n)),
+    );
+    source = {
+      async url(n, fresh) {
+        const sha256 = await partHashes.get(n).catch((err) => {
+          throw readFailure(err);
+        });
+        return signer.get(n, sha256, fresh);
+      },
+    };
+  } else {
+    source = unsignedUrls(ctx, plan);
+  }
   // A part that fails for good lets the others in flight finish (they count for a resume),
   // unless nothing can be kept: then everything stops at once.
   const onFailure = (err: unknown) => {
@@ -109,12 +164,20 @@ export async function sendMultipart(
     missing,
     ctx.concurrency,
     async (n) => {
-      const etag = await uploadPart(ctx, job, plan, n);
+      started.add(n);
+      const etag = await putPart(ctx, job, plan, n, source);
       job.tracker.report(n, plan.sizes[n - 1]!);
       plan.etags.set(n, etag);
       await savePlan(ctx, job, plan);
     },
     { settle: true, onFailure },
   );
-  return [...plan.etags].sort((a, b) => a[0] - b[0]).map(([partNumber, etag]) => ({ partNumber, etag }));
+  const sha256s = hashes ? await Promise.all(plan.sizes.map((_, i) => hashes.get(i + 1))) : undefined;
+  return [...plan.etags]
+    .sort((a, b) => a[0] - b[0])
+    .map(([partNumber, etag]) => ({
+      partNumber,
+      etag,
+      ...(sha256s ? { sha256: sha256s[partNumber - 1]! } : {}),
+    }));
 }

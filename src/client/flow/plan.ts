@@ -15,6 +15,14 @@ export interface MultipartPlan {
   expiresAt: string;
   /** ETags of the parts storage holds, by part number. */
   etags: Map<number, string>;
+  /** Each part's SHA-256 once hashed (saved for resume), by part number. */
+  sha256s: Map<number, string>;
+  /**
+   * Resume: parts the gateway says storage holds, with the SHA-256 storage verified them against
+   * when it keeps one, and the hash this client recorded when it sent them. Kept only after the
+   * local part hashes the same (see multipart.ts).
+   */
+  candidates: Map<number, { etag: string; sha256?: string; recorded?: string }>;
 }
 
 export function planFromInstruction(instruction: MultipartInstruction, size: number): MultipartPlan {
@@ -32,6 +40,8 @@ export function planFromInstruction(instruction: MultipartInstruction, size: num
     urls: new Map(instruction.parts.map((p) => [p.partNumber, p])),
     expiresAt: instruction.expiresAt,
     etags: new Map(),
+    sha256s: new Map(),
+    candidates: new Map(),
   };
 }
 
@@ -45,6 +55,7 @@ export function recordFromPlan(plan: MultipartPlan, key: string, route: string):
     partSize: plan.partSize,
     sizes: plan.sizes.slice(),
     etags: Object.fromEntries([...plan.etags].map(([n, etag]) => [String(n), etag])),
+    sha256s: Object.fromEntries([...plan.sha256s].map(([n, sha256]) => [String(n), sha256])),
     expiresAt: plan.expiresAt,
     updatedAt: new Date().toISOString(),
   };

@@ -17,7 +17,8 @@ function matches(record: ResumeRecord, ctx: FlowContext, job: FileJob): boolean 
 /**
  * Continues an unfinished multipart upload of this file, if the state store has one: asks the
  * gateway which parts storage holds (local ETags are only a hint) and returns the plan with those
- * parts done. Undefined when there is nothing to resume or the gateway says the upload is gone
+ * parts as candidates (sendMultipart keeps each only if the local part hashes the same).
+ * Undefined when there is nothing to resume or the gateway says the upload is gone
  * (the stale record is removed).
  */
 export async function resumePlan(ctx: FlowContext, job: FileJob): Promise<MultipartPlan | undefined> {
@@ -46,9 +47,15 @@ export async function resumePlan(ctx: FlowContext, job: FileJob): Promise<Multip
     await ctx.state.delete(saved.key).catch(() => {});
     return undefined;
   }
-  const etags = new Map<number, string>();
+  const candidates: MultipartPlan["candidates"] = new Map();
   for (const part of response.uploaded) {
-    if (saved.sizes[part.partNumber - 1] === part.size) etags.set(part.partNumber, part.etag);
+    if (saved.sizes[part.partNumber - 1] !== part.size) continue;
+    const recorded = saved.sha256s?.[String(part.partNumber)];
+    candidates.set(part.partNumber, {
+      etag: part.etag,
+      ...(part.sha256 ? { sha256: part.sha256 } : {}),
+      ...(recorded ? { recorded } : {}),
+    });
   }
   return {
     id: saved.id,
@@ -58,6 +65,8 @@ export async function resumePlan(ctx: FlowContext, job: FileJob): Promise<Multip
     sizes: saved.sizes.slice(),
     urls: new Map(response.parts.map((p) => [p.partNumber, p])),
     expiresAt: response.expiresAt,
-    etags,
+    etags: new Map(),
+    sha256s: new Map(),
+    candidates,
   };
 }

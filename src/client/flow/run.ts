@@ -1,6 +1,8 @@
 import type { UploadInstruction, UploadRecord } from "../../core/protocol.js";
 import { toUploadError, UploadError, withFile } from "../errors.js";
+import { fileFingerprint } from "../hash/fingerprint.js";
 import { hashBlob } from "../hash/hash-blob.js";
+import { hashPart, WEBCRYPTO_MAX_PART } from "../hash/hash-part.js";
 import type { IncrementalSha256 } from "../hash/hasher.js";
 import { readFailure } from "../read-error.js";
 import { resumeKey } from "../state/key.js";
@@ -25,21 +27,48 @@ export interface RunOptions {
 
 type Work = { plan: MultipartPlan } | { single: SingleInstruction };
 
-async function hashFiles(ctx: FlowContext, jobs: FileJob[], options: RunOptions): Promise<void> {
+/** Files up to this size are hashed whole before create; larger ones only if they turn out not to be multipart. */
+export const HASH_FIRST_MAX = WEBCRYPTO_MAX_PART;
+
+/**
+ * The whole file's SHA-256, for the create request. WebCrypto in one go when it exists and the
+ * file is small (native speed); else streamed in slices through the incremental hasher.
+ */
+async function hashFile(ctx: FlowContext, job: FileJob, options: RunOptions): Promise<void> {
+  const { blob } = job.entry;
+  try {
+    if (options.hasher === undefined && globalThis.crypto?.subtle && blob.size <= WEBCRYPTO_MAX_PART) {
+      await ctx.control.gate();
+      job.sha256 = await hashPart(blob, ctx.control.signal);
+      job.tracker.setHashed(blob.size);
+      return;
+    }
+    job.sha256 = await hashBlob(blob, {
+      signal: ctx.control.signal,
+      gate: () => ctx.control.gate(),
+      onProgress: (hashed) => job.tracker.setHashed(hashed),
+      ...(options.hashChunkSize === undefined ? {} : { chunkSize: options.hashChunkSize }),
+      ...(options.hasher === undefined ? {} : { hasher: options.hasher }),
+    });
+  } catch (err) {
+    job.failed = true;
+    throw withFile(toUploadError(readFailure(err)), job.entry.name);
+  }
+}
+
+/**
+ * The resume key of each file: name, size, mtime and a hash: the whole file's when it was hashed
+ * (it is declared, so a changed file must not resume that upload), else that of its first 4 MiB.
+ */
+async function keyFiles(ctx: FlowContext, jobs: FileJob[]): Promise<void> {
   for (const job of jobs) {
     try {
-      job.sha256 = await hashBlob(job.entry.blob, {
-        signal: ctx.control.signal,
-        gate: () => ctx.control.gate(),
-        onProgress: (hashed) => job.tracker.setHashed(hashed),
-        ...(options.hashChunkSize === undefined ? {} : { chunkSize: options.hashChunkSize }),
-        ...(options.hasher === undefined ? {} : { hasher: options.hasher }),
-      });
+      const hash = job.sha256 ?? (await fileFingerprint(job.entry.blob, ctx.control.signal));
+      job.resumeKey = resumeKey(job.entry, hash);
     } catch (err) {
       job.failed = true;
       throw withFile(toUploadError(readFailure(err)), job.entry.name);
     }
-    job.resumeKey = resumeKey(job.entry, job.sha256);
   }
 }
 
@@ -81,16 +110,62 @@ async function uploadOne(
   return completeUpload(ctx, job, {});
 }
 
+const checksumRequired = (err: unknown) =>
+  err instanceof UploadError && err.serverCode === "POLICY_CHECKSUM_REQUIRED";
+
 /**
- * One task from start to end: hash every file, resume what the state store and the gateway allow,
- * create the rest in one request, then upload and complete, `fileConcurrency` files at a time.
+ * Creates uploads for files not resumed. Big files are declared without a whole-file hash, since
+ * hashing them first (at JS speed in browsers) would cost more than the upload: a multipart answer
+ * needs none (every part's SHA-256 is signed and checked instead). A big file that gets a single
+ * PUT or POST, or a route that requires the hash, makes the client hash it and create it again
+ * (the first upload is deleted): a few milliseconds of extra requests.
+ */
+async function createFresh(
+  ctx: FlowContext,
+  fresh: FileJob[],
+  options: RunOptions,
+  work: Map<FileJob, Work>,
+): Promise<void> {
+  const unhashed = () => fresh.filter((job) => options.checksum && job.sha256 === undefined);
+  let instructions: UploadInstruction[];
+  try {
+    instructions = await createUploads(ctx, fresh, options.metadata);
+  } catch (err) {
+    if (!checksumRequired(err) || unhashed().length === 0) throw err;
+    for (const job of unhashed()) await hashFile(ctx, job, options);
+    instructions = await createUploads(ctx, fresh, options.metadata);
+  }
+  const redo: FileJob[] = [];
+  for (const [i, job] of fresh.entries()) {
+    const instruction = instructions[i]!;
+    if (options.checksum && job.sha256 === undefined && instruction.method !== "MULTIPART") {
+      redo.push(job);
+      // Awaited, so its quota reservation is released before the second create.
+      await ctx.gateway.abort(instruction.id).catch(() => {});
+    } else {
+      work.set(job, adopt(job, instruction));
+    }
+  }
+  if (redo.length === 0) return;
+  for (const job of redo) await hashFile(ctx, job, options);
+  const again = await createUploads(ctx, redo, options.metadata);
+  for (const [i, job] of redo.entries()) work.set(job, adopt(job, again[i]!));
+}
+
+/**
+ * One task from start to end: hash the small files and fingerprint every file, resume what the
+ * state store and the gateway allow, create the rest in one request, then upload and complete,
+ * `fileConcurrency` files at a time.
  */
 export async function runUploads(
   ctx: FlowContext,
   jobs: FileJob[],
   options: RunOptions,
 ): Promise<UploadRecord[]> {
-  if (options.checksum) await hashFiles(ctx, jobs, options);
+  if (options.checksum) {
+    for (const job of jobs) if (job.entry.size <= HASH_FIRST_MAX) await hashFile(ctx, job, options);
+    await keyFiles(ctx, jobs);
+  }
   const work = new Map<FileJob, Work>();
   for (const job of jobs) {
     const plan = await resumePlan(ctx, job).catch((err: unknown) => {
@@ -104,10 +179,7 @@ export async function runUploads(
     }
   }
   const fresh = jobs.filter((job) => !work.has(job));
-  if (fresh.length > 0) {
-    const instructions = await createUploads(ctx, fresh, options.metadata);
-    for (const [i, job] of fresh.entries()) work.set(job, adopt(job, instructions[i]!));
-  }
+  if (fresh.length > 0) await createFresh(ctx, fresh, options, work);
   await ctx.control.gate();
   const records: UploadRecord[] = new Array(jobs.length);
   await runPool(jobs, options.fileConcurrency, async (job) => {

@@ -5,7 +5,13 @@ export interface FileIdentity {
   lastModified: number;
 }
 
-/** The resume key: name, size, last-modified time and SHA-256, so a changed file never matches. */
-export function resumeKey(file: FileIdentity, sha256: string): string {
-  return JSON.stringify(["upgate-resume-1", file.name, file.size, file.lastModified, sha256]);
+/**
+ * The resume key: name, size, last-modified time and a hash (the whole file's SHA-256 when it was
+ * hashed before create, else fileFingerprint: the SHA-256 of its first 4 MiB), so a different file
+ * with the same name and size does not match. It only finds the candidate record: on resume every
+ * part is hashed again and kept only if storage holds that very part (flow/multipart.ts), so a file
+ * changed elsewhere is caught part by part.
+ */
+export function resumeKey(file: FileIdentity, fingerprint: string): string {
+  return JSON.stringify(["upgate-resume-2", file.name, file.size, file.lastModified, fingerprint]);
 }

@@ -1,6 +1,6 @@
 /** What the client keeps about an unfinished multipart upload, to resume it after a reload. */
 export interface ResumeRecord {
-  /** resumeKey(file, sha256): name, size, last-modified time and hash. */
+  /** resumeKey(file, fingerprint): name, size, last-modified time and the hash of the file's start. */
   key: string;
   /** The gateway's upload id. */
   id: string;
@@ -13,6 +13,8 @@ export interface ResumeRecord {
   sizes: number[];
   /** ETags of the parts this client saw stored, by part number. A hint only: the gateway decides. */
   etags: Record<string, string>;
+  /** Base64 SHA-256 of each part hashed so far, by part number (older records have none). */
+  sha256s?: Record<string, string>;
   /** ISO 8601, from the gateway. */
   expiresAt: string;
   updatedAt: string;

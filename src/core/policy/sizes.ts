@@ -81,5 +81,7 @@ export function formatSize(bytes: number): string {
     unit++;
     shown = Math.round((bytes / 1024 ** unit) * 10) / 10;
   }
+  // Just under 2^53 bytes, rounding up ("8192 TB") would name a size parseSize refuses: round down.
+  if (shown * 1024 ** unit > Number.MAX_SAFE_INTEGER) shown = Math.floor((bytes / 1024 ** unit) * 10) / 10;
   return `${shown} ${UNIT_NAMES[unit]}`;
 }

@@ -126,7 +126,8 @@ export class AwsChunkedDecoder {
           out.push(piece);
           this.decoded += take;
           if (this.options.decodedLength !== undefined && this.decoded > this.options.decodedLength) {
-            throw malformed("more data than x-amz-decoded-content-length");
+            // S3 answers IncompleteBody for a decoded length that is off either way (versitygw #1684).
+            throw incomplete();
           }
           this.remaining -= take;
           i += take;

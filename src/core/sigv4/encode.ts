@@ -63,9 +63,11 @@ export function joinEncodedQuery(encoded: Array<readonly [string, string]>): str
 
 /**
  * Decodes one percent-encoded URL component. "+" is literal (S3 reads it as a plus in paths and
- * as a space only in form bodies, which do not pass through here). Returns undefined on bad escapes.
+ * as a space only in form bodies, which do not pass through here). Returns undefined on bad escapes,
+ * and on a lone surrogate, which has no UTF-8 form and so no SigV4 encoding.
  */
 export function decodeComponent(text: string): string | undefined {
+  if (!text.isWellFormed()) return undefined;
   if (!text.includes("%")) return text;
   try {
     return decodeURIComponent(text);

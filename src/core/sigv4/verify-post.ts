@@ -186,6 +186,7 @@ export async function verifyPostPolicy(
       ),
     );
   }
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: S3's literal ${filename} placeholder in a POST key.
   const resolvedKey = keyTemplate.replaceAll("${filename}", input.fileName ?? "");
   fields.set("key", resolvedKey);
   const fieldValue = (field: string) => (field === "bucket" ? input.bucket : fields.get(field));

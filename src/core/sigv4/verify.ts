@@ -79,7 +79,8 @@ export interface VerifiedAuth {
 export type VerifyResult = { ok: true; auth: VerifiedAuth } | { ok: false; error: SigV4Failure };
 
 export const MAX_SKEW_MS = 15 * 60 * 1000;
-const AUTH_PARAMS = new Set([
+/** The query-string authentication parameters of a presigned URL. */
+export const AUTH_PARAMS: ReadonlySet<string> = new Set([
   "X-Amz-Algorithm",
   "X-Amz-Credential",
   "X-Amz-Date",

@@ -48,6 +48,11 @@ describe("HS256 with a secret", () => {
     ["for another audience", { ...good, aud: "other", exp: now() + 60 }, /another audience/],
     ["from another issuer", { ...good, iss: "https://evil.test", exp: now() + 60 }, /another issuer/],
     ["claiming the anonymous user", { ...good, sub: "anonymous", exp: now() + 60 }, /reserved/],
+    [
+      "with a subject over 1024 characters",
+      { ...good, sub: "s".repeat(1025), exp: now() + 60 },
+      /longer than 1024/,
+    ],
   ])("refuses a token %s", async (_name, claims, message) => {
     const err = await refusal(verify(await hs256(claims)));
     expect(err.code).toBe("AUTH_INVALID");

@@ -22,6 +22,8 @@ const CLAIM_REASONS: Record<string, string> = {
   sub: "the token has no subject (sub)",
 };
 
+export const MAX_SUBJECT_LENGTH = 1024;
+
 /** Failures to fetch the key set: our problem, not the caller's, so not a 401. */
 const UNAVAILABLE = new Set(["ERR_JWKS_TIMEOUT", "ERR_JWKS_INVALID", "ERR_JOSE_GENERIC"]);
 
@@ -53,6 +55,10 @@ function principalOf(payload: JWTPayload): Principal {
   const sub = payload.sub;
   if (typeof sub !== "string" || sub === "") throw invalid(CLAIM_REASONS.sub!);
   if (sub === ANONYMOUS_USER_ID) throw invalid(`the subject "${ANONYMOUS_USER_ID}" is reserved`);
+  // The subject is signed into every upload as metadata, and S3 allows 2 KB of metadata in all.
+  if (sub.length > MAX_SUBJECT_LENGTH) {
+    throw invalid(`the token's subject is longer than ${MAX_SUBJECT_LENGTH} characters`);
+  }
   return { userId: sub, via: "jwt", claims: { ...payload } };
 }
 

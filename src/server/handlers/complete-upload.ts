@@ -5,7 +5,8 @@ import { json } from "../http/respond.js";
 import type { UploadRow } from "../ledger/types.js";
 import type { Handler } from "../runtime/services.js";
 import { afterVerified } from "../upload/after-verified.js";
-import { parseCompleteRequest } from "../upload/complete-request.js";
+import { checkPartsInPlan, parseCompleteRequest } from "../upload/complete-request.js";
+import { partChecksums } from "../upload/multipart-checksums.js";
 import { finishMultipart } from "../upload/multipart-finish.js";
 import { loadOwnedUpload } from "../upload/principal.js";
 import { toUploadRecord } from "../upload/record.js";
@@ -26,6 +27,9 @@ function unknownUpload(id: string): UpgateError {
 export const completeUpload: Handler = async (s, req) => {
   const { row: owned, principal } = await loadOwnedUpload(s, req, req.params.id!);
   const body = parseCompleteRequest(await readJson(req, s.config.limits.maxBodyBytes));
+  if (owned.strategy === "multipart" && owned.partCount !== null)
+    checkPartsInPlan(body.parts, owned.partCount);
+  const parts = partChecksums(owned, body.parts);
   let row: UploadRow = owned;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (row.status === "verified")
@@ -53,7 +57,7 @@ export const completeUpload: Handler = async (s, req) => {
           throw err;
         }
       }
-      const outcome = await verifyUpload(s, uploaded);
+      const outcome = await verifyUpload(s, uploaded, parts);
       if ("verified" in outcome) {
         const upload = toUploadRecord(outcome.verified);
         await afterVerified(

@@ -57,7 +57,12 @@ export const uploadParts: Handler = async (s, req) => {
   s.metrics.signatures.inc({ strategy: "multipart" }, parts.length);
   const response: PartsResponse = {
     parts,
-    uploaded: uploaded.map(({ partNumber, size, etag }) => ({ partNumber, size, etag })),
+    uploaded: uploaded.map(({ partNumber, size, etag, sha256 }) => ({
+      partNumber,
+      size,
+      etag,
+      ...(sha256 === undefined ? {} : { sha256 }),
+    })),
     expiresAt: expiresAt.toISOString(),
   };
   return json(200, response);

@@ -32,13 +32,32 @@ export function createPostgresLedger(url: string, options: PostgresLedgerOptions
   pool.on("error", () => {});
   let closed = false;
 
-  async function transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * A client checked out of the pool has no 'error' listener (pg-pool removes its own until release),
+   * so a connection killed while it is out (pg_terminate_backend, a server restart) would emit an
+   * unhandled 'error' and crash the process. The query in flight rejects by itself; this listener
+   * only keeps the event from being fatal, and is removed once the pool has the client back.
+   */
+  async function checkOut(): Promise<{ client: pg.PoolClient; release: (error?: Error) => void }> {
     const client = await pool.connect();
+    const ignore = () => {};
+    client.on("error", ignore);
+    return {
+      client,
+      release(error) {
+        client.release(error);
+        client.off("error", ignore);
+      },
+    };
+  }
+
+  async function transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const { client, release } = await checkOut();
     try {
       await client.query("BEGIN");
       const result = await work(client);
       await client.query("COMMIT");
-      client.release();
+      release();
       return result;
     } catch (error) {
       // A failed ROLLBACK means the connection is broken: destroy it rather than return it to the pool.
@@ -46,7 +65,7 @@ export function createPostgresLedger(url: string, options: PostgresLedgerOptions
         () => undefined,
         (failure: Error) => failure,
       );
-      client.release(rollbackError);
+      release(rollbackError);
       throw error;
     }
   }
@@ -102,7 +121,7 @@ export function createPostgresLedger(url: string, options: PostgresLedgerOptions
 
   return {
     async migrate() {
-      const client = await pool.connect();
+      const { client, release } = await checkOut();
       try {
         // A session lock, not a transaction one: each step commits on its own while the lock is held.
         await client.query("SELECT pg_advisory_lock($1, $2)", [...MIGRATION_LOCK]);
@@ -110,10 +129,10 @@ export function createPostgresLedger(url: string, options: PostgresLedgerOptions
         await client.query("SELECT pg_advisory_unlock($1, $2)", [...MIGRATION_LOCK]);
       } catch (error) {
         // Destroying the connection ends its session: its open transaction and its lock go with it.
-        client.release(error as Error);
+        release(error as Error);
         throw error;
       }
-      client.release();
+      release();
     },
 
     async migrationStatus() {

@@ -1,9 +1,12 @@
 import type { Ledger } from "../ledger/types.js";
+import { ledgerFailure } from "../ledger/unavailable.js";
 
 /**
  * A Ledger that opens (and migrates) the real one on first use. A failed open is retried by the
  * next call. close() closes it only if it was opened and `owned` (a Ledger passed in the config
- * belongs to the caller).
+ * belongs to the caller). A call that fails because the database is unreachable or dropped its
+ * connection rejects with LEDGER_UNAVAILABLE (503) instead of becoming a 500; migrate() keeps the
+ * driver's own error, for the start-up message.
  */
 export function lazyLedger(open: () => Promise<Ledger>, owned: boolean): Ledger {
   let opening: Promise<Ledger> | undefined;
@@ -27,26 +30,34 @@ export function lazyLedger(open: () => Promise<Ledger>, owned: boolean): Ledger 
     return opening;
   };
 
+  const run = async <T>(work: (ledger: Ledger) => Promise<T>): Promise<T> => {
+    try {
+      return await work(await ready());
+    } catch (err) {
+      throw ledgerFailure(err);
+    }
+  };
+
   return {
     migrate: async () => {
       await ready();
     },
-    migrationStatus: async () => (await ready()).migrationStatus(),
-    ping: async () => (await ready()).ping(),
+    migrationStatus: () => run((l) => l.migrationStatus()),
+    ping: () => run((l) => l.ping()),
     async close() {
       if (closed) return;
       closed = true;
       const ledger = await opening?.catch(() => undefined);
       if (ledger && owned) await ledger.close();
     },
-    reserve: async (rows, quota) => (await ready()).reserve(rows, quota),
-    usage: async (userId, route, periodMs, now) => (await ready()).usage(userId, route, periodMs, now),
-    get: async (id) => (await ready()).get(id),
-    transition: async (id, from, to, patch) => (await ready()).transition(id, from, to, patch),
-    extendExpiry: async (id, expiresAt) => (await ready()).extendExpiry(id, expiresAt),
-    list: async (query) => (await ready()).list(query),
-    findStale: async (before, limit) => (await ready()).findStale(before, limit),
-    ownsKey: async (bucket, key, statuses) => (await ready()).ownsKey(bucket, key, statuses),
-    takeToken: async (bucketKey, perMinute, now) => (await ready()).takeToken(bucketKey, perMinute, now),
+    reserve: (rows, quota) => run((l) => l.reserve(rows, quota)),
+    usage: (userId, route, periodMs, now) => run((l) => l.usage(userId, route, periodMs, now)),
+    get: (id) => run((l) => l.get(id)),
+    transition: (id, from, to, patch) => run((l) => l.transition(id, from, to, patch)),
+    extendExpiry: (id, expiresAt) => run((l) => l.extendExpiry(id, expiresAt)),
+    list: (query) => run((l) => l.list(query)),
+    findStale: (before, limit) => run((l) => l.findStale(before, limit)),
+    ownsKey: (bucket, key, statuses) => run((l) => l.ownsKey(bucket, key, statuses)),
+    takeToken: (bucketKey, perMinute, now) => run((l) => l.takeToken(bucketKey, perMinute, now)),
   };
 }

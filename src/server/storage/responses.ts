@@ -1,6 +1,12 @@
 /** Reading S3 answers into the shapes StorageClient returns. */
 import type { S3CorsRule } from "../../core/s3/requests.js";
-import type { ListedObject, ListedUpload, ObjectHead, StoragePart } from "./types.js";
+import {
+  type ListedObject,
+  type ListedUpload,
+  type ObjectHead,
+  StorageError,
+  type StoragePart,
+} from "./types.js";
 import { children, childText, type XmlElement } from "./xml-read.js";
 
 const META = "x-amz-meta-";
@@ -29,21 +35,38 @@ export function objectHead(headers: Headers): ObjectHead {
   };
 }
 
-/** Keys come percent-encoded (space as "+") when the answer says encoding-type=url was applied. */
+/**
+ * Keys come percent-encoded (space as "+") when the answer says encoding-type=url was applied. A
+ * bad escape is a malformed answer (StorageError), never a URIError escaping the listing.
+ */
 function keyDecoder(doc: XmlElement): (text: string) => string {
   if (childText(doc, "EncodingType")?.toLowerCase() !== "url") return (text) => text;
-  return (text) => decodeURIComponent(text.replace(/\+/g, " "));
+  return (text) => {
+    try {
+      return decodeURIComponent(text.replace(/\+/g, " "));
+    } catch {
+      throw new StorageError(
+        "MalformedResponse",
+        200,
+        `a listed key is not valid URL encoding: ${JSON.stringify(text.slice(0, 100))}`,
+      );
+    }
+  };
 }
 
 const number = (text: string | undefined): number => (text === undefined ? Number.NaN : Number(text));
 const date = (text: string | undefined): Date => new Date(text ?? Number.NaN);
 
 export function parseListParts(doc: XmlElement): { parts: StoragePart[]; next?: number } {
-  const parts = children(doc, "Part").map((p) => ({
-    partNumber: number(childText(p, "PartNumber")),
-    size: number(childText(p, "Size")),
-    etag: childText(p, "ETag") ?? "",
-  }));
+  const parts = children(doc, "Part").map((p) => {
+    const sha256 = childText(p, "ChecksumSHA256");
+    return {
+      partNumber: number(childText(p, "PartNumber")),
+      size: number(childText(p, "Size")),
+      etag: childText(p, "ETag") ?? "",
+      ...(sha256 ? { sha256 } : {}),
+    };
+  });
   const truncated = childText(doc, "IsTruncated") === "true";
   const next = number(childText(doc, "NextPartNumberMarker"));
   return truncated && Number.isInteger(next) ? { parts, next } : { parts };

@@ -88,8 +88,12 @@ export function createStorageClient(config: StorageConfig, options: TransportOpt
       // S3 may answer 200 and then report a failure in the body: sendXml turns that into a StorageError.
       const doc = await t.sendXml(req, "CompleteMultipartUploadResult");
       const etag = childText(doc, "ETag");
-      if (!etag) throw malformedResponse(req, 200, "no ETag");
-      return { etag };
+      if (etag) return { etag };
+      // Ceph RGW 16 answers a successful Complete with an empty <ETag></ETag>: the object has one.
+      const head = await t.send(s3.headObject(bucket, key), { accept: [404] });
+      const stored = head.status === 404 ? undefined : objectHead(head.headers).etag;
+      if (!stored) throw malformedResponse(req, 200, "no ETag");
+      return { etag: stored };
     },
 
     async abortMultipart(key, uploadId) {

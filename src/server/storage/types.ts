@@ -26,6 +26,8 @@ export interface StoragePart {
   partNumber: number;
   size: number;
   etag: string;
+  /** Base64 SHA-256 storage verified the part against (absent when it was sent without one, or on backends that keep none). */
+  sha256?: string;
 }
 
 export interface ListedObject {

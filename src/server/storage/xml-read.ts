@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { expandCdata } from "../../core/s3/xml.js";
 
 /** A parsed element: its text, or its children by name. */
 export type XmlElement = string | { [name: string]: XmlElement | XmlElement[] };
@@ -38,7 +39,7 @@ export function parseXml(
   arrays: readonly string[] = [],
 ): { root: string; element: XmlElement } {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new Error("XML with a DOCTYPE is refused");
-  const plain = text.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_, data: string) => escapeText(data));
+  const plain = expandCdata(text, escapeText);
   const valid = XMLValidator.validate(plain);
   if (valid !== true) throw new Error(`malformed XML: ${valid.err.msg}`);
   const repeated = new Set(arrays);

@@ -1,11 +1,12 @@
 import { UpgateError } from "../../core/errors.js";
+import { isBase64Sha256 } from "../../core/policy/checksum.js";
 import type { CompleteRequest } from "../../core/protocol.js";
 
 function invalid(message: string): UpgateError {
   return new UpgateError("VALIDATION_FAILED", message, { details: { field: "parts" } });
 }
 
-/** A POST /v1/uploads/:id/complete body: empty, or `{ parts: [{ partNumber, etag }] }`. */
+/** A POST /v1/uploads/:id/complete body: empty, or `{ parts: [{ partNumber, etag, sha256? }] }`. */
 export function parseCompleteRequest(body: unknown): CompleteRequest {
   if (body === undefined) return {};
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
@@ -21,7 +22,7 @@ export function parseCompleteRequest(body: unknown): CompleteRequest {
     throw invalid("parts must be a list of { partNumber, etag }");
   const seen = new Set<number>();
   const checked = parts.map((part) => {
-    const { partNumber, etag } = (part ?? {}) as Record<string, unknown>;
+    const { partNumber, etag, sha256 } = (part ?? {}) as Record<string, unknown>;
     if (!Number.isInteger(partNumber) || (partNumber as number) < 1 || (partNumber as number) > 10_000) {
       throw invalid(
         `a part number must be a whole number from 1 to 10000, got ${JSON.stringify(partNumber)}`,
@@ -31,7 +32,24 @@ export function parseCompleteRequest(body: unknown): CompleteRequest {
       throw invalid(`part ${partNumber} needs its ETag`);
     if (seen.has(partNumber as number)) throw invalid(`part ${partNumber} is listed twice`);
     seen.add(partNumber as number);
-    return { partNumber: partNumber as number, etag };
+    if (sha256 !== undefined && !isBase64Sha256(sha256))
+      throw invalid(`the sha256 of part ${partNumber} is not a base64 SHA-256`);
+    return {
+      partNumber: partNumber as number,
+      etag,
+      ...(sha256 === undefined ? {} : { sha256: sha256 as string }),
+    };
   });
   return { parts: checked };
+}
+
+/**
+ * Refuses a multipart completion that lists parts outside the plan fixed at creation: storage could
+ * never hold them (no URL is signed for them), so the client is claiming bytes the upload cannot have.
+ */
+export function checkPartsInPlan(parts: CompleteRequest["parts"], partCount: number): void {
+  const beyond = parts?.find((p) => p.partNumber > partCount);
+  if (beyond) {
+    throw invalid(`part ${beyond.partNumber} is not in this upload's plan of ${partCount} part(s)`);
+  }
 }

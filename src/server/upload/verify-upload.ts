@@ -1,6 +1,7 @@
 import { ERROR_CODES, type ErrorCode, UpgateError } from "../../core/errors.js";
 import type { UploadRow } from "../ledger/types.js";
 import type { Services } from "../runtime/services.js";
+import type { PartChecksums } from "../verify/part-checksums.js";
 import { verifyObject } from "../verify/verify-object.js";
 import { disposeRejected } from "./dispose-rejected.js";
 import { uploaderMetadata } from "./object-metadata.js";
@@ -23,15 +24,21 @@ export type Verification = { verified: UploadRow } | { changed: true };
  * (the object removed, and the rejection thrown as a 422 with its code). An object that is not
  * there moves the row back to "pending" and throws UPLOAD_NOT_UPLOADED, so the client can upload
  * and complete again. Storage failures throw STORAGE_UNAVAILABLE and leave the row "uploaded",
- * for a retried complete. `changed` means another call moved the row meanwhile.
+ * for a retried complete. `changed` means another call moved the row meanwhile. `parts`: a multipart
+ * upload's part SHA-256s, from the complete request (see multipart-checksums.ts).
  */
-export async function verifyUpload(s: Services, row: UploadRow): Promise<Verification> {
+export async function verifyUpload(
+  s: Services,
+  row: UploadRow,
+  parts?: PartChecksums,
+): Promise<Verification> {
   const route = s.config.routes.get(row.route);
   const result = await verifyObject(s.storage, {
     key: row.key,
     size: row.declaredSize,
     type: row.declaredType,
     ...(row.sha256 !== null && { sha256: row.sha256 }),
+    ...(parts !== undefined && { parts }),
     metadata: uploaderMetadata(row.userId, row.id),
     sniff: route?.policy.sniff ?? true,
   }).catch((err: unknown) => {
@@ -47,8 +54,10 @@ export async function verifyUpload(s: Services, row: UploadRow): Promise<Verific
     return verified ? { verified } : { changed: true };
   }
   if (result.code === "UPLOAD_NOT_UPLOADED") {
+    // No object because a concurrent call rejected (and removed) it, or the upload was deleted: that
+    // call's outcome is the answer, not "upload it again".
+    if (!(await s.ledger.transition(row.id, ["uploaded"], "pending"))) return { changed: true };
     s.metrics.verifications.inc({ outcome: "not_uploaded" });
-    await s.ledger.transition(row.id, ["uploaded"], "pending");
     throw new UpgateError(
       "UPLOAD_NOT_UPLOADED",
       "Storage has no object for this upload: upload it, then complete again",

@@ -1,6 +1,7 @@
 import { type StorageClient, StorageError } from "../storage/types.js";
 import { objectSha256 } from "./checksum.js";
 import { normalizeType } from "./content-type.js";
+import { checkPartChecksums, type PartChecksums } from "./part-checksums.js";
 import { SNIFF_BYTES, sniffObject } from "./sniff.js";
 
 export interface VerifyExpectation {
@@ -11,6 +12,8 @@ export interface VerifyExpectation {
   type: string;
   /** Declared SHA-256 of the whole file, base64. */
   sha256?: string;
+  /** Multipart: each part's SHA-256 (base64) and planned size, checked against storage's composite or the bytes. */
+  parts?: PartChecksums;
   /** The x-amz-meta-* values the upload URL signed (names without the prefix). */
   metadata: { "upgate-user": string; "upgate-upload": string };
   /** Read the first bytes and check them against the type (signatures.ts). */
@@ -37,7 +40,7 @@ export type VerifyResult =
       /** The verified type, normalized. */
       type: string;
       etag: string;
-      /** Present when a sha256 was declared: who computed the hash that matched. */
+      /** Present when a sha256 or part sha256s were given: who computed the hash that matched (the whole-file check's, else the parts'). */
       checksumVerifiedBy?: "storage" | "gateway";
       /** What the sniff recognised (undefined: not sniffed, or no known signature). */
       detectedType?: string;
@@ -107,6 +110,20 @@ export async function verifyObject(
         });
       }
       checksumVerifiedBy = by;
+    }
+    if (want.parts !== undefined) {
+      const check = await checkPartChecksums(storage, key, head, want.parts);
+      if (!check.ok) {
+        const { by, expected, actual, partNumber } = check;
+        const which = partNumber === undefined ? "" : ` (part ${partNumber})`;
+        return fail("VERIFY_CHECKSUM_MISMATCH", `the stored bytes do not have the parts' SHA-256s${which}`, {
+          expected,
+          actual,
+          checksumVerifiedBy: by,
+          ...(partNumber === undefined ? { composite: true } : { partNumber }),
+        });
+      }
+      checksumVerifiedBy ??= check.by;
     }
     let detectedType: string | undefined;
     if (want.sniff) {

@@ -200,6 +200,7 @@ export async function completeMultipartUpload(
   plan: CompletePart[],
   etag: string,
   conditions: WriteConditions | undefined,
+  checksums: Record<string, string> = {},
 ): Promise<ObjectMeta | CommitRefusal> {
   assertRegistered(state, upload);
   const registered = state.buckets.get(upload.bucket)!.uploads.get(upload.uploadId)!;
@@ -209,6 +210,7 @@ export async function completeMultipartUpload(
     for (const planned of plan) await appendPart(state, upload, planned, temp);
     meta = copyMeta({
       ...registered.attributes,
+      checksums: { ...registered.attributes.checksums, ...checksums },
       etag,
       partsCount: plan.length,
       key: upload.key,

@@ -271,7 +271,13 @@ export function createMemoryBackend(): StorageBackend {
       );
     },
 
-    async completeMultipartUpload(upload: MultipartUpload, plan: CompletePart[], etag, conditions) {
+    async completeMultipartUpload(
+      upload: MultipartUpload,
+      plan: CompletePart[],
+      etag,
+      conditions,
+      checksums,
+    ) {
       const stored = uploadOrThrow(upload);
       const chunks: Buffer[] = [];
       let size = 0;
@@ -286,6 +292,7 @@ export function createMemoryBackend(): StorageBackend {
       const { attributes } = stored.upload;
       const meta = copyMeta({
         ...attributes,
+        checksums: { ...attributes.checksums, ...checksums },
         etag,
         key: upload.key,
         size,

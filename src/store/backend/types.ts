@@ -142,6 +142,8 @@ export interface StorageBackend {
     parts: CompletePart[],
     etag: string,
     conditions?: WriteConditions,
+    /** Object checksums computed from the parts' (S3's composite "<base64>-N" values). */
+    checksums?: Record<string, string>,
   ): Promise<ObjectMeta | CommitRefusal>;
   abortMultipartUpload(upload: MultipartUpload): Promise<void>;
 }

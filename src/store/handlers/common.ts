@@ -1,6 +1,7 @@
 import type { BucketInfo, ObjectAttributes, ObjectMeta } from "../backend/types.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
+import { metadataHeaders } from "./metadata-headers.js";
 
 /** The bucket the request names, or NoSuchBucket. */
 export async function requireBucket(ctx: RequestContext): Promise<BucketInfo> {
@@ -33,6 +34,7 @@ export function attributesFromRequest(ctx: RequestContext): Omit<ObjectAttribute
   }
   for (const [name, value] of ctx.headers)
     if (name.startsWith(META)) metadata[name.slice(META.length)] = value;
+  checkMetadataSize(metadata);
   const headers: Record<string, string> = {};
   for (const name of STORED_HEADERS) {
     const value = ctx.headers.get(name);
@@ -44,6 +46,21 @@ export function attributesFromRequest(ctx: RequestContext): Omit<ObjectAttribute
     metadata,
     headers,
   };
+}
+
+/** S3's limit on user-defined metadata: the UTF-8 bytes of every name (without x-amz-meta-) and value. */
+export const MAX_METADATA_BYTES = 2048;
+
+export function checkMetadataSize(metadata: Record<string, string>): void {
+  let size = 0;
+  for (const [name, value] of Object.entries(metadata))
+    size += Buffer.byteLength(name) + Buffer.byteLength(value);
+  if (size > MAX_METADATA_BYTES) {
+    throw new S3Error("MetadataTooLarge", undefined, [
+      ["Size", String(size)],
+      ["MaxSizeAllowed", String(MAX_METADATA_BYTES)],
+    ]);
+  }
 }
 
 /** aws-chunked is a transfer detail, never part of the stored object's Content-Encoding. */
@@ -64,7 +81,7 @@ export function objectResponseHeaders(meta: ObjectMeta, withChecksums: boolean):
     "accept-ranges": "bytes",
   };
   for (const [name, value] of Object.entries(meta.headers)) out[name] = value;
-  for (const [name, value] of Object.entries(meta.metadata)) out[`${META}${name}`] = value;
+  Object.assign(out, metadataHeaders(meta.metadata));
   // x-amz-mp-parts-count is S3's answer to a read by partNumber only, never to a plain GET or HEAD.
   if (withChecksums)
     for (const [alg, value] of Object.entries(meta.checksums)) out[`x-amz-checksum-${alg}`] = value;

@@ -1,4 +1,5 @@
 import { multipartETag } from "../../core/index.js";
+import { compositeSha256 } from "../../core/s3/composite-checksum.js";
 import type { MultipartUpload, PartInfo } from "../backend/types.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
@@ -27,7 +28,7 @@ const bareEtag = (etag: string) =>
     .toLowerCase();
 
 /** The CompleteMultipartUpload document's parts, in the order given; MalformedXML when absent or incomplete. */
-function parsePlan(body: Buffer): RequestedPart[] {
+export function parsePlan(body: Buffer): RequestedPart[] {
   if (body.length === 0) throw new S3Error("MalformedXML");
   const root = parseXml(body, ["Part"]).CompleteMultipartUpload;
   if (root === undefined) throw new S3Error("MalformedXML");
@@ -87,6 +88,19 @@ function checkDeclaredSize(ctx: RequestContext, parts: PartInfo[]): void {
 }
 
 /**
+ * S3's COMPOSITE SHA-256 ("<base64>-N") when every assembled part was stored with a verified SHA-256.
+ * S3 keeps one only for uploads created with x-amz-checksum-algorithm SHA256 (whose parts must then
+ * all carry one); this store keeps it whenever the parts allow, so a client that signs every part's
+ * SHA-256 gets a verifiable object checksum either way.
+ */
+function compositeChecksums(parts: PartInfo[]): Record<string, string> {
+  const digests = parts.map((p) => p.checksums.sha256);
+  if (digests.some((d) => d === undefined)) return {};
+  const composite = compositeSha256(digests as string[]);
+  return composite === undefined ? {} : { sha256: composite };
+}
+
+/**
  * POST /bucket/key?uploadId=U with a CompleteMultipartUpload document. The ETag is S3's
  * md5-of-md5s with a "-N" suffix. A refused request leaves the upload and its parts untouched.
  */
@@ -105,6 +119,7 @@ export async function completeMultipartUpload(ctx: RequestContext): Promise<void
       parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })),
       etag,
       conditions,
+      compositeChecksums(parts),
     )
     .catch((err) => backendRefusal(err, upload.uploadId));
   if (typeof result === "string")

@@ -47,7 +47,7 @@ interface DeleteEntry {
   conditional: boolean;
 }
 
-function parseDeleteRequest(body: Buffer): { quiet: boolean; entries: DeleteEntry[] } {
+export function parseDeleteRequest(body: Buffer): { quiet: boolean; entries: DeleteEntry[] } {
   const root = parseXml(body, ["Object"]).Delete;
   if (root === undefined || typeof root === "string") throw new S3Error("MalformedXML");
   const quietText = childText(root, "Quiet")?.trim().toLowerCase();

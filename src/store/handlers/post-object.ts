@@ -6,7 +6,7 @@ import { S3Error } from "../errors.js";
 import { MAX_SINGLE_PUT } from "../options.js";
 import { parsePostForm } from "../post-form.js";
 import { sendEmpty } from "../respond.js";
-import { requireBucket, STORED_HEADERS } from "./common.js";
+import { checkMetadataSize, requireBucket, STORED_HEADERS } from "./common.js";
 import { objectLocation } from "./location.js";
 import { declaredChecksums, type PostedFile, postFileSink } from "./post-file.js";
 
@@ -19,10 +19,15 @@ function checkKey(key: string): void {
 }
 
 /** The stored object's attributes from the verified form fields (Content-Type, x-amz-meta-*, representation headers). */
-function attributesFromFields(fields: Map<string, string>, file: PostedFile): ObjectAttributes {
+function metadataFromFields(fields: Map<string, string>): Record<string, string> {
   const metadata: Record<string, string> = {};
-  const headers: Record<string, string> = {};
   for (const [name, value] of fields) if (name.startsWith(META)) metadata[name.slice(META.length)] = value;
+  return metadata;
+}
+
+function attributesFromFields(fields: Map<string, string>, file: PostedFile): ObjectAttributes {
+  const metadata = metadataFromFields(fields);
+  const headers: Record<string, string> = {};
   for (const name of STORED_HEADERS) {
     const value = fields.get(name);
     if (value !== undefined) headers[name] = value;
@@ -96,6 +101,7 @@ export async function postObject(ctx: RequestContext): Promise<void> {
       if (!verified.ok) throw S3Error.fromFailure(verified.error);
       post = verified.post;
       checkKey(post.key);
+      checkMetadataSize(metadataFromFields(post.fields));
       const checksums = declaredChecksums(post.fields);
       staged = await backend.stageObject(bucket.name, post.key);
       if (!staged) throw new S3Error("NoSuchBucket", undefined, [["BucketName", bucket.name]]);

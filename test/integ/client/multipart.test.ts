@@ -35,19 +35,22 @@ describe("client: multipart against the embedded store", () => {
     expect(rig.transport.storedParts().sort()).toEqual([1, 2, 3, 4]);
     expect(rig.transport.maxInFlight).toBe(4);
 
-    // One parts call per part, each binding that part's SHA-256, then complete with the ETags.
+    // Parts calls sign windows of parts, each part once, binding its SHA-256; then complete
+    // with the ETags and the same SHA-256s.
     const partCalls = rig.gateway.calls.filter((c) => c.path.endsWith("/parts"));
-    expect(partCalls).toHaveLength(4);
-    for (const call of partCalls) {
+    const signed = partCalls.flatMap((call) => {
       const body = call.body as { partNumbers: number[]; sha256: Record<string, string> };
-      const n = body.partNumbers[0]!;
-      expect(body.sha256[String(n)]).toBe(sha(bytes.subarray((n - 1) * 5 * MIB, n * 5 * MIB)));
-    }
+      return body.partNumbers.map((n) => [n, body.sha256[String(n)]] as const);
+    });
+    const partSha = (n: number) => sha(bytes.subarray((n - 1) * 5 * MIB, n * 5 * MIB));
+    expect(signed.map(([n]) => n).sort()).toEqual([1, 2, 3, 4]);
+    for (const [n, value] of signed) expect(value).toBe(partSha(n));
     const complete = rig.gateway.calls.find((c) => c.path.endsWith("/complete"))!.body as {
-      parts: Array<{ partNumber: number; etag: string }>;
+      parts: Array<{ partNumber: number; etag: string; sha256: string }>;
     };
     expect(complete.parts.map((p) => p.partNumber)).toEqual([1, 2, 3, 4]);
     expect(complete.parts.every((p) => /^"[0-9a-f]{32}"$/.test(p.etag))).toBe(true);
+    expect(complete.parts.map((p) => p.sha256)).toEqual([1, 2, 3, 4].map(partSha));
     expectMonotonic(events, 17 * MIB);
   });
 

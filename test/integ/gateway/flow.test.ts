@@ -9,6 +9,7 @@ import {
   MiB,
   PNG_1X1,
   postForm,
+  putPng,
   putWith,
   sha256b64,
   signToken,
@@ -190,14 +191,7 @@ describe("the whole flow against the embedded store, over real HTTP", () => {
   });
 
   it("DELETE removes a verified file: the object is gone, the row aborted, downloads refused", async () => {
-    const { body } = await createUpload(h, token, "images", {
-      name: "gone.png",
-      type: "image/png",
-      size: PNG_1X1.length,
-      sha256: sha256b64(PNG_1X1),
-    });
-    const put = body.uploads[0];
-    await putWith(put, PNG_1X1);
+    const put = await putPng(h, token, "gone.png");
     expect((await complete(h, token, put.id)).res.status).toBe(200);
     const del = await h.api(`/v1/uploads/${put.id}`, { method: "DELETE", token });
     expect(del.status).toBe(200);

@@ -1,15 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  complete,
-  createUpload,
-  type Harness,
-  json,
-  PNG_1X1,
-  putWith,
-  sha256b64,
-  signToken,
-  startGateway,
-} from "./support.js";
+import { complete, createUpload, type Harness, json, putPng, signToken, startGateway } from "./support.js";
 
 describe("storage unreachable", () => {
   let h: Harness;
@@ -23,14 +13,7 @@ describe("storage unreachable", () => {
   });
 
   it("during complete: 503 STORAGE_UNAVAILABLE, the upload stays uploaded, and a retried complete succeeds", async () => {
-    const { body } = await createUpload(h, token, "images", {
-      name: "a.png",
-      type: "image/png",
-      size: PNG_1X1.length,
-      sha256: sha256b64(PNG_1X1),
-    });
-    const put = body.uploads[0];
-    expect((await putWith(put, PNG_1X1)).status).toBe(200);
+    const put = await putPng(h, token);
 
     await h.stopStorage();
     const down = await complete(h, token, put.id);

@@ -8,7 +8,9 @@ import type { Ledger } from "../../../src/server/ledger/types.js";
 import { createMemoryBackend, createObjectStore, type ObjectStore } from "../../../src/store/index.js";
 import { TEST_BUCKET, TEST_CREDENTIALS, TEST_REGION } from "../../support/store-fixture.js";
 
-export { PNG_1X1 } from "../storage/support.js";
+import { PNG_1X1 } from "../storage/support.js";
+
+export { PNG_1X1 };
 
 export const JWT_SECRET = "gateway-test-jwt-secret-0123456789abcdef";
 export const MiB = 1024 * 1024;
@@ -64,14 +66,48 @@ export interface Harness {
   store: ObjectStore;
   storeUrl: string;
   /** Calls the gateway's API (JSON body, bearer token when given). */
-  api(
-    path: string,
-    init?: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> },
-  ): Promise<Response>;
+  api(path: string, init?: ApiInit): Promise<Response>;
   /** Makes the store unreachable (its port closed) until restoreStorage(). */
   stopStorage(): Promise<void>;
   restoreStorage(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The client IP gateway.fetch() reports unless a call names another. */
+export const CLIENT_IP = "192.0.2.10";
+
+export interface ApiInit {
+  method?: string;
+  /** JSON-encoded unless a string or bytes (sent as given). */
+  body?: unknown;
+  token?: string;
+  headers?: Record<string, string>;
+  /** The client IP gateway.fetch() reports; CLIENT_IP unless given. */
+  clientIp?: string;
+}
+
+/** Calls a gateway's API in-process: POST when there is a body, a bearer token when given. */
+export function gatewayApi(gateway: Gateway): (path: string, init?: ApiInit) => Promise<Response> {
+  return (path, init = {}) => {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
+    let body: string | Uint8Array | undefined;
+    if (init.body !== undefined) {
+      headers["content-type"] ??= "application/json";
+      body =
+        typeof init.body === "string" || init.body instanceof Uint8Array
+          ? init.body
+          : JSON.stringify(init.body);
+    }
+    return gateway.fetch(
+      new Request(`http://gateway.test${path}`, {
+        method: init.method ?? (body !== undefined ? "POST" : "GET"),
+        headers,
+        ...(body !== undefined && { body }),
+      }),
+      { clientIp: init.clientIp ?? CLIENT_IP },
+    );
+  };
 }
 
 export type ConfigOverrides = Partial<Omit<UpgateConfig, "storage">> & {
@@ -113,23 +149,7 @@ export async function startGateway(overrides: ConfigOverrides = {}): Promise<Har
     gateway,
     store,
     storeUrl,
-    api(path, init = {}) {
-      const headers: Record<string, string> = { ...init.headers };
-      if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
-      let body: string | undefined;
-      if (init.body !== undefined) {
-        headers["content-type"] ??= "application/json";
-        body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
-      }
-      return gateway.fetch(
-        new Request(`http://gateway.test${path}`, {
-          method: init.method ?? (body ? "POST" : "GET"),
-          headers,
-          body,
-        }),
-        { clientIp: "192.0.2.10" },
-      );
-    },
+    api: gatewayApi(gateway),
     async stopStorage() {
       down = true;
       await new Promise<void>((resolve) => {
@@ -151,7 +171,7 @@ export async function startGateway(overrides: ConfigOverrides = {}): Promise<Har
 
 /** POST /v1/uploads for one file; returns the response and its JSON. */
 export async function createUpload(
-  h: Harness,
+  h: Pick<Harness, "api">,
   token: string,
   route: string,
   file: { name: string; type: string; size: number; sha256?: string; metadata?: Record<string, string> },
@@ -161,7 +181,7 @@ export async function createUpload(
 }
 
 export async function complete(
-  h: Harness,
+  h: Pick<Harness, "api">,
   token: string,
   id: string,
   body?: unknown,
@@ -183,6 +203,28 @@ export function putWith(
   return fetch(instruction.url, { method: "PUT", headers: headers ?? instruction.headers, body });
 }
 
+/** Creates an upload of PNG_1X1 (its sha256 declared) and PUTs the bytes; returns the instruction. */
+export async function putPng(
+  h: Pick<Harness, "api">,
+  token: string,
+  name = "a.png",
+  route = "images",
+): Promise<Json> {
+  const { res, body } = await createUpload(h, token, route, {
+    name,
+    type: "image/png",
+    size: PNG_1X1.length,
+    sha256: sha256b64(PNG_1X1),
+  });
+  if (res.status !== 201)
+    throw new Error(`create: expected a 201, got ${res.status}: ${JSON.stringify(body)}`);
+  const put = body.uploads[0];
+  const stored = await putWith(put, PNG_1X1);
+  if (stored.status !== 200)
+    throw new Error(`PUT: expected a 200, got ${stored.status}: ${await stored.text()}`);
+  return put;
+}
+
 /** Posts a form from an instruction's fields, the file last. */
 export function postForm(
   instruction: { url: string; fields: Record<string, string> },
@@ -197,7 +239,7 @@ export function postForm(
 
 /** Downloads a verified file through GET /v1/files/:id, following the 302 by hand. */
 export async function download(
-  h: Harness,
+  h: Pick<Harness, "api">,
   token: string,
   id: string,
 ): Promise<{ redirect: Response; file: Response }> {

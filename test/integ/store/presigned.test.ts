@@ -61,6 +61,31 @@ describe("presigned URLs against the store", () => {
     expect(await res.text()).toBe("%PDF-1.7 body");
   });
 
+  it("metadata no header can carry (CR/LF from a signed query) is left out of GET and HEAD, and counted", async () => {
+    const metaKey = "meta/unsafe.txt";
+    const put = await presignUrl({
+      endpoint: f.url,
+      bucket: f.bucket,
+      key: metaKey,
+      forcePathStyle: true,
+      method: "PUT",
+      region: f.region,
+      credentials: f.credentials,
+      expiresIn: 60,
+      query: { "x-amz-meta-note": "a\r\nset-cookie: x=1", "x-amz-meta-city": "東京", "x-amz-meta-ok": "yes" },
+    });
+    expect((await fetch(put.url, { method: "PUT", body: "text" })).status).toBe(200);
+    for (const method of ["GET", "HEAD"] as const) {
+      const res = await f.s3.send(
+        method === "GET"
+          ? new GetObjectCommand({ Bucket: f.bucket, Key: metaKey })
+          : new HeadObjectCommand({ Bucket: f.bucket, Key: metaKey }),
+      );
+      expect(res.Metadata).toEqual({ ok: "yes", city: "=?UTF-8?B?5p2x5Lqs?=" });
+      expect(res.MissingMeta).toBe(1);
+    }
+  });
+
   it("GET with the SDK's getSignedUrl applies the overrides too", async () => {
     const url = await getSignedUrl(
       f.s3,

@@ -44,6 +44,8 @@ export interface FakeGatewayOptions {
   types?: string[];
   maxSize?: number;
   label?: string;
+  /** Leave out the parts' SHA-256 in `uploaded`, as a gateway in front of storage that keeps none (Ceph RGW 16). */
+  hidePartChecksums?: boolean;
 }
 
 interface Upload {
@@ -216,7 +218,8 @@ export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptio
     }
     const signed = [];
     for (const n of body.partNumbers) signed.push(await signPart(u, n, body.sha256?.[String(n)]));
-    const uploaded = await listStoredParts(store, u.record.key, u.uploadId!);
+    const listed = await listStoredParts(store, u.record.key, u.uploadId!);
+    const uploaded = options.hidePartChecksums ? listed.map(({ sha256: _, ...rest }) => rest) : listed;
     return json(200, {
       parts: signed,
       uploaded,
@@ -240,7 +243,12 @@ export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptio
       return error(409, "UPLOAD_NOT_UPLOADED", "storage has no object of the declared size");
     }
     const bytes = (await getBytes(store, key))!;
-    if (u.record.sha256 && sha256(bytes) !== u.record.sha256) {
+    const partSums = (body.parts ?? []).filter((p) => p.sha256 !== undefined);
+    const partMismatch = partSums.some((p) => {
+      const start = u.sizes.slice(0, p.partNumber - 1).reduce((a, b) => a + b, 0);
+      return sha256(bytes.subarray(start, start + u.sizes[p.partNumber - 1]!)) !== p.sha256;
+    });
+    if ((u.record.sha256 && sha256(bytes) !== u.record.sha256) || partMismatch) {
       await removeObject(store, key);
       u.record.status = "rejected";
       return error(

@@ -50,6 +50,8 @@ export interface StoredPart {
   partNumber: number;
   size: number;
   etag: string;
+  /** ChecksumSHA256, when the part was stored with one. */
+  sha256?: string;
 }
 
 export async function listStoredParts(
@@ -60,11 +62,15 @@ export async function listStoredParts(
   const res = await send(store, listParts(store.bucket, key, uploadId));
   if (res.status === 404) return [];
   const xml = await ok(res, "ListParts");
-  return [...xml.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map((m) => ({
-    partNumber: Number(tag(m[1]!, "PartNumber")),
-    size: Number(tag(m[1]!, "Size")),
-    etag: tag(m[1]!, "ETag")!.replaceAll("&quot;", '"'),
-  }));
+  return [...xml.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map((m) => {
+    const sha256 = tag(m[1]!, "ChecksumSHA256");
+    return {
+      partNumber: Number(tag(m[1]!, "PartNumber")),
+      size: Number(tag(m[1]!, "Size")),
+      etag: tag(m[1]!, "ETag")!.replaceAll("&quot;", '"'),
+      ...(sha256 ? { sha256 } : {}),
+    };
+  });
 }
 
 export async function completeMultipart(

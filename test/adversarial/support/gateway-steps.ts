@@ -1,0 +1,181 @@
+/** Steps the gateway catalogue's cases are made of: create, upload, complete, and read refusals. */
+import { safeSegment } from "../../../src/core/policy/key-segment.js";
+import type { MultipartInstruction, PutInstruction } from "../../../src/core/protocol.js";
+import { parseS3Error } from "../../support/s3-error.js";
+import type { Refusal } from "./case.js";
+import type { GatewayWorld } from "./gateway-world.js";
+
+export interface FileDecl {
+  name: string;
+  type: string;
+  size: number;
+  sha256?: string;
+  metadata?: Record<string, string>;
+}
+
+/** The gateway's answer as a Refusal: its status and error.code ("" for a success or a non-JSON body). */
+export async function refusal(res: Response): Promise<Refusal> {
+  const text = await res.text();
+  try {
+    const body = JSON.parse(text) as { error?: { code?: unknown } };
+    return { status: res.status, code: typeof body.error?.code === "string" ? body.error.code : "" };
+  } catch {
+    return { status: res.status, code: "" };
+  }
+}
+
+/** The storage's answer as a Refusal: its status and S3 <Code> ("" for a success). */
+export async function s3Refusal(res: Response): Promise<Refusal> {
+  const text = await res.text();
+  if (res.status < 300 || !text.includes("<Error>")) return { status: res.status, code: "" };
+  return { status: res.status, code: parseS3Error(text, res.status).code };
+}
+
+export const ok = (status: number): Refusal => ({ status, code: "" });
+
+export function createRequest(
+  w: GatewayWorld,
+  token: string | undefined,
+  route: string,
+  files: FileDecl[],
+): Promise<Response> {
+  return w.api("/v1/uploads", { ...(token !== undefined && { token }), body: { route, files } });
+}
+
+/** Creates one upload that must be accepted; returns its instruction. */
+export async function createOne<T = PutInstruction>(
+  w: GatewayWorld,
+  token: string,
+  route: string,
+  file: FileDecl,
+): Promise<T> {
+  const res = await createRequest(w, token, route, [file]);
+  const body = (await res.json()) as { uploads?: T[] };
+  if (res.status !== 201 || !body.uploads) {
+    throw new Error(`setup: create on ${route} answered ${res.status}: ${JSON.stringify(body)}`);
+  }
+  return body.uploads[0]!;
+}
+
+/** PUTs through a signed instruction with exactly its headers (or the given ones). */
+export function put(
+  instruction: { url: string; headers: Record<string, string> },
+  body: Uint8Array,
+  headers?: Record<string, string>,
+): Promise<Response> {
+  const sent = { ...(headers ?? instruction.headers) };
+  delete sent["content-length"];
+  return fetch(instruction.url, { method: "PUT", headers: sent, body });
+}
+
+/** PUT that must succeed at storage (setup). */
+export async function putOk(instruction: PutInstruction, body: Uint8Array): Promise<void> {
+  const res = await put(instruction, body);
+  if (res.status !== 200) throw new Error(`setup: PUT answered ${res.status}: ${await res.text()}`);
+}
+
+export function completeRequest(w: GatewayWorld, token: string, id: string, body?: unknown) {
+  return w.api(`/v1/uploads/${encodeURIComponent(id)}/complete`, {
+    method: "POST",
+    token,
+    ...(body !== undefined && { body }),
+  });
+}
+
+export async function completeOk(w: GatewayWorld, token: string, id: string, body?: unknown): Promise<void> {
+  const res = await completeRequest(w, token, id, body);
+  if (res.status !== 200) throw new Error(`setup: complete answered ${res.status}: ${await res.text()}`);
+}
+
+/** create + PUT + complete: a verified upload. */
+export async function verifiedUpload(
+  w: GatewayWorld,
+  token: string,
+  route: string,
+  file: FileDecl,
+  bytes: Uint8Array,
+): Promise<PutInstruction> {
+  const instruction = await createOne(w, token, route, file);
+  await putOk(instruction, bytes);
+  await completeOk(w, token, instruction.id);
+  return instruction;
+}
+
+/** Uploads every part of a multipart instruction with the given bytes; returns the parts' ETags. */
+export async function putParts(
+  instruction: MultipartInstruction,
+  bytes: Uint8Array,
+): Promise<Array<{ partNumber: number; etag: string }>> {
+  const out: Array<{ partNumber: number; etag: string }> = [];
+  let offset = 0;
+  for (const part of instruction.parts) {
+    const res = await put(part, bytes.subarray(offset, offset + part.size));
+    if (res.status !== 200) throw new Error(`setup: part ${part.partNumber}: ${res.status}`);
+    out.push({ partNumber: part.partNumber, etag: res.headers.get("etag")! });
+    offset += part.size;
+  }
+  return out;
+}
+
+const RANDOM_KEY = /^[a-z2-7]{26}(\.[a-z0-9]{1,16})?$/;
+
+/**
+ * Throws unless `key` is the server's key for this upload: "{route}/{safe user}/{26 base32 chars =
+ * 130 random bits}{ext}", no "." or ".." segment, no control or bidi character, and nothing taken
+ * from `fromInput` (the attacker's file name or metadata).
+ */
+export function assertServerKey(
+  key: string,
+  expected: { route: string; userId: string; ext: string },
+  fromInput: string[] = [],
+): void {
+  const segments = key.split("/");
+  const problems: string[] = [];
+  if (segments.length !== 3) problems.push(`has ${segments.length} segments`);
+  if (segments[0] !== expected.route) problems.push("does not start with the route");
+  if (segments[1] !== safeSegment(expected.userId)) problems.push("its user segment is not the safe user id");
+  const last = segments[2] ?? "";
+  if (!RANDOM_KEY.test(last) || !last.endsWith(expected.ext))
+    problems.push("its last segment is not 130 random bits and the type's extension");
+  if (segments.some((s) => s === "." || s === "..")) problems.push("has a dot segment");
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point.
+  if (/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\\]/.test(key))
+    problems.push("has a control, bidi or backslash character");
+  // The random segment was checked to be base32 and the type's extension; the rest must not echo the input.
+  const outsideRandom = `${segments.slice(0, -1).join("/")}/${expected.ext}`;
+  for (const fragment of fromInput) {
+    if (outsideRandom.includes(fragment)) problems.push(`contains ${JSON.stringify(fragment)}`);
+  }
+  if (problems.length > 0) throw new Error(`unsafe key ${JSON.stringify(key)}: ${problems.join("; ")}`);
+}
+
+/** Throws unless the bucket holds exactly this object for the upload and the ledger row has the same key. */
+export async function assertStoredAt(w: GatewayWorld, id: string, key: string): Promise<void> {
+  const row = w.row(id);
+  if (!row) throw new Error(`no ledger row for ${id}`);
+  if (row.key !== key) throw new Error(`the ledger's key ${row.key} differs from the answer's ${key}`);
+  const objects = await w.objects();
+  if (!objects.some((o) => o.key === key)) throw new Error(`no object at ${key}`);
+}
+
+/** Throws unless the user's holding usage on a route is within the limits. */
+export function assertWithinQuota(
+  w: GatewayWorld,
+  userId: string,
+  route: string,
+  limit: { bytes?: number; files?: number },
+): { bytes: number; files: number } {
+  let bytes = 0;
+  let files = 0;
+  for (const r of w.rows()) {
+    if (r.user_id !== userId || r.route !== route) continue;
+    if (!["pending", "uploaded", "verified"].includes(r.status)) continue;
+    bytes += r.verified_size ?? r.declared_size;
+    files++;
+  }
+  if (limit.bytes !== undefined && bytes > limit.bytes)
+    throw new Error(`quota overrun: ${bytes} bytes > ${limit.bytes}`);
+  if (limit.files !== undefined && files > limit.files)
+    throw new Error(`quota overrun: ${files} files > ${limit.files}`);
+  return { bytes, files };
+}
