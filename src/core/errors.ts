@@ -38,6 +38,10 @@ export const ERROR_CODES = {
     status: 409,
     description: "Complete was called but storage has no object, or parts are missing.",
   },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    description: "The Idempotency-Key was already used by this user for a different create request.",
+  },
   PAYLOAD_TOO_LARGE: { status: 413, description: "The request body sent to the gateway is too big." },
   POLICY_TYPE_NOT_ALLOWED: {
     status: 400,

@@ -1,10 +1,24 @@
 import { expect, test } from "vitest";
 import { createPostgresLedger } from "../../src/server/ledger/postgres.js";
+import { adminQuery, createScratchSchema } from "../support/postgres-schema.js";
 import { defineLedgerContract } from "./ledger.contract.js";
 import { createTestSchema, describePostgres } from "./ledger-postgres-env.js";
+import { expectUpgraded, version2Database } from "./ledger-upgrade.js";
 
 describePostgres("postgres ledger", (url) => {
   defineLedgerContract("postgres", () => createTestSchema(url));
+
+  test("migrate() upgrades a version-2 database with rows to idempotency keys", async () => {
+    const { schema, drop } = await createScratchSchema(url, "ledger_upgrade");
+    const ledger = createPostgresLedger(url, { pool: { options: `-c search_path=${schema}` } });
+    try {
+      await adminQuery(url, `SET search_path = ${schema};\n${version2Database("postgres")}`);
+      await expectUpgraded(ledger);
+    } finally {
+      await ledger.close();
+      await drop();
+    }
+  });
 
   test("an unreachable server surfaces as a rejected call, not a hang or a swallowed error", async () => {
     const ledger = createPostgresLedger("postgres://nobody:wrong@127.0.0.1:1/none");

@@ -1,4 +1,5 @@
 import { describe } from "vitest";
+import { idempotencyContract } from "./ledger-idempotency.contract.js";
 import { lifecycleContract } from "./ledger-lifecycle.contract.js";
 import { quotaContract } from "./ledger-quota.contract.js";
 import { rateContract } from "./ledger-rate.contract.js";
@@ -15,5 +16,6 @@ export function defineLedgerContract(name: string, factory: LedgerFactory): void
     quotaContract(harness);
     rowsContract(harness);
     rateContract(harness);
+    idempotencyContract(harness);
   });
 }

@@ -1,5 +1,6 @@
 import type { FileDeclaration, UploadInstruction } from "../../core/protocol.js";
 import { UploadError, withFile } from "../errors.js";
+import { newIdempotencyKey } from "../gateway/idempotency-key.js";
 import type { FileJob, FlowContext } from "./context.js";
 import { retrying } from "./retrying.js";
 
@@ -23,7 +24,8 @@ export function declaration(job: FileJob, metadata: MetadataOption | undefined):
 
 /**
  * POST /v1/uploads for these files, all at once: the gateway checks every file before it signs
- * any, so one refused file refuses the request (its error lists each problem).
+ * any, so one refused file refuses the request (its error lists each problem). Every retry sends
+ * the same Idempotency-Key, so a retry after a lost answer gets the same uploads, not a second quota hold.
  */
 export async function createUploads(
   ctx: FlowContext,
@@ -31,9 +33,10 @@ export async function createUploads(
   metadata: MetadataOption | undefined,
 ): Promise<UploadInstruction[]> {
   const files = jobs.map((job) => declaration(job, metadata));
+  const idempotencyKey = newIdempotencyKey();
   try {
     const response = await retrying(ctx, jobs.length === 1 ? jobs[0] : undefined, () =>
-      ctx.gateway.createUploads({ route: ctx.route, files }),
+      ctx.gateway.createUploads({ route: ctx.route, files }, undefined, { idempotencyKey }),
     );
     if (!Array.isArray(response?.uploads) || response.uploads.length !== jobs.length) {
       throw new UploadError("GATEWAY", "the upload server answered with the wrong number of uploads");

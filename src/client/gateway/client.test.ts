@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayClient } from "./client.js";
+import { newIdempotencyKey } from "./idempotency-key.js";
 
 function recorder(respond: (req: Request) => Response | Promise<Response>) {
   const seen: Request[] = [];
@@ -29,6 +30,24 @@ describe("GatewayClient", () => {
       ["POST", "https://api.example.com/base/v1/uploads/id%2F1/complete", "Bearer t2", "application/json"],
     ]);
     expect(await seen[0]!.json()).toEqual({ partNumbers: [2] });
+  });
+
+  it("sends createUploads' idempotency key as Idempotency-Key, and no such header without one", async () => {
+    const { seen, fetchImpl } = recorder(() => Response.json({ uploads: [] }));
+    const gw = new GatewayClient({ endpoint: "http://gw", headers: { "x-api-key": "k" }, fetch: fetchImpl });
+    const body = { route: "images", files: [] };
+    await gw.createUploads(body, undefined, { idempotencyKey: "abc123" });
+    await gw.createUploads(body);
+    expect(seen.map((r) => [r.headers.get("idempotency-key"), r.headers.get("x-api-key")])).toEqual([
+      ["abc123", "k"],
+      [null, "k"],
+    ]);
+  });
+
+  it("newIdempotencyKey() gives 128 random bits as 32 hex digits, different each call", () => {
+    const keys = Array.from({ length: 50 }, () => newIdempotencyKey());
+    for (const key of keys) expect(key).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
   it("handles 204, list queries and file URLs", async () => {

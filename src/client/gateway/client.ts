@@ -42,8 +42,18 @@ export class GatewayClient {
     this.doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
-  createUploads(body: CreateUploadsRequest, signal?: AbortSignal): Promise<CreateUploadsResponse> {
-    return this.json("POST", "/v1/uploads", body, signal);
+  /**
+   * `idempotencyKey` (see newIdempotencyKey) is sent as the Idempotency-Key header: a retry with the
+   * same key gets the first request's uploads back instead of reserving quota again.
+   */
+  createUploads(
+    body: CreateUploadsRequest,
+    signal?: AbortSignal,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<CreateUploadsResponse> {
+    const headers: Record<string, string> =
+      options.idempotencyKey === undefined ? {} : { "idempotency-key": options.idempotencyKey };
+    return this.json("POST", "/v1/uploads", body, signal, headers);
   }
 
   parts(id: string, body: PartsRequest, signal?: AbortSignal): Promise<PartsResponse> {
@@ -70,10 +80,16 @@ export class GatewayClient {
     return `${this.base}/v1/files/${encodeURIComponent(id)}`;
   }
 
-  private async json<T>(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  private async json<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    signal?: AbortSignal,
+    own: Record<string, string> = {},
+  ): Promise<T> {
     const extra =
       typeof this.options.headers === "function" ? await this.options.headers() : this.options.headers;
-    const headers: Record<string, string> = { accept: "application/json", ...extra };
+    const headers: Record<string, string> = { accept: "application/json", ...extra, ...own };
     if (body !== undefined) headers["content-type"] = "application/json";
     const url = `${this.base}${path}`;
     let response: Response;

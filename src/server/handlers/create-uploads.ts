@@ -4,9 +4,10 @@ import type { CreateUploadsResponse } from "../../core/protocol.js";
 import { ANONYMOUS } from "../auth/principal.js";
 import { readJson } from "../http/json-body.js";
 import { json } from "../http/respond.js";
-import type { Handler } from "../runtime/services.js";
+import type { Handler, Services } from "../runtime/services.js";
 import { runBeforeUpload } from "../upload/before-upload.js";
 import { parseCreateRequest } from "../upload/create-request.js";
+import { createRequestHash, parseIdempotencyKey } from "../upload/idempotency-key.js";
 import { abortStarted, startMultipartUploads } from "../upload/multipart-start.js";
 import { planUploads } from "../upload/plan.js";
 import { policyError } from "../upload/policy-error.js";
@@ -14,16 +15,21 @@ import { authRequired } from "../upload/principal.js";
 import { quotaError } from "../upload/quota-error.js";
 import { takeRateToken } from "../upload/rate-limit.js";
 import { releaseReservations } from "../upload/release.js";
+import { replayUploads } from "../upload/replay.js";
 import { signatureCount, signUpload } from "../upload/sign.js";
 
 /**
  * POST /v1/uploads: the whole request is checked (auth, route, every file, hooks, rate) before
  * anything is reserved, and reserved (all files or none) before anything is signed. Failing after
  * the reservation releases it, so a refused request never holds quota or signs a URL.
+ *
+ * With an Idempotency-Key, a retry of a request the user already made (same key, same route and
+ * files) answers with the first request's uploads, re-signed, and reserves nothing (docs/api.md).
  */
 export const createUploads: Handler = async (s, req) => {
   const caller = await s.authenticate(req);
   if (!caller && !s.anyPublicRoute) throw authRequired();
+  const idempotencyKey = parseIdempotencyKey(req.headers);
   const body = parseCreateRequest(await readJson(req, s.config.limits.maxBodyBytes));
   const route = s.config.routes.get(body.route);
   // Without credentials, an unknown route is AUTH_REQUIRED too: route names are not disclosed.
@@ -39,12 +45,26 @@ export const createUploads: Handler = async (s, req) => {
 
   const check = checkFiles(route.policy, body.files);
   if (check.problems.length > 0) throw policyError(check.problems);
+  const idempotency =
+    idempotencyKey === undefined
+      ? undefined
+      : {
+          key: idempotencyKey,
+          requestHash: createRequestHash(route.policy.name, check.files),
+        };
+  if (idempotency) {
+    const existing = await s.ledger.findIdempotent(principal.userId, idempotency.key);
+    if (existing) {
+      return replayed(s, await replayUploads(s.storage, existing, idempotency.requestHash, new Date()));
+    }
+  }
   await runBeforeUpload(route, principal, check.files, req);
   await takeRateToken(s.ledger, route, principal, req.clientIp);
 
   const planned = await planUploads(s, route, principal, check.files, req);
   await startMultipartUploads(s.storage, planned, s.log);
   const rows = planned.map((p) => p.row);
+  if (idempotency) for (const row of rows) row.idempotency = idempotency;
   let reservation: Awaited<ReturnType<typeof s.ledger.reserve>>;
   try {
     reservation = await s.ledger.reserve(rows, {
@@ -62,6 +82,14 @@ export const createUploads: Handler = async (s, req) => {
     await abortStarted(s.storage, planned, s.log);
     throw quotaError(route, reservation.used, reservation.limit, requested, s.config.sweep.graceMs);
   }
+  if (reservation.existing) {
+    // A concurrent request with the same key reserved first: its uploads are the answer.
+    await abortStarted(s.storage, planned, s.log);
+    return replayed(
+      s,
+      await replayUploads(s.storage, reservation.existing, idempotency!.requestHash, new Date()),
+    );
+  }
 
   let response: CreateUploadsResponse;
   try {
@@ -72,10 +100,20 @@ export const createUploads: Handler = async (s, req) => {
     await releaseReservations(s, planned);
     throw err;
   }
-  for (const instruction of response.uploads) {
-    s.metrics.signatures.inc({ strategy: instruction.method.toLowerCase() }, signatureCount(instruction));
-  }
+  countSignatures(s, response);
   s.metrics.bytesReserved.inc(requested.bytes);
   if (response.uploads.length === 1) req.log.uploadId = response.uploads[0]!.id;
   return json(201, response);
 };
+
+function countSignatures(s: Services, response: CreateUploadsResponse): void {
+  for (const instruction of response.uploads) {
+    s.metrics.signatures.inc({ strategy: instruction.method.toLowerCase() }, signatureCount(instruction));
+  }
+}
+
+/** A replay answers 201 like the first request did, so a client cannot tell a retry from the original. */
+function replayed(s: Services, response: CreateUploadsResponse) {
+  countSignatures(s, response);
+  return json(201, response);
+}

@@ -61,6 +61,18 @@ const SQLITE: readonly Migration[] = [
         (user_id, route, status, created_at, declared_size, verified_size);
     `,
   },
+  {
+    version: 3,
+    description: "idempotency keys of create requests",
+    // One row per (user, key, file): a second reservation with the key cannot insert (see reserve()).
+    sql: `
+      ALTER TABLE uploads ADD COLUMN idempotency_key TEXT;
+      ALTER TABLE uploads ADD COLUMN request_hash TEXT;
+      ALTER TABLE uploads ADD COLUMN file_index INTEGER;
+      CREATE UNIQUE INDEX uploads_idempotency ON uploads (user_id, idempotency_key, file_index)
+        WHERE idempotency_key IS NOT NULL;
+    `,
+  },
 ];
 
 const POSTGRES: readonly Migration[] = [
@@ -113,6 +125,18 @@ const POSTGRES: readonly Migration[] = [
     sql: `
       CREATE INDEX uploads_quota ON uploads (user_id, route, status, created_at)
         INCLUDE (declared_size, verified_size);
+    `,
+  },
+  {
+    version: 3,
+    description: "idempotency keys of create requests",
+    sql: `
+      ALTER TABLE uploads
+        ADD COLUMN idempotency_key TEXT,
+        ADD COLUMN request_hash TEXT,
+        ADD COLUMN file_index INTEGER;
+      CREATE UNIQUE INDEX uploads_idempotency ON uploads (user_id, idempotency_key, file_index)
+        WHERE idempotency_key IS NOT NULL;
     `,
   },
 ];

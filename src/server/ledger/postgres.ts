@@ -3,15 +3,15 @@ import { decodeCursor } from "./cursor.js";
 import { LATEST_VERSION, MIGRATIONS, pendingMigrations } from "./migrations.js";
 import { assertLimit, page } from "./page.js";
 import { assertRowsMatchQuota, decideReservation, HOLDING_STATUS_SQL, windowStartMs } from "./quota.js";
-import { insertValues, patchAssignments, toUploadRow, UPLOAD_COLUMNS } from "./row.js";
+import { insertValues, patchAssignments, toIdempotentRequest, toUploadRow, UPLOAD_COLUMNS } from "./row.js";
 import { assertRate, CREDIT_PER_TOKEN, refilledCredit, retryAfterMs } from "./token-bucket.js";
-import type { Ledger, NewUpload, QuotaUsage } from "./types.js";
+import type { Ledger, NewUpload, QuotaUsage, ReserveResult } from "./types.js";
 
 type Queryable = pg.Pool | pg.PoolClient;
 
 /** Two-key advisory lock for migrations; single-key locks (reservations) live in a separate key space. */
 const MIGRATION_LOCK = [0x75706761, 1] as const;
-/** Rows per INSERT statement: 24 parameters each, well under Postgres's 65535. */
+/** Rows per INSERT statement: 27 parameters each, well under Postgres's 65535. */
 const INSERT_CHUNK = 500;
 
 const toDate = (date: Date): Date => date;
@@ -96,9 +96,17 @@ export function createPostgresLedger(url: string, options: PostgresLedgerOptions
       );
       await client.query(
         `INSERT INTO uploads (${UPLOAD_COLUMNS.join(", ")}) VALUES ${tuples.join(", ")}`,
-        chunk.flatMap((row) => insertValues(row, toDate)),
+        chunk.flatMap((row, index) => insertValues(row, toDate, start + index)),
       );
     }
+  }
+
+  async function findIdempotent(db: Queryable, userId: string, key: string) {
+    const { rows } = await db.query(
+      "SELECT * FROM uploads WHERE user_id = $1 AND idempotency_key = $2 ORDER BY file_index",
+      [userId, key],
+    );
+    return toIdempotentRequest(rows);
   }
 
   async function applyMigrations(client: pg.PoolClient): Promise<void> {
@@ -158,7 +166,17 @@ export function createPostgresLedger(url: string, options: PostgresLedgerOptions
 
     async reserve(rows, quota) {
       assertRowsMatchQuota(rows, quota);
-      return transaction(async (client) => {
+      const tag = rows[0]?.idempotency;
+      return transaction(async (client): Promise<ReserveResult> => {
+        if (tag) {
+          // Same-key requests may name different routes, so the route lock below does not order them:
+          // this one does (taken first by every tagged reservation, so the two locks cannot deadlock).
+          await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
+            JSON.stringify(["upgate.idempotency", quota.userId, tag.key]),
+          ]);
+          const existing = await findIdempotent(client, quota.userId, tag.key);
+          if (existing) return { ok: true, existing };
+        }
         await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
           JSON.stringify(["upgate.reserve", quota.userId, quota.route]),
         ]);
@@ -166,7 +184,20 @@ export function createPostgresLedger(url: string, options: PostgresLedgerOptions
         const decision = decideReservation(used, rows, quota.limit);
         if (decision.ok) await insert(client, rows);
         return decision;
+      }).catch(async (error: unknown) => {
+        // The lock makes this unreachable between upgates of this version; an older one without it
+        // could still race, and then the unique index decides and the winner's rows are the answer.
+        const existing =
+          tag && (error as { constraint?: unknown }).constraint === "uploads_idempotency"
+            ? await findIdempotent(pool, quota.userId, tag.key)
+            : undefined;
+        if (!existing) throw error;
+        return { ok: true, existing } satisfies ReserveResult;
       });
+    },
+
+    async findIdempotent(userId, key) {
+      return findIdempotent(pool, userId, key);
     },
 
     async usage(userId, route, periodMs, now) {

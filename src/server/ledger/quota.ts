@@ -17,6 +17,10 @@ export function assertRowsMatchQuota(
         `reserve(): upload ${row.id} is for user ${row.userId} on route ${row.route}, but the quota is for user ${quota.userId} on route ${quota.route}.`,
       );
     }
+    const tag = rows[0]?.idempotency;
+    if (row.idempotency?.key !== tag?.key || row.idempotency?.requestHash !== tag?.requestHash) {
+      throw new Error(`reserve(): upload ${row.id} has another Idempotency-Key than the first row`);
+    }
   }
 }
 

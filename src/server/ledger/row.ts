@@ -1,5 +1,5 @@
 import type { UploadStatus } from "../../core/protocol.js";
-import type { NewUpload, Strategy, UploadRow } from "./types.js";
+import type { IdempotentRequest, NewUpload, Strategy, UploadRow } from "./types.js";
 
 /** The uploads table's columns, in the order insertValues() produces them. */
 export const UPLOAD_COLUMNS = [
@@ -27,6 +27,9 @@ export const UPLOAD_COLUMNS = [
   "expires_at",
   "updated_at",
   "completed_at",
+  "idempotency_key",
+  "request_hash",
+  "file_index",
 ] as const;
 
 export type TransitionPatch = Partial<
@@ -41,8 +44,11 @@ const PATCH_COLUMNS: Record<keyof TransitionPatch, string> = {
   expiresAt: "expires_at",
 };
 
-/** The values of a new pending row; `time` turns a Date into the dialect's timestamp value. */
-export function insertValues(row: NewUpload, time: (date: Date) => unknown): unknown[] {
+/**
+ * The values of a new pending row; `time` turns a Date into the dialect's timestamp value, `index` is
+ * the row's place in its reserve() call (its file's index in the create request).
+ */
+export function insertValues(row: NewUpload, time: (date: Date) => unknown, index: number): unknown[] {
   return [
     row.id,
     row.userId,
@@ -68,6 +74,9 @@ export function insertValues(row: NewUpload, time: (date: Date) => unknown): unk
     time(row.expiresAt),
     time(row.createdAt),
     null,
+    row.idempotency?.key ?? null,
+    row.idempotency?.requestHash ?? null,
+    row.idempotency ? index : null,
   ];
 }
 
@@ -116,6 +125,13 @@ export function toUploadRow(raw: Record<string, unknown>): UploadRow {
     updatedAt: toDate(raw.updated_at),
     completedAt: raw.completed_at === null ? null : toDate(raw.completed_at),
   };
+}
+
+/** The rows of one Idempotency-Key, ordered by file index, as IdempotentRequest; undefined when none. */
+export function toIdempotentRequest(raws: readonly Record<string, unknown>[]): IdempotentRequest | undefined {
+  const first = raws[0];
+  if (!first) return undefined;
+  return { requestHash: String(first.request_hash), rows: raws.map(toUploadRow) };
 }
 
 function nullableString(value: unknown): string | null {

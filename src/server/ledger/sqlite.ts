@@ -5,7 +5,7 @@ import { createGroupCommit } from "./group-commit.js";
 import { LATEST_VERSION, MIGRATIONS, pendingMigrations } from "./migrations.js";
 import { assertLimit, page } from "./page.js";
 import { assertRowsMatchQuota, decideReservation, HOLDING_STATUS_SQL, windowStartMs } from "./quota.js";
-import { insertValues, patchAssignments, toUploadRow, UPLOAD_COLUMNS } from "./row.js";
+import { insertValues, patchAssignments, toIdempotentRequest, toUploadRow, UPLOAD_COLUMNS } from "./row.js";
 import { assertRate, CREDIT_PER_TOKEN, refilledCredit, retryAfterMs } from "./token-bucket.js";
 import type { Ledger, QuotaUsage, RateResult, ReserveResult } from "./types.js";
 
@@ -18,6 +18,7 @@ const INSERT_SQL = `INSERT INTO uploads (${UPLOAD_COLUMNS.join(", ")}) VALUES ($
 // covering index uploads_quota (migration 2) and the sum never reads the table.
 const USAGE_SQL = `SELECT COALESCE(SUM(COALESCE(verified_size, declared_size)), 0) AS bytes, COUNT(*) AS files
   FROM uploads WHERE user_id = ? AND route = ? AND status IN (${HOLDING_STATUS_SQL})`;
+const IDEMPOTENT_SQL = "SELECT * FROM uploads WHERE user_id = ? AND idempotency_key = ? ORDER BY file_index";
 const USAGE_SINCE_SQL = `${USAGE_SQL} AND created_at > ?`;
 const UPSERT_BUCKET_SQL = `INSERT INTO rate_buckets (bucket_key, credit, updated_ms) VALUES (?, ?, ?)
   ON CONFLICT (bucket_key) DO UPDATE SET credit = excluded.credit, updated_ms = excluded.updated_ms`;
@@ -59,11 +60,20 @@ export function createSqliteLedger(path: string): Ledger {
     return { bytes: row.bytes, files: row.files };
   };
 
-  /** One reservation, inside the batch's transaction: the usage it checks includes earlier ones. */
+  const findIdempotent = (userId: string, key: string) =>
+    toIdempotentRequest(prepare(IDEMPOTENT_SQL).all(userId, key) as Raw[]);
+
+  /**
+   * One reservation, inside the batch's transaction: the usage it checks includes earlier ones, and
+   * the write lock makes the Idempotency-Key lookup and the insert one step for every process.
+   */
   const reserveOne = (
     rows: Parameters<Ledger["reserve"]>[0],
     quota: Parameters<Ledger["reserve"]>[1],
   ): ReserveResult => {
+    const tag = rows[0]?.idempotency;
+    const existing = tag && findIdempotent(quota.userId, tag.key);
+    if (existing) return { ok: true, existing };
     const decision = decideReservation(
       usage(quota.userId, quota.route, quota.limit.periodMs, quota.now),
       rows,
@@ -71,7 +81,7 @@ export function createSqliteLedger(path: string): Ledger {
     );
     if (decision.ok) {
       const insert = prepare(INSERT_SQL);
-      for (const row of rows) insert.run(insertValues(row, toMs));
+      for (const [index, row] of rows.entries()) insert.run(insertValues(row, toMs, index));
     }
     return decision;
   };
@@ -141,6 +151,10 @@ export function createSqliteLedger(path: string): Ledger {
 
     async usage(userId, route, periodMs, now) {
       return usage(userId, route, periodMs, now);
+    },
+
+    async findIdempotent(userId, key) {
+      return findIdempotent(userId, key);
     },
 
     async get(id) {

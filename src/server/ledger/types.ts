@@ -38,7 +38,22 @@ export interface UploadRow {
 export type NewUpload = Omit<
   UploadRow,
   "status" | "reason" | "verifiedSize" | "verifiedType" | "updatedAt" | "completedAt"
->;
+> & {
+  /** The create request's Idempotency-Key; every row of one reserve() call carries the same one. */
+  idempotency?: IdempotencyTag;
+};
+
+/** An Idempotency-Key with the hash of the canonical request it was first sent with. */
+export interface IdempotencyTag {
+  key: string;
+  requestHash: string;
+}
+
+/** The rows one Idempotency-Key reserved, in the order of the request's files. */
+export interface IdempotentRequest {
+  requestHash: string;
+  rows: UploadRow[];
+}
 
 /** A user's quota on one route: bytes and file count, over a rolling period or in total. */
 export interface QuotaLimit {
@@ -53,7 +68,13 @@ export interface QuotaUsage {
   files: number;
 }
 
-export type ReserveResult = { ok: true } | { ok: false; used: QuotaUsage; limit: QuotaLimit };
+/**
+ * `existing`: the user already reserved with this Idempotency-Key, so nothing was inserted or counted
+ * again; these are the first request's rows.
+ */
+export type ReserveResult =
+  | { ok: true; existing?: IdempotentRequest }
+  | { ok: false; used: QuotaUsage; limit: QuotaLimit };
 
 /** Statuses whose bytes count against a quota (reserved or stored). */
 export const HOLDING_STATUSES: readonly UploadStatus[] = ["pending", "uploaded", "verified"];
@@ -89,13 +110,17 @@ export interface Ledger {
   /**
    * Inserts the rows as "pending" and reserves their bytes, all or nothing, in one transaction that
    * serializes with every other reservation for the same user and route: concurrent calls can never
-   * push usage past the limit.
+   * push usage past the limit. Rows tagged with an Idempotency-Key that the user already reserved
+   * with are not inserted (nor checked against the quota): the result carries the existing rows.
+   * Same-key calls are atomic with each other: exactly one of them inserts.
    */
   reserve(
     rows: NewUpload[],
     quota: { userId: string; route: string; limit: QuotaLimit; now: Date },
   ): Promise<ReserveResult>;
   usage(userId: string, route: string, periodMs: number | undefined, now: Date): Promise<QuotaUsage>;
+  /** The rows this user reserved with this Idempotency-Key, or undefined; never another user's. */
+  findIdempotent(userId: string, key: string): Promise<IdempotentRequest | undefined>;
 
   get(id: string): Promise<UploadRow | undefined>;
   /**

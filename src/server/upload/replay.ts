@@ -1,0 +1,60 @@
+import { UpgateError } from "../../core/errors.js";
+import { planParts } from "../../core/policy/parts.js";
+import type { CreateUploadsResponse } from "../../core/protocol.js";
+import type { IdempotentRequest, UploadRow } from "../ledger/types.js";
+import type { StorageClient } from "../storage/types.js";
+import { uploaderMetadata } from "./object-metadata.js";
+import type { PlannedUpload } from "./plan.js";
+import { signUpload } from "./sign.js";
+
+/**
+ * The answer to a create request repeated with an Idempotency-Key already used: the same uploads,
+ * freshly signed, when it is the same request and every upload is still pending and unexpired. The
+ * URLs expire with the rows (nothing is extended, nothing reserved again).
+ */
+export async function replayUploads(
+  storage: StorageClient,
+  existing: IdempotentRequest,
+  requestHash: string,
+  now: Date,
+): Promise<CreateUploadsResponse> {
+  if (existing.requestHash !== requestHash) {
+    throw new UpgateError(
+      "IDEMPOTENCY_KEY_REUSED",
+      "This Idempotency-Key was already used for a different request (route or files differ); use a new key",
+    );
+  }
+  const secondsLeft = (row: UploadRow) => Math.floor((row.expiresAt.getTime() - now.getTime()) / 1000);
+  const done = existing.rows.filter((row) => row.status !== "pending" || secondsLeft(row) < 1);
+  if (done.length > 0) {
+    throw new UpgateError(
+      "UPLOAD_STATE_CONFLICT",
+      "The uploads this Idempotency-Key created are no longer all pending (completed, aborted or expired); start a new request with a new key",
+      {
+        details: {
+          uploads: existing.rows.map((row) => ({
+            id: row.id,
+            status: row.status === "pending" && secondsLeft(row) < 1 ? "expired" : row.status,
+          })),
+        },
+      },
+    );
+  }
+  return {
+    uploads: await Promise.all(
+      existing.rows.map((row) => signUpload(storage, replanned(row), secondsLeft(row))),
+    ),
+  };
+}
+
+/** The plan signUpload needs, rebuilt from the stored row (same key, metadata, parts and upload id). */
+function replanned(row: UploadRow): PlannedUpload {
+  const parts =
+    row.strategy === "multipart" ? planParts(row.declaredSize, row.partSize ?? row.declaredSize) : undefined;
+  return {
+    row,
+    strategy: row.strategy,
+    metadata: { ...row.metadata, ...uploaderMetadata(row.userId, row.id) },
+    ...(parts && { parts }),
+  };
+}
