@@ -6,7 +6,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundleEntry, NODE_REQUIRE_BANNER } from "../test/support/child-process.js";
 import type { GatewayTarget, ReadyMessage } from "./gateway-config.js";
 
 /** Inside node_modules, so the packages left outside the bundle resolve from the bundle's folder. */
@@ -14,22 +14,11 @@ const BUNDLE_DIR = fileURLToPath(new URL("../node_modules/.cache/upgate-bench-ga
 
 export async function bundleServer(target: GatewayTarget): Promise<string> {
   const outfile = join(BUNDLE_DIR, `gateway-server-${target}.mjs`);
-  await build({
-    entryPoints: [fileURLToPath(new URL(`./gateway-server-${target}.ts`, import.meta.url))],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    logLevel: "error",
+  return bundleEntry(fileURLToPath(new URL(`./gateway-server-${target}.ts`, import.meta.url)), outfile, {
     // Native and worker-thread packages stay outside the bundle, loaded from node_modules.
     external: ["better-sqlite3", "pg", "pino", "thread-stream", "pino-pretty"],
-    // CommonJS dependencies call require() for Node built-ins.
-    banner: {
-      js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
-    },
+    banner: NODE_REQUIRE_BANNER,
   });
-  return outfile;
 }
 
 export interface ServerProcess {

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundleEntry, NODE_REQUIRE_BANNER } from "../test/support/child-process.js";
 import type { Durability, ReadyLine, ServerKind } from "./store-config.js";
 
 const KINDS: readonly ServerKind[] = ["floor", "ours", "s3rver"];
@@ -16,18 +16,8 @@ export async function bundleServers(outDir: string): Promise<Record<ServerKind, 
   const scripts = {} as Record<ServerKind, string>;
   for (const kind of KINDS) {
     const outfile = join(outDir, `server-${kind}.mjs`);
-    await build({
-      entryPoints: [fileURLToPath(new URL(`./store-server-${kind}.ts`, import.meta.url))],
-      outfile,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      logLevel: "error",
-      // CommonJS dependencies call require() for Node built-ins.
-      banner: {
-        js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
-      },
+    await bundleEntry(fileURLToPath(new URL(`./store-server-${kind}.ts`, import.meta.url)), outfile, {
+      banner: NODE_REQUIRE_BANNER,
     });
     scripts[kind] = outfile;
   }

@@ -1,16 +1,21 @@
 /**
  * Node children that crash tests kill with SIGKILL (the store in test/integ/store, the gateway in
- * test/faults). Their entries are bundled once with esbuild, because `--import tsx` costs over a
+ * test/faults); bundleEntry also builds the benchmarks' server processes. Their entries are bundled once with esbuild, because `--import tsx` costs over a
  * second per start and these tests start children dozens of times.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { type BuildOptions, build } from "esbuild";
 
+/** A bundle banner giving ESM output the require() that bundled CommonJS dependencies call for Node built-ins. */
+export const NODE_REQUIRE_BANNER = {
+  js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
+};
+
 /** Bundles `entry` into `outfile` (ESM for this Node) and returns `outfile`. */
 export async function bundleEntry(
   entry: string,
   outfile: string,
-  options: Pick<BuildOptions, "banner" | "packages"> = {},
+  options: Pick<BuildOptions, "banner" | "packages" | "external"> = {},
 ): Promise<string> {
   await build({
     entryPoints: [entry],

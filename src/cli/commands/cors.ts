@@ -3,7 +3,7 @@ import { getBucketCors, putBucketCors } from "../../server/storage/cors.js";
 import { createS3Transport } from "../../server/storage/transport.js";
 import { parseCommandArgs } from "../args.js";
 import { CliError } from "../cli-error.js";
-import { loadSetup } from "../config/setup.js";
+import { loadSetup, SETUP_OPTIONS } from "../config/setup.js";
 import { diffLines, rulesLines, sameRules } from "../cors/diff.js";
 import { mergeRules, requiredHeaders, upgateRule } from "../cors/rules.js";
 import { describeStorageFailure } from "../storage-failure.js";
@@ -30,12 +30,7 @@ Credentials come from UPGATE_STORAGE_ACCESS_KEY and UPGATE_STORAGE_SECRET_KEY.`;
 
 export async function runCors(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parseCommandArgs("cors", argv, {
-    config: { type: "string" },
-    endpoint: { type: "string" },
-    bucket: { type: "string" },
-    region: { type: "string" },
-    "path-style": { type: "boolean" },
-    origin: { type: "string", multiple: true },
+    ...SETUP_OPTIONS,
     header: { type: "string", multiple: true },
     json: { type: "boolean" },
   });

@@ -1,5 +1,5 @@
 import { parseCommandArgs } from "../args.js";
-import { loadSetup, type Setup } from "../config/setup.js";
+import { loadSetup, SETUP_OPTIONS, type Setup } from "../config/setup.js";
 import { renderReport } from "../doctor/report.js";
 import { runDoctor } from "../doctor/run.js";
 
@@ -50,12 +50,7 @@ export async function runDoctorCommand(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const { values } = parseCommandArgs("doctor", argv, {
-    config: { type: "string" },
-    endpoint: { type: "string" },
-    bucket: { type: "string" },
-    region: { type: "string" },
-    "path-style": { type: "boolean" },
-    origin: { type: "string", multiple: true },
+    ...SETUP_OPTIONS,
     header: { type: "string", multiple: true },
     ledger: { type: "string" },
     json: { type: "boolean" },

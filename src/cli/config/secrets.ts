@@ -4,19 +4,12 @@
  * environment variable, and refused as a literal otherwise.
  */
 
+import { passwordOf } from "../../server/config/url-password.js";
+
 type Env = NodeJS.ProcessEnv;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
-
-function passwordOf(url: string): string | undefined {
-  try {
-    const password = new URL(url).password;
-    return password ? decodeURIComponent(password) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Every secret the config holds, with the path to name it by (never its value). */
 function secretsIn(raw: Record<string, unknown>): Array<{ path: string; value: string }> {

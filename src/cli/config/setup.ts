@@ -20,6 +20,16 @@ export interface Setup {
   maxAgeSeconds: number;
 }
 
+/** The flags loadSetup reads, for parseCommandArgs (each command adds its own). */
+export const SETUP_OPTIONS = {
+  config: { type: "string" },
+  endpoint: { type: "string" },
+  bucket: { type: "string" },
+  region: { type: "string" },
+  "path-style": { type: "boolean" },
+  origin: { type: "string", multiple: true },
+} as const;
+
 export interface SetupFlags {
   config?: string;
   endpoint?: string;

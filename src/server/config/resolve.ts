@@ -6,6 +6,7 @@ import type { ResolvedAuth, ResolvedConfig, ResolvedJwt } from "./resolved.js";
 import { resolveRoute } from "./route.js";
 import { configSchema, type ParsedConfig } from "./schema.js";
 import type { UpgateConfig } from "./types.js";
+import { passwordOf } from "./url-password.js";
 
 /** Where the ledger lives when the config names none: "sqlite:./.upgate/ledger.db". */
 export const DEFAULT_LEDGER = { kind: "sqlite", path: "./.upgate/ledger.db" } as const;
@@ -59,15 +60,6 @@ function secretsOf(config: ParsedConfig, auth: ResolvedAuth): string[] {
     if (password) secrets.push(password);
   }
   return secrets;
-}
-
-function passwordOf(url: string): string | undefined {
-  try {
-    const password = new URL(url).password;
-    return password ? decodeURIComponent(password) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -1,37 +1,14 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { ObjectHead, StorageClient } from "../storage/types.js";
+import { headWith, streamingStorage } from "../../../test/support/streamed-storage.js";
 import { objectSha256 } from "./checksum.js";
 
 const BODY = new TextEncoder().encode("the whole object, in two chunks");
 const SHA = createHash("sha256").update(BODY).digest("base64");
 
-/** Only getStream is used by objectSha256; it counts the reads. */
-function storageWith(body: Uint8Array) {
-  const reads: string[] = [];
-  const storage = {
-    async getStream(key: string) {
-      reads.push(key);
-      return new ReadableStream<Uint8Array>({
-        start(c) {
-          c.enqueue(body.subarray(0, 10));
-          c.enqueue(body.subarray(10));
-          c.close();
-        },
-      });
-    },
-  } as unknown as StorageClient;
-  return { storage, reads };
-}
-
-const head = (checksums: Record<string, string>): ObjectHead => ({
-  size: BODY.length,
-  contentType: "text/plain",
-  etag: '"e"',
-  lastModified: new Date(),
-  metadata: {},
-  checksums,
-});
+/** Only getStream is used by objectSha256 (the object in 10-byte chunks); it counts the reads. */
+const storageWith = (body: Uint8Array) => streamingStorage(body, 10);
+const head = (checksums: Record<string, string>) => headWith(BODY.length, "text/plain", checksums);
 
 describe("objectSha256", () => {
   it("uses storage's full-object sha256 without reading the object", async () => {

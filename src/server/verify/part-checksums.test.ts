@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { headWith, streamingStorage } from "../../../test/support/streamed-storage.js";
 import { compositeSha256 } from "../../core/s3/composite-checksum.js";
-import type { ObjectHead, StorageClient } from "../storage/types.js";
 import { checkPartChecksums, hashParts } from "./part-checksums.js";
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest();
@@ -14,30 +14,9 @@ const BODY = Buffer.concat(PARTS);
 /** S3's composite, computed independently of the code under test. */
 const COMPOSITE = `${b64(sha(Buffer.concat(PARTS.map(sha))))}-3`;
 
-function storageWith(body: Uint8Array, chunk = 7) {
-  const reads: string[] = [];
-  const storage = {
-    async getStream(key: string) {
-      reads.push(key);
-      return new ReadableStream<Uint8Array>({
-        start(c) {
-          for (let i = 0; i < body.length; i += chunk) c.enqueue(body.subarray(i, i + chunk));
-          c.close();
-        },
-      });
-    },
-  } as unknown as StorageClient;
-  return { storage, reads };
-}
-
-const head = (checksums: Record<string, string>): ObjectHead => ({
-  size: BODY.length,
-  contentType: "application/octet-stream",
-  etag: '"e-3"',
-  lastModified: new Date(),
-  metadata: {},
-  checksums,
-});
+const storageWith = (body: Uint8Array, chunk = 7) => streamingStorage(body, chunk);
+const head = (checksums: Record<string, string>) =>
+  headWith(BODY.length, "application/octet-stream", checksums);
 
 describe("compositeSha256", () => {
   it("is S3's SHA-256 of the concatenated raw part digests, base64, then -N", () => {

@@ -4,7 +4,12 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundleEntry, type KillableChild, startKillableChild } from "../../support/child-process.js";
+import {
+  bundleEntry,
+  type KillableChild,
+  NODE_REQUIRE_BANNER,
+  startKillableChild,
+} from "../../support/child-process.js";
 
 export { killAllChildren } from "../../support/child-process.js";
 
@@ -13,12 +18,7 @@ const START_TIMEOUT_MS = 20_000;
 
 /** Bundles the child entry into `outDir` (dependencies included) and returns the script's path. */
 export function bundleStoreChild(outDir: string): Promise<string> {
-  return bundleEntry(CHILD_SOURCE, join(outDir, "store-child.mjs"), {
-    // CommonJS dependencies call require() for Node built-ins.
-    banner: {
-      js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
-    },
-  });
+  return bundleEntry(CHILD_SOURCE, join(outDir, "store-child.mjs"), { banner: NODE_REQUIRE_BANNER });
 }
 
 export interface ChildOptions {
