@@ -1,5 +1,5 @@
+import { compareKeys } from "../../core/s3/key-order.js";
 import type { SweepPosition } from "./cursor.js";
-import { compareKeys } from "./key-order.js";
 import { abortUpload, olderThanCutoff, type SweepRun } from "./run.js";
 
 const IN_PROGRESS = ["pending", "uploaded"] as const;

@@ -1,5 +1,5 @@
+import { compareKeys } from "../../core/s3/key-order.js";
 import type { SweepPosition } from "./cursor.js";
-import { compareKeys } from "./key-order.js";
 import { deleteObject, olderThanCutoff, type SweepRun } from "./run.js";
 
 /** Statuses whose row keeps its object: verified, or still on its way. */

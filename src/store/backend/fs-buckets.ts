@@ -1,9 +1,9 @@
+import { compareKeys } from "../../core/s3/key-order.js";
 import { BackendError } from "./errors.js";
 import { createDirWith, removeTree, replaceFile } from "./fs-atomic.js";
 import { BUCKET_FILE, OBJECTS_DIR, UPLOADS_DIR } from "./fs-layout.js";
 import { encodeBucket } from "./fs-records.js";
 import type { FsState } from "./fs-state.js";
-import { compareUtf8 } from "./key-order.js";
 import { isValidBucketName } from "./names.js";
 import type { BucketInfo, CorsRule } from "./types.js";
 
@@ -12,7 +12,7 @@ const copyInfo = (info: BucketInfo): BucketInfo => structuredClone(info);
 export function listBuckets(state: FsState): BucketInfo[] {
   return [...state.buckets.values()]
     .map((bucket) => copyInfo(bucket.info))
-    .sort((a, b) => compareUtf8(a.name, b.name));
+    .sort((a, b) => compareKeys(a.name, b.name));
 }
 
 export function getBucket(state: FsState, name: string): BucketInfo | undefined {

@@ -1,5 +1,6 @@
 import { type FileHandle, open, readdir, rename } from "node:fs/promises";
 import { join } from "node:path";
+import { compareKeys } from "../../core/s3/key-order.js";
 import { BackendError } from "./errors.js";
 import { createDirWith, isErrno, removeTree } from "./fs-atomic.js";
 import { PART_FILE_NAME, UPLOAD_FILE } from "./fs-layout.js";
@@ -8,7 +9,6 @@ import { readTrailer } from "./fs-record.js";
 import { encodeUpload, objectRecordJson, parsePartRecord, partRecordJson } from "./fs-records.js";
 import type { FsBucket, FsState } from "./fs-state.js";
 import { TempFile } from "./fs-temp.js";
-import { compareUtf8 } from "./key-order.js";
 import { mapLimit } from "./map-limit.js";
 import { assertValidKey, assertValidPartNumber, isWellFormedUploadId, newUploadId } from "./names.js";
 import { copyMeta } from "./object-meta.js";
@@ -84,7 +84,7 @@ export function listMultipartUploads(state: FsState, bucketName: string): Multip
   const uploads = [...state.bucketOrThrow(bucketName).uploads.values()].map((upload) =>
     structuredClone(upload),
   );
-  return uploads.sort((a, b) => compareUtf8(a.key, b.key) || a.initiated.getTime() - b.initiated.getTime());
+  return uploads.sort((a, b) => compareKeys(a.key, b.key) || a.initiated.getTime() - b.initiated.getTime());
 }
 
 export async function stagePart(

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
+import { compareKeys } from "../../core/s3/key-order.js";
 import { BackendError } from "./errors.js";
-import { compareUtf8 } from "./key-order.js";
 import {
   assertValidKey,
   assertValidPartNumber,
@@ -127,7 +127,7 @@ export function createMemoryBackend(): StorageBackend {
     async listBuckets() {
       return [...buckets.values()]
         .map((bucket) => copyBucketInfo(bucket.info))
-        .sort((a, b) => compareUtf8(a.name, b.name));
+        .sort((a, b) => compareKeys(a.name, b.name));
     },
 
     async getBucket(name) {
@@ -267,7 +267,7 @@ export function createMemoryBackend(): StorageBackend {
         copyUpload(stored.upload),
       );
       return uploads.sort(
-        (a, b) => compareUtf8(a.key, b.key) || a.initiated.getTime() - b.initiated.getTime(),
+        (a, b) => compareKeys(a.key, b.key) || a.initiated.getTime() - b.initiated.getTime(),
       );
     },
 

@@ -1,4 +1,4 @@
-import { compareUtf8 } from "./key-order.js";
+import { compareKeys } from "../../core/s3/key-order.js";
 import type { ListQuery } from "./types.js";
 
 interface Entry<T> {
@@ -55,7 +55,7 @@ export class SortedIndex<T> {
     let high = this.#entries.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if (compareUtf8(this.#entries[mid]!.key, key) < 0) low = mid + 1;
+      if (compareKeys(this.#entries[mid]!.key, key) < 0) low = mid + 1;
       else high = mid;
     }
     return low;
@@ -67,7 +67,7 @@ export class SortedIndex<T> {
     let high = this.#entries.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if (compareUtf8(this.#entries[mid]!.key, key) <= 0) low = mid + 1;
+      if (compareKeys(this.#entries[mid]!.key, key) <= 0) low = mid + 1;
       else high = mid;
     }
     return low;

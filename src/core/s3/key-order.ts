@@ -3,7 +3,7 @@
  * JS's `<` compares UTF-16 code units, which puts U+E000..U+FFFF after astral characters; the fix-up
  * below moves surrogates above that range so code units compare as code points would.
  */
-export function compareUtf8(a: string, b: string): number {
+export function compareKeys(a: string, b: string): number {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
     let x = a.charCodeAt(i);
