@@ -5,6 +5,12 @@ import type { UploadRow } from "../ledger/types.js";
 import type { StorageClient, StoragePart } from "../storage/types.js";
 import { isStorageCode, storageFailure } from "./storage-failure.js";
 
+/**
+ * A multipart upload that storage no longer has: S3 says NoSuchUpload; Ceph RGW 16 says NoSuchKey
+ * for one it already completed (a retried complete after a lost answer, seen in the RGW soak).
+ */
+const UPLOAD_GONE = ["NoSuchUpload", "NoSuchKey"] as const;
+
 const unquote = (etag: string) => etag.replace(/^W\//, "").replace(/^"|"$/g, "");
 
 /** How the parts in storage differ from the plan fixed at creation (and from the client's ETags). */
@@ -47,7 +53,7 @@ export async function finishMultipart(
   try {
     stored = await storage.listParts(row.key, uploadId);
   } catch (err) {
-    if (isStorageCode(err, "NoSuchUpload")) return;
+    if (isStorageCode(err, ...UPLOAD_GONE)) return;
     throw storageFailure(err);
   }
   const check = partProblems(row, stored, clientParts);
@@ -75,7 +81,7 @@ export async function finishMultipart(
     );
   } catch (err) {
     // Completed by a concurrent call, or an object already at the key: verification decides.
-    if (isStorageCode(err, "NoSuchUpload", "PreconditionFailed")) return;
+    if (isStorageCode(err, ...UPLOAD_GONE, "PreconditionFailed")) return;
     if (isStorageCode(err, "InvalidPart", "InvalidPartOrder", "EntityTooSmall")) {
       throw new UpgateError("UPLOAD_NOT_UPLOADED", `Storage refused to assemble the parts (${err.code})`, {
         cause: err,
