@@ -149,9 +149,10 @@ describe("upgate dev", { timeout: 120_000 }, () => {
       out += d;
     });
     const closed = new Promise((done) => child.on("close", done));
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 60_000;
     while (!out.includes("Press Ctrl-C") && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
+    expect(out).toContain("Press Ctrl-C to stop.");
     child.kill("SIGTERM");
     expect(await closed).toBe(0);
     expect(out).toMatch(/^ {2}demo page and API {3}http:\/\/127\.0\.0\.1:\d+$/m);

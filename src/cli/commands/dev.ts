@@ -128,8 +128,10 @@ export async function runDev(argv: string[], env: NodeJS.ProcessEnv = process.en
     await stack.close();
     throw new CliError(`upgate dev: cannot open the ledger: ${(err as Error).message.split("\n")[0]}`);
   }
+  // Listen before announcing: whoever reads the announcement may signal at once.
+  const stopRequested = shutdownSignal();
   announce(stack, dataDir, values.json === true);
-  const signal = await shutdownSignal();
+  const signal = await stopRequested;
   console.error(
     `upgate dev: ${signal}: stopping; waiting up to ${graceMs} ms for ${storeDrain.inFlight()} storage request(s)`,
   );
