@@ -81,6 +81,10 @@ describe("fs backend under kill -9", () => {
         if (inFlight?.key === key) allowed.push(inFlight.sha ?? null);
         expect(allowed, `round ${round}, ${key}`).toContain(stored.get(key) ?? null);
       }
+      const blobs = await readdir(join(dirs.dataDir, "buckets", BUCKET, "blobs")).catch(() => []);
+      expect(blobs.length, "one blob per multipart object, none left over").toBe(
+        objects.filter((meta) => meta.partsCount !== undefined).length,
+      );
       // What the in-flight operation left becomes the reference for the next round.
       for (const key of acknowledged.keys()) acknowledged.set(key, stored.get(key) ?? null);
       for (const [key, digest] of stored) acknowledged.set(key, digest);

@@ -83,7 +83,7 @@ describe("storage cut off in the middle of a completion", () => {
 
     test.each<[string, CutMode]>([
       ["right after CompleteMultipartUpload, before the verification", "after"],
-      ["during CompleteMultipartUpload: the store assembles the object, its answer is lost", "swallow"],
+      ["during CompleteMultipartUpload: the store completes the object, its answer is lost", "swallow"],
     ])(
       `multipart, %s: the retry finds the upload assembled and verifies it${roundName(round)}`,
       async (_, mode) => {

@@ -11,6 +11,10 @@ import { isValidBucketName, isWellFormedUploadId } from "./names.js";
  *   buckets/<bucket>/objects/<h[0..2]>/<h>       one file per object: bytes, then its record (fs-record.ts)
  *   buckets/<bucket>/uploads/<uploadId>/upload.json
  *   buckets/<bucket>/uploads/<uploadId>/<nnnnn>.part   one file per part: bytes, then its record
+ *   buckets/<bucket>/blobs/<blobId>/<nnnnn>.part        a completed multipart object's parts, in order
+ *                                                      (hard links of the upload's part files)
+ *
+ * A multipart object's file holds no bytes, only its record, which names its blob (fs-blobs.ts).
  */
 export class FsLayout {
   readonly tmpDir: string;
@@ -57,9 +61,18 @@ export class FsLayout {
     return join(this.uploadDir(bucket, uploadId), UPLOAD_FILE);
   }
 
+  blobsDir(bucket: string): string {
+    return join(this.bucketDir(bucket), BLOBS_DIR);
+  }
+
+  blobDir(bucket: string, blobId: string): string {
+    if (!BLOB_ID.test(blobId)) throw new Error(`unsafe blob id ${JSON.stringify(blobId)}`);
+    return join(this.blobsDir(bucket), blobId);
+  }
+
   partFile(bucket: string, uploadId: string, partNumber: number): string {
     if (!Number.isInteger(partNumber) || partNumber < 1) throw new Error(`bad part number ${partNumber}`);
-    return join(this.uploadDir(bucket, uploadId), `${String(partNumber).padStart(5, "0")}${PART_SUFFIX}`);
+    return join(this.uploadDir(bucket, uploadId), partFileName(partNumber - 1));
   }
 }
 
@@ -67,10 +80,17 @@ export const BUCKET_FILE = "bucket.json";
 export const OBJECTS_DIR = "objects";
 export const UPLOADS_DIR = "uploads";
 export const UPLOAD_FILE = "upload.json";
+export const BLOBS_DIR = "blobs";
+export const BLOB_ID = /^[0-9a-f]{32}$/;
 export const PART_SUFFIX = ".part";
 export const PART_FILE_NAME = /^(\d{5})\.part$/;
 export const FAN_DIR_NAME = /^[0-9a-f]{2}$/;
 export const OBJECT_FILE_NAME = /^[0-9a-f]{64}$/;
+
+/** The file name of the part at `index` (from 0) of a blob, or of part number `index + 1` of an upload. */
+export function partFileName(index: number): string {
+  return `${String(index + 1).padStart(5, "0")}${PART_SUFFIX}`;
+}
 
 export function keyHash(key: string): string {
   return createHash("sha256").update(key, "utf8").digest("hex");

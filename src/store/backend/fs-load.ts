@@ -1,8 +1,8 @@
 import type { Dirent } from "node:fs";
 import { mkdir, open, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { removeTree } from "./fs-atomic.js";
-import { BUCKET_FILE, FAN_DIR_NAME, keyHash, OBJECT_FILE_NAME, UPLOAD_FILE } from "./fs-layout.js";
+import { isErrno, removeTree } from "./fs-atomic.js";
+import { BLOB_ID, BUCKET_FILE, FAN_DIR_NAME, keyHash, OBJECT_FILE_NAME, UPLOAD_FILE } from "./fs-layout.js";
 import { readTrailer } from "./fs-record.js";
 import { type ObjectRecord, parseBucket, parseObjectRecord, parseUpload } from "./fs-records.js";
 import type { FsBucket, FsState } from "./fs-state.js";
@@ -13,8 +13,10 @@ const OPEN_FILES = 32;
 
 /**
  * Rebuilds the in-memory state from dataDir and clears what crashes leave behind: everything in tmp/
- * (unfinished writes and half-removed trees), and the directories of multipart uploads whose object
- * was committed before the crash. Anything else unexpected is an error, never silently dropped.
+ * (unfinished writes and half-removed trees), the directories of multipart uploads whose object
+ * was committed before the crash, and blobs no object names (a complete refused or cut before its
+ * commit, an object replaced or deleted before its blob was removed). Anything else unexpected is an
+ * error, never silently dropped.
  */
 export async function loadState(state: FsState): Promise<void> {
   const { layout } = state;
@@ -35,6 +37,7 @@ export async function loadState(state: FsState): Promise<void> {
     if (bucket.info.name !== entry.name) throw new Error(`${path}/${BUCKET_FILE} names another bucket`);
     const completed = await loadObjects(state, bucket);
     await loadUploads(state, bucket, completed);
+    await loadBlobs(state, bucket);
     state.buckets.set(entry.name, bucket);
   }
 }
@@ -66,9 +69,10 @@ async function loadObjects(state: FsState, bucket: FsBucket): Promise<Set<string
   }
   const records = await mapLimit(files, OPEN_FILES, readObjectRecord);
   const completed = new Set<string>();
-  for (const [i, { meta, completedUpload }] of records.entries()) {
+  for (const [i, { meta, completedUpload, blob }] of records.entries()) {
     if (keyHash(meta.key) !== files[i]!.slice(-64)) throw new Error(`${files[i]} holds another key's object`);
     bucket.objects.set(meta.key, meta);
+    if (blob !== undefined) bucket.blobs.set(meta.key, blob.id);
     if (completedUpload !== undefined) completed.add(completedUpload);
   }
   return completed;
@@ -99,4 +103,22 @@ async function loadUploads(state: FsState, bucket: FsBucket, completed: Set<stri
       bucket.uploads.set(upload.uploadId, upload);
     }
   }
+}
+
+/** Removes the blobs no object names; a named blob that is missing stops init. */
+async function loadBlobs(state: FsState, bucket: FsBucket): Promise<void> {
+  const blobsDir = state.layout.blobsDir(bucket.info.name);
+  const named = new Set(bucket.blobs.values());
+  const found = await directories(blobsDir, (name) => BLOB_ID.test(name)).catch((error: unknown) => {
+    if (isErrno(error, "ENOENT")) return [];
+    throw error;
+  });
+  if (found.length > 0) bucket.dirs.known(blobsDir);
+  for (const entry of found) {
+    if (!named.delete(entry.name))
+      await removeTree(join(blobsDir, entry.name), state.layout.tmpPath(), state.durable);
+  }
+  const [missing] = named;
+  if (missing !== undefined)
+    throw new Error(`the parts of a multipart object are missing: ${join(blobsDir, missing)}`);
 }

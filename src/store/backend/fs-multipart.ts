@@ -1,12 +1,21 @@
-import { type FileHandle, open, readdir, rename } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { compareKeys } from "../../core/s3/key-order.js";
 import { BackendError } from "./errors.js";
 import { createDirWith, isErrno, removeTree } from "./fs-atomic.js";
-import { PART_FILE_NAME, UPLOAD_FILE } from "./fs-layout.js";
+import { linkOrCopy } from "./fs-blobs.js";
+import { PART_FILE_NAME, partFileName, UPLOAD_FILE } from "./fs-layout.js";
 import { commitObjectFile } from "./fs-objects.js";
 import { readTrailer } from "./fs-record.js";
-import { encodeUpload, objectRecordJson, parsePartRecord, partRecordJson } from "./fs-records.js";
+import {
+  type BlobRef,
+  encodeUpload,
+  type ObjectRecord,
+  objectRecordJson,
+  parsePartRecord,
+  partRecordJson,
+} from "./fs-records.js";
 import type { FsBucket, FsState } from "./fs-state.js";
 import { TempFile } from "./fs-temp.js";
 import { mapLimit } from "./map-limit.js";
@@ -23,7 +32,8 @@ import type {
   WriteConditions,
 } from "./types.js";
 
-const COPY_CHUNK = 1024 * 1024;
+/** Parts linked and checked at once while completing. */
+const LINKS_IN_FLIGHT = 16;
 
 const noSuchUpload = (upload: MultipartUpload) =>
   new BackendError("NoSuchUpload", `upload ${upload.uploadId} does not exist`);
@@ -159,40 +169,50 @@ export async function listParts(state: FsState, upload: MultipartUpload): Promis
   return parts.sort((a, b) => a.partNumber - b.partNumber);
 }
 
-/** Appends one part's bytes to `temp`, after checking the part is still the one the plan names. */
-async function appendPart(state: FsState, upload: MultipartUpload, planned: CompletePart, temp: TempFile) {
-  const path = state.layout.partFile(upload.bucket, upload.uploadId, planned.partNumber);
-  const handle = await open(path, "r").catch((error: unknown) => {
-    const gone = uploadGoneOr(state, upload, error);
-    throw gone === error && isErrno(error, "ENOENT") ? invalidPart(planned) : gone;
-  });
-  try {
-    const { record, dataSize } = await readTrailer(handle, path);
-    const part = parsePartRecord(record, dataSize, path);
-    if (part.etag !== planned.etag) throw invalidPart(planned);
-    await copyBytes(handle, dataSize, temp);
-  } finally {
-    await handle.close();
-  }
-}
-
 const invalidPart = (planned: CompletePart) =>
   new BackendError("InvalidPart", `part ${planned.partNumber} was not uploaded with ETag ${planned.etag}`);
 
-async function copyBytes(handle: FileHandle, length: number, temp: TempFile): Promise<void> {
-  const buffer = Buffer.allocUnsafe(Math.min(COPY_CHUNK, Math.max(length, 1)));
-  for (let position = 0; position < length; ) {
-    const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, length - position), position);
-    if (bytesRead === 0) throw new Error("part file ended early");
-    await temp.write(buffer.subarray(0, bytesRead));
-    position += bytesRead;
+/**
+ * Links the planned parts, in order, into a new blob directory and returns its reference. Each part is
+ * checked against the plan from the linked file, which no later upload of that part number can change.
+ */
+async function linkBlob(
+  state: FsState,
+  bucket: FsBucket,
+  upload: MultipartUpload,
+  plan: CompletePart[],
+): Promise<BlobRef> {
+  const staging = state.layout.tmpPath();
+  await mkdir(staging);
+  try {
+    const partSizes = await mapLimit([...plan.entries()], LINKS_IN_FLIGHT, async ([index, planned]) => {
+      const source = state.layout.partFile(upload.bucket, upload.uploadId, planned.partNumber);
+      const target = join(staging, partFileName(index));
+      await linkOrCopy(source, target, state.durable).catch((error: unknown) => {
+        const gone = uploadGoneOr(state, upload, error);
+        throw gone === error && isErrno(error, "ENOENT") ? invalidPart(planned) : gone;
+      });
+      const part = await readPart(state, upload, target);
+      if (part.etag !== planned.etag) throw invalidPart(planned);
+      return part.size;
+    });
+    await state.durable.syncDir(staging);
+    const id = randomBytes(16).toString("hex");
+    await bucket.dirs.ensure(state.layout.blobsDir(upload.bucket));
+    await rename(staging, state.layout.blobDir(upload.bucket, id));
+    await state.durable.syncDir(state.layout.blobsDir(upload.bucket));
+    return { id, partSizes };
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
   }
 }
 
 /**
- * Streams the planned parts into a new object file and commits it with one rename, which also
- * unregisters the upload; the upload's directory is removed afterwards. A crash before the rename
- * leaves the upload as it was; after it, init() finds the object naming the upload and removes the rest.
+ * Links the planned parts into a blob, then commits an object file naming it with one rename, which
+ * also unregisters the upload; the upload's directory is removed afterwards. No byte is copied. A
+ * crash before the rename leaves the upload as it was (and an unreferenced blob that init removes);
+ * after it, init finds the object naming the upload and removes the rest.
  */
 export async function completeMultipartUpload(
   state: FsState,
@@ -204,25 +224,28 @@ export async function completeMultipartUpload(
 ): Promise<ObjectMeta | CommitRefusal> {
   assertRegistered(state, upload);
   const registered = state.buckets.get(upload.bucket)!.uploads.get(upload.uploadId)!;
-  const temp = await TempFile.create(state.layout.tmpPath(), state.durable);
-  let meta: ObjectMeta;
+  const linked = await state.withBucket(upload.bucket, (bucket) => linkBlob(state, bucket, upload, plan));
+  if (!linked) throw noSuchUpload(upload);
+  const blob = linked.value;
+  const meta = copyMeta({
+    ...registered.attributes,
+    checksums: { ...registered.attributes.checksums, ...checksums },
+    etag,
+    partsCount: plan.length,
+    key: upload.key,
+    size: blob.partSizes.reduce((sum, size) => sum + size, 0),
+    lastModified: new Date(),
+  });
+  const record: ObjectRecord = { meta, completedUpload: upload.uploadId, blob };
+  let temp: TempFile | undefined;
   try {
-    for (const planned of plan) await appendPart(state, upload, planned, temp);
-    meta = copyMeta({
-      ...registered.attributes,
-      checksums: { ...registered.attributes.checksums, ...checksums },
-      etag,
-      partsCount: plan.length,
-      key: upload.key,
-      size: temp.size,
-      lastModified: new Date(),
-    });
-    await temp.finish(objectRecordJson({ meta, completedUpload: upload.uploadId }), state.durable);
+    temp = await TempFile.create(state.layout.tmpPath(), state.durable);
+    await temp.finish(objectRecordJson(record), state.durable);
   } catch (error) {
-    await temp.discard();
+    await temp?.discard();
+    await removeTree(state.layout.blobDir(upload.bucket, blob.id), state.layout.tmpPath(), state.durable);
     throw error;
   }
-  const record = { meta, completedUpload: upload.uploadId };
   const result = await commitObjectFile(state, upload.bucket, temp, record, conditions, upload.uploadId);
   if (typeof result !== "string") await removeUploadDir(state, upload);
   return result;

@@ -2,7 +2,8 @@ import { open, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Readable } from "node:stream";
 import { BackendError } from "./errors.js";
-import { isErrno } from "./fs-atomic.js";
+import { isErrno, removeTree } from "./fs-atomic.js";
+import { openBlob } from "./fs-blobs.js";
 import { readTrailer } from "./fs-record.js";
 import { type ObjectRecord, objectRecordJson, parseObjectRecord } from "./fs-records.js";
 import type { FsState } from "./fs-state.js";
@@ -24,8 +25,9 @@ const READ_CHUNK = 512 * 1024;
 /**
  * Makes a finished temp file the object: under the key's mutex, checks the conditions, renames the file
  * over the key's object file (the single commit point) and syncs the directory. The temp file is
- * deleted on any other outcome. `completing` names the multipart upload this finishes, which must
- * still exist at the commit point and is unregistered with it.
+ * deleted on any other outcome, with the blob the record names. `completing` names the multipart
+ * upload this finishes, which must still exist at the commit point and is unregistered with it. The
+ * blob of the multipart object it replaces, if any, is released once the commit is durable.
  */
 export async function commitObjectFile(
   state: FsState,
@@ -37,6 +39,7 @@ export async function commitObjectFile(
 ): Promise<ObjectMeta | CommitRefusal> {
   const { key } = record.meta;
   let committed = false;
+  let replacedBlob: string | undefined;
   try {
     const outcome = await state.withKey(
       bucketName,
@@ -51,15 +54,31 @@ export async function commitObjectFile(
         await rename(temp.path, path);
         committed = true;
         bucket.objects.set(key, record.meta);
+        replacedBlob = bucket.blobs.get(key);
+        if (record.blob) bucket.blobs.set(key, record.blob.id);
+        else bucket.blobs.delete(key);
         if (completing !== undefined) bucket.uploads.delete(completing);
         await state.durable.syncDir(dirname(path));
         return copyMeta(record.meta);
       },
     );
+    if (replacedBlob !== undefined) await releaseBlob(state, bucketName, replacedBlob);
     return outcome ? outcome.value : "no-such-bucket";
   } finally {
-    if (!committed) await temp.discard();
+    if (!committed) {
+      await temp.discard();
+      if (record.blob)
+        await removeTree(
+          state.layout.blobDir(bucketName, record.blob.id),
+          state.layout.tmpPath(),
+          state.durable,
+        );
+    }
   }
+}
+
+function releaseBlob(state: FsState, bucketName: string, blobId: string): Promise<void> {
+  return state.pins.release(blobId, state.layout.blobDir(bucketName, blobId));
 }
 
 export async function stageObject(
@@ -100,13 +119,32 @@ export function headObject(state: FsState, bucketName: string, key: string): Obj
   return meta ? copyMeta(meta) : undefined;
 }
 
-/** Reads the metadata and the bytes from one open file, so both always belong to the same version. */
+/** An object replaced this many times while one read opens it is being rewritten without pause. */
+const MAX_OPEN_ATTEMPTS = 16;
+
+/**
+ * Reads the metadata and the bytes of one version: from one open file, or from the blob the open
+ * file names, pinned before the file's key can move on.
+ */
 export async function readObject(
   state: FsState,
   bucketName: string,
   key: string,
   range: ByteRange | undefined,
 ): Promise<{ meta: ObjectMeta; body: Readable } | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const read = await openObject(state, bucketName, key, range);
+    if (read !== "replaced") return read;
+    if (attempt === MAX_OPEN_ATTEMPTS) throw new Error(`object ${key} was replaced during every read`);
+  }
+}
+
+async function openObject(
+  state: FsState,
+  bucketName: string,
+  key: string,
+  range: ByteRange | undefined,
+): Promise<{ meta: ObjectMeta; body: Readable } | "replaced" | undefined> {
   if (!state.buckets.has(bucketName)) return undefined;
   const path = state.layout.objectFile(bucketName, key);
   const handle = await open(path, "r").catch((error: unknown) => {
@@ -114,37 +152,49 @@ export async function readObject(
     throw error;
   });
   if (!handle) return undefined;
+  let record: ObjectRecord;
+  let span: ByteRange | undefined;
   try {
-    const { record, dataSize } = await readTrailer(handle, path);
-    const { meta } = parseObjectRecord(record, dataSize, path);
-    if (meta.key !== key) throw new Error(`store file ${path} holds key ${JSON.stringify(meta.key)}`);
-    const span = clampRange(meta.size, range);
-    if (!span) {
-      await handle.close();
-      return { meta, body: Readable.from([], { objectMode: false }) };
-    }
-    const body = handle.createReadStream({ start: span.start, end: span.end, highWaterMark: READ_CHUNK });
-    return { meta, body };
+    const trailer = await readTrailer(handle, path);
+    record = parseObjectRecord(trailer.record, trailer.dataSize, path);
+    if (record.meta.key !== key)
+      throw new Error(`store file ${path} holds key ${JSON.stringify(record.meta.key)}`);
+    span = clampRange(record.meta.size, range);
   } catch (error) {
     await handle.close();
     throw error;
   }
+  const { meta, blob } = record;
+  if (span && !blob) {
+    return {
+      meta,
+      body: handle.createReadStream({ start: span.start, end: span.end, highWaterMark: READ_CHUNK }),
+    };
+  }
+  await handle.close();
+  if (!span) return { meta, body: Readable.from([], { objectMode: false }) };
+  const body = await openBlob(state.pins, state.layout.blobDir(bucketName, blob!.id), blob!, span);
+  return body === "replaced" ? body : { meta, body };
 }
 
 /** Unlinking the object file is the commit point: the bytes and the metadata go together. */
 export async function deleteObject(state: FsState, bucketName: string, key: string): Promise<boolean> {
   const outcome = await state.withKey(bucketName, key, async (bucket) => {
-    if (!bucket.objects.get(key)) return false;
+    if (!bucket.objects.get(key)) return { deleted: false };
     const path = state.layout.objectFile(bucketName, key);
     await unlink(path).catch((error: unknown) => {
       // Already gone (removed behind the store's back): the delete has nothing left to do.
       if (!isErrno(error, "ENOENT")) throw error;
     });
     bucket.objects.delete(key);
+    const blob = bucket.blobs.get(key);
+    bucket.blobs.delete(key);
     await state.durable.syncDir(dirname(path));
-    return true;
+    return { deleted: true, blob };
   });
-  return outcome?.value ?? false;
+  const blob = outcome?.value.blob;
+  if (blob !== undefined) await releaseBlob(state, bucketName, blob);
+  return outcome?.value.deleted ?? false;
 }
 
 export function listObjects(state: FsState, bucketName: string, query: ListQuery): ListPage {

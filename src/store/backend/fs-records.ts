@@ -1,3 +1,4 @@
+import { BLOB_ID } from "./fs-layout.js";
 import type {
   BucketInfo,
   CorsRule,
@@ -7,10 +8,20 @@ import type {
   PartInfo,
 } from "./types.js";
 
-/** What an object file's record holds: its metadata, and the multipart upload it completed, if any. */
+/**
+ * What an object file's record holds: its metadata, the multipart upload it completed, if any, and
+ * for a multipart object the blob holding its parts (the file itself then holds no bytes).
+ */
 export interface ObjectRecord {
   meta: ObjectMeta;
   completedUpload?: string;
+  blob?: BlobRef;
+}
+
+/** A blob directory's id and the sizes of its part files, in order. */
+export interface BlobRef {
+  id: string;
+  partSizes: number[];
 }
 
 type Json = Record<string, unknown>;
@@ -87,7 +98,7 @@ function readAttributes(reader: RecordReader): ObjectAttributes {
   return attributes;
 }
 
-export function objectRecordJson({ meta, completedUpload }: ObjectRecord): Json {
+export function objectRecordJson({ meta, completedUpload, blob }: ObjectRecord): Json {
   const json: Json = {
     key: meta.key,
     size: meta.size,
@@ -95,6 +106,7 @@ export function objectRecordJson({ meta, completedUpload }: ObjectRecord): Json 
     ...attributesJson(meta),
   };
   if (completedUpload !== undefined) json.completedUpload = completedUpload;
+  if (blob !== undefined) json.blob = { id: blob.id, partSizes: blob.partSizes };
   return json;
 }
 
@@ -107,10 +119,33 @@ export function parseObjectRecord(raw: unknown, dataSize: number, path: string):
     lastModified: reader.date("lastModified"),
     ...readAttributes(reader),
   };
-  if (meta.size !== dataSize) throw reader.corrupt(`holds ${dataSize} bytes, its record says ${meta.size}`);
   const record: ObjectRecord = { meta };
   if (reader.fields.completedUpload !== undefined) record.completedUpload = reader.string("completedUpload");
+  if (reader.fields.blob !== undefined) {
+    record.blob = readBlobRef(new RecordReader(reader.fields.blob, path));
+    const total = record.blob.partSizes.reduce((sum, size) => sum + size, 0);
+    if (dataSize !== 0 || total !== meta.size)
+      throw reader.corrupt(
+        `its blob holds ${total} bytes and the file ${dataSize}, its record says ${meta.size}`,
+      );
+  } else if (meta.size !== dataSize) {
+    throw reader.corrupt(`holds ${dataSize} bytes, its record says ${meta.size}`);
+  }
   return record;
+}
+
+function readBlobRef(reader: RecordReader): BlobRef {
+  const id = reader.string("id");
+  const partSizes = reader.fields.partSizes;
+  if (
+    !BLOB_ID.test(id) ||
+    !Array.isArray(partSizes) ||
+    partSizes.length === 0 ||
+    !partSizes.every((size) => Number.isSafeInteger(size) && size >= 0)
+  ) {
+    throw reader.corrupt("bad blob reference");
+  }
+  return { id, partSizes: partSizes as number[] };
 }
 
 export function partRecordJson(part: PartInfo): Json {

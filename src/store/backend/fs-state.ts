@@ -1,5 +1,6 @@
 import { BackendError } from "./errors.js";
-import { DirMaker, type Durable } from "./fs-atomic.js";
+import { DirMaker, type Durable, removeTree } from "./fs-atomic.js";
+import { BlobPins } from "./fs-blobs.js";
 import type { FsLayout } from "./fs-layout.js";
 import { KeyedMutex, ReadWriteLock } from "./locks.js";
 import { SortedIndex } from "./sorted-index.js";
@@ -10,6 +11,8 @@ export interface FsBucket {
   info: BucketInfo;
   objects: SortedIndex<ObjectMeta>;
   uploads: Map<string, MultipartUpload>;
+  /** The blob id of each multipart object, by key. */
+  blobs: Map<string, string>;
   /** Shared by commits (object, part, upload), exclusive for deleting the bucket or rewriting bucket.json. */
   lock: ReadWriteLock;
   dirs: DirMaker;
@@ -24,17 +27,21 @@ export class FsState {
   readonly keyLocks = new KeyedMutex();
   /** Serializes creating and deleting one bucket name. */
   readonly bucketNames = new KeyedMutex();
+  readonly pins: BlobPins;
 
   constructor(
     readonly layout: FsLayout,
     readonly durable: Durable,
-  ) {}
+  ) {
+    this.pins = new BlobPins((path) => removeTree(path, layout.tmpPath(), durable));
+  }
 
   newBucket(info: BucketInfo): FsBucket {
     return {
       info,
       objects: new SortedIndex(),
       uploads: new Map(),
+      blobs: new Map(),
       lock: new ReadWriteLock(),
       dirs: new DirMaker(this.durable),
     };

@@ -1,0 +1,199 @@
+import { mkdir, readdir, rmdir, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import type { ObjectMeta, StorageBackend } from "../../src/store/backend/types.js";
+import { openFsBackend, useTempDir, walk } from "./fs-support.js";
+import { attributesFor, BUCKET, md5Etag, patternBytes, putCommitted, readAll, readBody } from "./support.js";
+
+const partBytes = (sizes: number[], seed: number) =>
+  sizes.map((size, i) => patternBytes(size, seed * 100 + i));
+
+/** Uploads `sizes` as parts 1..n of a multipart upload of `key`; returns the upload, its plan and the bytes. */
+async function uploadParts(backend: StorageBackend, key: string, sizes: number[], seed = 0) {
+  const upload = await backend.createMultipartUpload(BUCKET, key, attributesFor(Buffer.alloc(0)));
+  const chunks = partBytes(sizes, seed);
+  const plan = [];
+  for (const [i, bytes] of chunks.entries()) {
+    const part = await backend.stagePart(upload, i + 1);
+    await part.write(bytes);
+    const info = await part.commit({ etag: md5Etag(bytes), checksums: {} });
+    plan.push({ partNumber: info.partNumber, etag: info.etag });
+  }
+  return { upload, plan, bytes: Buffer.concat(chunks) };
+}
+
+async function completeParts(backend: StorageBackend, key: string, sizes: number[], seed = 0) {
+  const { upload, plan, bytes } = await uploadParts(backend, key, sizes, seed);
+  const meta = await backend.completeMultipartUpload(upload, plan, `"mp-${seed}-${sizes.length}"`);
+  if (typeof meta === "string") throw new Error(meta);
+  return { meta: meta as ObjectMeta, bytes };
+}
+
+describe("fs backend multipart objects keep their parts (no copy on complete)", () => {
+  const dirs = useTempDir();
+  const blobsDir = () => join(dirs.dataDir, "buckets", BUCKET, "blobs");
+  const blobs = async () => readdir(blobsDir()).catch(() => []);
+  const objectFile = async () =>
+    (await walk(dirs.dataDir)).find((path) => /objects\/..\/[0-9a-f]{64}$/.test(path))!;
+
+  test("complete links the parts: the object file holds only its record, and every range reads right", async () => {
+    const backend = await openFsBackend(dirs.dataDir);
+    await backend.createBucket(BUCKET);
+    const sizes = [300_000, 300_000, 1, 0, 123_457];
+    const { meta, bytes } = await completeParts(backend, "mp", sizes);
+    expect(meta.size).toBe(bytes.length);
+    expect((await stat(join(dirs.dataDir, await objectFile()))).size).toBeLessThan(1024);
+    const [blob] = await blobs();
+    expect(await readdir(join(blobsDir(), blob!))).toEqual([
+      "00001.part",
+      "00002.part",
+      "00003.part",
+      "00004.part",
+      "00005.part",
+    ]);
+    expect(await readdir(join(dirs.dataDir, "buckets", BUCKET, "uploads"))).toEqual([]);
+
+    expect((await readBody(backend, "mp"))?.equals(bytes)).toBe(true);
+    const boundaries = [0, 299_999, 300_000, 599_999, 600_000, 600_001, bytes.length - 1];
+    const ranges = boundaries.flatMap((start) =>
+      boundaries.filter((end) => end >= start).map((end) => ({ start, end })),
+    );
+    for (const range of ranges) {
+      const read = await backend.readObject(BUCKET, "mp", range);
+      const body = await readAll(read!.body);
+      expect(body.equals(bytes.subarray(range.start, range.end + 1)), JSON.stringify(range)).toBe(true);
+    }
+
+    const reopened = await openFsBackend(dirs.dataDir);
+    expect(await reopened.headObject(BUCKET, "mp")).toEqual(meta);
+    expect((await readBody(reopened, "mp"))?.equals(bytes)).toBe(true);
+  });
+
+  test("parts left out of the plan or uploaded twice: the object holds exactly the planned versions", async () => {
+    const backend = await openFsBackend(dirs.dataDir);
+    await backend.createBucket(BUCKET);
+    const { upload, plan, bytes } = await uploadParts(backend, "mp", [1000, 2000, 3000]);
+    const again = await backend.stagePart(upload, 2);
+    await again.write(Buffer.from("a later upload of part 2"));
+    const replaced = await again.commit({ etag: '"later"', checksums: {} });
+    expect(
+      await backend
+        .completeMultipartUpload(upload, [plan[0]!, plan[1]!], '"x-2"')
+        .catch((e: { code: string }) => e.code),
+    ).toBe("InvalidPart");
+    const meta = await backend.completeMultipartUpload(
+      upload,
+      [plan[0]!, { partNumber: 2, etag: replaced.etag }],
+      '"x-2"',
+    );
+    expect(typeof meta).toBe("object");
+    expect((await readBody(backend, "mp"))?.toString("latin1")).toBe(
+      Buffer.concat([bytes.subarray(0, 1000), Buffer.from("a later upload of part 2")]).toString("latin1"),
+    );
+    expect(await blobs()).toHaveLength(1);
+  });
+
+  test("a refused complete leaves no blob and the upload as it was", async () => {
+    const backend = await openFsBackend(dirs.dataDir);
+    await backend.createBucket(BUCKET);
+    await putCommitted(backend, "mp", "already here");
+    const { upload, plan } = await uploadParts(backend, "mp", [5000, 10]);
+    const refused = await backend.completeMultipartUpload(upload, plan, '"mp-2"', { ifNoneMatch: "*" });
+    expect(refused).toBe("precondition-failed");
+    expect(await blobs()).toEqual([]);
+    expect(await backend.listParts(upload)).toHaveLength(2);
+    expect((await readBody(backend, "mp"))?.toString()).toBe("already here");
+  });
+
+  test("overwriting or deleting a multipart object removes its parts", async () => {
+    const backend = await openFsBackend(dirs.dataDir);
+    await backend.createBucket(BUCKET);
+    await completeParts(backend, "a", [4000, 4000], 1);
+    await completeParts(backend, "b", [4000, 4000], 2);
+    const [first, second] = [(await blobs())[0]!, (await blobs())[1]!];
+    expect(await blobs()).toHaveLength(2);
+    await putCommitted(backend, "a", "small now");
+    await completeParts(backend, "b", [10, 20, 30], 3);
+    const left = await blobs();
+    expect(left).toHaveLength(1);
+    expect([first, second]).not.toContain(left[0]);
+    expect(await backend.deleteObject(BUCKET, "b")).toBe(true);
+    expect(await blobs()).toEqual([]);
+    expect((await readBody(backend, "a"))?.toString()).toBe("small now");
+  });
+
+  test("a read that started keeps its version across an overwrite and a delete; the parts go when it ends", async () => {
+    const backend = await openFsBackend(dirs.dataDir);
+    await backend.createBucket(BUCKET);
+    const { bytes: old } = await completeParts(backend, "mp", [700_000, 700_000], 4);
+    const [oldBlob] = await blobs();
+    const reading = await backend.readObject(BUCKET, "mp");
+    const ranged = await backend.readObject(BUCKET, "mp", { start: 699_000, end: 701_000 });
+    const { bytes: newer } = await completeParts(backend, "mp", [50_000, 60_000], 5);
+    expect(await blobs()).toContain(oldBlob);
+    expect((await readBody(backend, "mp"))?.equals(newer)).toBe(true);
+    expect(await backend.deleteObject(BUCKET, "mp")).toBe(true);
+
+    expect((await readAll(reading!.body)).equals(old)).toBe(true);
+    expect(await blobs()).toEqual([oldBlob]);
+    expect((await readAll(ranged!.body)).equals(old.subarray(699_000, 701_001))).toBe(true);
+    await expect.poll(blobs).toEqual([]);
+  });
+
+  test("a read cut off before it starts lets go of the parts", async () => {
+    const backend = await openFsBackend(dirs.dataDir);
+    await backend.createBucket(BUCKET);
+    await completeParts(backend, "mp", [10_000, 10_000], 6);
+    const reading = await backend.readObject(BUCKET, "mp");
+    await backend.deleteObject(BUCKET, "mp");
+    expect(await blobs()).toHaveLength(1);
+    reading!.body.destroy();
+    await expect.poll(blobs).toEqual([]);
+  });
+
+  test("reads racing overwrites always see one whole version", async () => {
+    const backend = await openFsBackend(dirs.dataDir, "none");
+    await backend.createBucket(BUCKET);
+    const versions = new Map<string, Buffer>();
+    const first = await completeParts(backend, "hot", [30_000, 20_000], 0);
+    versions.set(first.meta.etag, first.bytes);
+    let writing = true;
+    const writer = (async () => {
+      for (let round = 1; round <= 40; round++) {
+        const sizes = [30_000 + round, 20_000];
+        // Known before the complete: a reader may see the new version before it returns.
+        versions.set(`"mp-${round}-2"`, Buffer.concat(partBytes(sizes, round)));
+        await completeParts(backend, "hot", sizes, round);
+      }
+      writing = false;
+    })();
+    let reads = 0;
+    while (writing) {
+      const read = await backend.readObject(BUCKET, "hot");
+      const body = await readAll(read!.body);
+      expect(body.equals(versions.get(read!.meta.etag)!), read!.meta.etag).toBe(true);
+      reads++;
+    }
+    await writer;
+    expect(reads).toBeGreaterThan(10);
+    await expect.poll(blobs).toHaveLength(1);
+  });
+
+  test("init removes blobs no object names, and stops when an object's parts are missing", async () => {
+    const crashed = await openFsBackend(dirs.dataDir);
+    await crashed.createBucket(BUCKET);
+    const { bytes } = await completeParts(crashed, "kept", [2000, 3000], 7);
+    const orphan = join(blobsDir(), "0".repeat(32));
+    await mkdir(orphan);
+    const restarted = await openFsBackend(dirs.dataDir);
+    expect(await blobs()).toHaveLength(1);
+    expect((await readBody(restarted, "kept"))?.equals(bytes)).toBe(true);
+
+    const [blob] = await blobs();
+    await unlink(join(blobsDir(), blob!, "00002.part"));
+    await expect((await restarted.readObject(BUCKET, "kept"))!.body.toArray()).rejects.toThrow(/ENOENT/);
+    for (const name of await readdir(join(blobsDir(), blob!))) await unlink(join(blobsDir(), blob!, name));
+    await rmdir(join(blobsDir(), blob!));
+    await expect(openFsBackend(dirs.dataDir)).rejects.toThrow(/parts of a multipart object are missing/);
+  });
+});
