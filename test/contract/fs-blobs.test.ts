@@ -1,6 +1,9 @@
-import { mkdir, readdir, rmdir, stat, unlink } from "node:fs/promises";
+import { mkdir, readdir, rmdir, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { keyHash } from "../../src/store/backend/fs-layout.js";
+import { encodeTrailer } from "../../src/store/backend/fs-record.js";
+import { objectRecordJson } from "../../src/store/backend/fs-records.js";
 import type { ObjectMeta, StorageBackend } from "../../src/store/backend/types.js";
 import { openFsBackend, useTempDir, walk } from "./fs-support.js";
 import { attributesFor, BUCKET, md5Etag, patternBytes, putCommitted, readAll, readBody } from "./support.js";
@@ -177,6 +180,38 @@ describe("fs backend multipart objects keep their parts (no copy on complete)", 
     await writer;
     expect(reads).toBeGreaterThan(10);
     await expect.poll(blobs).toHaveLength(1);
+  });
+
+  test("a multipart object stored whole by an earlier version still loads, reads, and is replaced", async () => {
+    const backend = await openFsBackend(dirs.dataDir);
+    await backend.createBucket(BUCKET);
+    const old = patternBytes(70_000, 9);
+    const meta = {
+      ...attributesFor(old),
+      etag: '"legacy-2"',
+      partsCount: 2,
+      key: "legacy",
+      size: old.length,
+    };
+    const record = objectRecordJson({
+      meta: { ...meta, lastModified: new Date("2026-11-01T00:00:00Z") },
+      completedUpload: "A".repeat(24),
+    });
+    const path = join(dirs.dataDir, "buckets", BUCKET, "objects", keyHash("legacy").slice(0, 2));
+    await mkdir(path, { recursive: true });
+    await writeFile(join(path, keyHash("legacy")), Buffer.concat([old, encodeTrailer(record)]));
+
+    const reopened = await openFsBackend(dirs.dataDir);
+    expect(await reopened.headObject(BUCKET, "legacy")).toMatchObject({
+      etag: '"legacy-2"',
+      size: old.length,
+    });
+    expect((await readBody(reopened, "legacy"))?.equals(old)).toBe(true);
+    const range = await reopened.readObject(BUCKET, "legacy", { start: 10, end: 19 });
+    expect((await readAll(range!.body)).equals(old.subarray(10, 20))).toBe(true);
+    const { bytes } = await completeParts(reopened, "legacy", [100, 200], 10);
+    expect((await readBody(reopened, "legacy"))?.equals(bytes)).toBe(true);
+    expect(await blobs()).toHaveLength(1);
   });
 
   test("init removes blobs no object names, and stops when an object's parts are missing", async () => {
