@@ -115,7 +115,7 @@ export function reportMarkdown(report: SoakReport, command: string): string {
     "",
     table(RESOURCE_HEADER, resourceRows(report)),
     "",
-    'Only the gateway processes are held to the bounds; the store and the soak runner (which holds the files in flight, up to four of the largest at once) are reported. A refusal "with reservations the user never saw" is correct by the ledger: an earlier create of that user was reserved but its answer was lost (the proxy reset it), and that reservation holds until the URL expires plus the sweep grace, when the sweep releases it.',
+    'Only the gateway processes are held to the bounds; the store and the soak runner (which holds the files in flight, up to four of the largest at once) are reported. A refusal "with reservations the user never saw" is correct by the ledger: an earlier create of that user was reserved but its answer was lost (the proxy reset it), and that reservation holds until the URL expires plus the sweep grace, when the sweep releases it. An aborted upload "still holding after cleanup" is one the client could not cancel through the faulty proxy (its DELETE, tried twice, was cut, or the abort came while the create\'s answer was lost): like any abandoned upload it holds until its URLs expire, and the sweep releases it.',
     ...(report.problems.length === 0 ? [] : ["", "Problems:", "", ...report.problems.map((p) => `- ${p}`)]),
   ].join("\n");
 }
