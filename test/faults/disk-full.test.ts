@@ -121,10 +121,12 @@ describe("the store's disk fills up", () => {
       }),
     );
 
-    // Fill the disk: big objects first, then small ones, until the store refuses one.
+    // Fill the disk: big objects first, then small ones, down to empty objects (a file holding only
+    // its record, one page) until the store refuses one. Completing a multipart upload writes just
+    // such a record, so with a page left it would succeed, as it should.
     const fillers: string[] = [];
     disk.setFull(true);
-    for (const size of [2048 * KiB, 64 * KiB, 4 * KiB]) {
+    for (const size of [2048 * KiB, 64 * KiB, 4 * KiB, 0]) {
       for (let i = 0; i < 64; i++) {
         const key = `c${cycle}/filler/${size}/${i}`;
         const failure = await put(key, bytes(size, 1000 * cycle + 300 + fillers.length)).then(
