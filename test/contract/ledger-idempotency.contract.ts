@@ -65,6 +65,23 @@ export function idempotencyContract(h: LedgerHarness): void {
       expect(result.ok && result.existing?.rows.map((r) => [r.id, r.status])).toEqual([[row!.id, "aborted"]]);
     });
 
+    test("a transition that forgets the key frees it: the next reserve() with it inserts anew", async () => {
+      const first = tagged(2, { declaredSize: 3 * MB });
+      await reserve(h.ledger, first, { bytes: 6 * MB });
+      for (const row of first) {
+        const moved = await h.ledger.transition(row.id, ["pending"], "aborted", {
+          reason: "SIGNING_FAILED",
+          forgetIdempotency: true,
+        });
+        expect(moved).toMatchObject({ status: "aborted", reason: "SIGNING_FAILED" });
+      }
+      expect(await h.ledger.findIdempotent("user-1", TAG.key)).toBeUndefined();
+      const again = tagged(2, { declaredSize: 3 * MB });
+      // The aborted rows gave their quota back, so the new reservation fits.
+      expect(await reserve(h.ledger, again, { bytes: 6 * MB })).toEqual({ ok: true });
+      expect(ids((await h.ledger.findIdempotent("user-1", TAG.key))!.rows)).toEqual(ids(again));
+    });
+
     test("concurrent reserve() calls with one key, over two instances and two routes: one inserts", async () => {
       const other = h.open();
       // Open every connection first, so that the calls below overlap instead of queueing on connects.

@@ -1,5 +1,5 @@
 import type { UploadStatus } from "../../core/protocol.js";
-import type { IdempotentRequest, NewUpload, Strategy, UploadRow } from "./types.js";
+import type { IdempotentRequest, NewUpload, Strategy, TransitionPatch, UploadRow } from "./types.js";
 
 /** The uploads table's columns, in the order insertValues() produces them. */
 export const UPLOAD_COLUMNS = [
@@ -32,11 +32,7 @@ export const UPLOAD_COLUMNS = [
   "file_index",
 ] as const;
 
-export type TransitionPatch = Partial<
-  Pick<UploadRow, "reason" | "verifiedSize" | "verifiedType" | "completedAt" | "expiresAt">
->;
-
-const PATCH_COLUMNS: Record<keyof TransitionPatch, string> = {
+const PATCH_COLUMNS: Record<Exclude<keyof TransitionPatch, "forgetIdempotency">, string> = {
   reason: "reason",
   verifiedSize: "verified_size",
   verifiedType: "verified_type",
@@ -86,10 +82,13 @@ export function patchAssignments(
   time: (date: Date) => unknown,
 ): Array<[column: string, value: unknown]> {
   const assignments: Array<[string, unknown]> = [];
-  for (const field of Object.keys(PATCH_COLUMNS) as Array<keyof TransitionPatch>) {
+  for (const field of Object.keys(PATCH_COLUMNS) as Array<keyof typeof PATCH_COLUMNS>) {
     const value = patch[field];
     if (value === undefined) continue;
     assignments.push([PATCH_COLUMNS[field], value instanceof Date ? time(value) : value]);
+  }
+  if (patch.forgetIdempotency) {
+    assignments.push(["idempotency_key", null], ["request_hash", null], ["file_index", null]);
   }
   return assignments;
 }

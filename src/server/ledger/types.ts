@@ -94,6 +94,14 @@ export interface RateResult {
   retryAfterMs: number;
 }
 
+/** What a transition may change besides the status. */
+export type TransitionPatch = Partial<
+  Pick<UploadRow, "reason" | "verifiedSize" | "verifiedType" | "completedAt" | "expiresAt">
+> & {
+  /** Detaches the row from its Idempotency-Key, so a retry with that key creates anew. */
+  forgetIdempotency?: boolean;
+};
+
 /**
  * The audit ledger. SQLite (one instance) and Postgres (several instances) implement it, and both
  * pass test/contract/ledger.contract.ts. Every method is safe under concurrent calls from several
@@ -131,9 +139,7 @@ export interface Ledger {
     id: string,
     from: readonly UploadStatus[],
     to: UploadStatus,
-    patch?: Partial<
-      Pick<UploadRow, "reason" | "verifiedSize" | "verifiedType" | "completedAt" | "expiresAt">
-    >,
+    patch?: TransitionPatch,
   ): Promise<UploadRow | undefined>;
   /** Extends a pending upload's URL expiry (fresh part URLs). */
   extendExpiry(id: string, expiresAt: Date): Promise<void>;

@@ -7,7 +7,10 @@ export async function releaseReservations(s: Services, planned: readonly Planned
   await Promise.all(
     planned.map(async (p) => {
       try {
-        await s.ledger.transition(p.row.id, ["pending"], "aborted", { reason: "SIGNING_FAILED" });
+        await s.ledger.transition(p.row.id, ["pending"], "aborted", {
+          reason: "SIGNING_FAILED",
+          forgetIdempotency: true,
+        });
       } catch (err) {
         s.log.error("could not release a reservation; it expires with its URLs", err, { uploadId: p.row.id });
       }

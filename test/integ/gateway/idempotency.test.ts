@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestSchema, describePostgres } from "../../contract/ledger-postgres-env.js";
 import {
   complete,
@@ -37,6 +37,7 @@ describe("POST /v1/uploads with an Idempotency-Key", () => {
           strategy: "multipart",
           partSize: "5MB",
         },
+        notes: { types: ["text/plain"], maxSize: "1MB", quota: { files: 1, period: "day" } },
       },
     });
     alice = await signToken("alice");
@@ -166,6 +167,30 @@ describe("POST /v1/uploads with an Idempotency-Key", () => {
       bytes: before.bytes + 7 * MiB,
       files: before.files + 1,
     });
+  });
+
+  it("signing that fails after the reservation releases it and frees the key: the retry creates anew", async () => {
+    const key = newKey();
+    const body = { route: "notes", files: [{ name: "n.txt", type: "text/plain", size: 5 }] };
+    const failing = vi
+      .spyOn(h.gateway.storage, "presignPut")
+      .mockRejectedValueOnce(new Error("the credentials provider did not answer"));
+    const failed = await create(bob, body, key);
+    expect(failed.status).toBe(500);
+    expect(failing).toHaveBeenCalledTimes(1);
+    failing.mockRestore();
+    expect(await usage("bob", "notes")).toEqual({ bytes: 0, files: 0 });
+    const { rows: released } = await h.gateway.ledger.list({ userId: "bob", route: "notes", limit: 10 });
+    expect(released.map((row) => [row.status, row.reason])).toEqual([["aborted", "SIGNING_FAILED"]]);
+
+    // The route allows one file a day: only a released reservation leaves room for the retry.
+    const retry = await create(bob, body, key);
+    expect(retry.status).toBe(201);
+    const upload = (await json(retry)).uploads[0];
+    expect(upload.id).not.toBe(released[0]!.id);
+    expect(await usage("bob", "notes")).toEqual({ bytes: 5, files: 1 });
+    const replay = await json(await create(bob, body, key));
+    expect(replay.uploads[0].id).toBe(upload.id);
   });
 
   it("without the header, a repeated request reserves again (unchanged behaviour)", async () => {
