@@ -1,4 +1,4 @@
-import { mkdir, readdir, rmdir, stat, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { keyHash } from "../../src/store/backend/fs-layout.js";
@@ -227,8 +227,7 @@ describe("fs backend multipart objects keep their parts (no copy on complete)", 
     const [blob] = await blobs();
     await unlink(join(blobsDir(), blob!, "00002.part"));
     await expect((await restarted.readObject(BUCKET, "kept"))!.body.toArray()).rejects.toThrow(/ENOENT/);
-    for (const name of await readdir(join(blobsDir(), blob!))) await unlink(join(blobsDir(), blob!, name));
-    await rmdir(join(blobsDir(), blob!));
+    await rm(join(blobsDir(), blob!), { recursive: true });
     await expect(openFsBackend(dirs.dataDir)).rejects.toThrow(/parts of a multipart object are missing/);
   });
 });

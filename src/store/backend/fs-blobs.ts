@@ -7,7 +7,8 @@ import { partFileName } from "./fs-layout.js";
 import type { BlobRef } from "./fs-records.js";
 import type { ByteRange } from "./types.js";
 
-const READ_CHUNK = 512 * 1024;
+/** How much of an object file or part a GET reads at a time. */
+export const READ_CHUNK = 512 * 1024;
 
 /** Filesystems without hard links (FAT, some network mounts) answer one of these; the part is copied. */
 const NO_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "EXDEV", "EMLINK", "ENOSYS"]);

@@ -6,7 +6,7 @@ import { BackendError } from "./errors.js";
 import { createDirWith, isErrno, removeTree } from "./fs-atomic.js";
 import { linkOrCopy } from "./fs-blobs.js";
 import { PART_FILE_NAME, partFileName, UPLOAD_FILE } from "./fs-layout.js";
-import { commitObjectFile } from "./fs-objects.js";
+import { commitObjectFile, releaseBlob } from "./fs-objects.js";
 import { readTrailer } from "./fs-record.js";
 import {
   type BlobRef,
@@ -243,7 +243,7 @@ export async function completeMultipartUpload(
     await temp.finish(objectRecordJson(record), state.durable);
   } catch (error) {
     await temp?.discard();
-    await removeTree(state.layout.blobDir(upload.bucket, blob.id), state.layout.tmpPath(), state.durable);
+    await releaseBlob(state, upload.bucket, blob.id);
     throw error;
   }
   const result = await commitObjectFile(state, upload.bucket, temp, record, conditions, upload.uploadId);

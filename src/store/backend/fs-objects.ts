@@ -2,8 +2,8 @@ import { open, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Readable } from "node:stream";
 import { BackendError } from "./errors.js";
-import { isErrno, removeTree } from "./fs-atomic.js";
-import { openBlob } from "./fs-blobs.js";
+import { isErrno } from "./fs-atomic.js";
+import { openBlob, READ_CHUNK } from "./fs-blobs.js";
 import { readTrailer } from "./fs-record.js";
 import { type ObjectRecord, objectRecordJson, parseObjectRecord } from "./fs-records.js";
 import type { FsState } from "./fs-state.js";
@@ -19,8 +19,6 @@ import type {
   StagedObject,
   WriteConditions,
 } from "./types.js";
-
-const READ_CHUNK = 512 * 1024;
 
 /**
  * Makes a finished temp file the object: under the key's mutex, checks the conditions, renames the file
@@ -67,17 +65,13 @@ export async function commitObjectFile(
   } finally {
     if (!committed) {
       await temp.discard();
-      if (record.blob)
-        await removeTree(
-          state.layout.blobDir(bucketName, record.blob.id),
-          state.layout.tmpPath(),
-          state.durable,
-        );
+      if (record.blob) await releaseBlob(state, bucketName, record.blob.id);
     }
   }
 }
 
-function releaseBlob(state: FsState, bucketName: string, blobId: string): Promise<void> {
+/** Removes a blob no object names any more (or never named), once no read holds it. */
+export function releaseBlob(state: FsState, bucketName: string, blobId: string): Promise<void> {
   return state.pins.release(blobId, state.layout.blobDir(bucketName, blobId));
 }
 
