@@ -6,7 +6,16 @@ import { encodeTrailer } from "../../src/store/backend/fs-record.js";
 import { objectRecordJson } from "../../src/store/backend/fs-records.js";
 import type { ObjectMeta, StorageBackend } from "../../src/store/backend/types.js";
 import { openFsBackend, useTempDir, walk } from "./fs-support.js";
-import { attributesFor, BUCKET, md5Etag, patternBytes, putCommitted, readAll, readBody } from "./support.js";
+import {
+  attributesFor,
+  BUCKET,
+  patternBytes,
+  plan,
+  putCommitted,
+  readAll,
+  readBody,
+  uploadPart,
+} from "./support.js";
 
 const partBytes = (sizes: number[], seed: number) =>
   sizes.map((size, i) => patternBytes(size, seed * 100 + i));
@@ -15,14 +24,9 @@ const partBytes = (sizes: number[], seed: number) =>
 async function uploadParts(backend: StorageBackend, key: string, sizes: number[], seed = 0) {
   const upload = await backend.createMultipartUpload(BUCKET, key, attributesFor(Buffer.alloc(0)));
   const chunks = partBytes(sizes, seed);
-  const plan = [];
-  for (const [i, bytes] of chunks.entries()) {
-    const part = await backend.stagePart(upload, i + 1);
-    await part.write(bytes);
-    const info = await part.commit({ etag: md5Etag(bytes), checksums: {} });
-    plan.push({ partNumber: info.partNumber, etag: info.etag });
-  }
-  return { upload, plan, bytes: Buffer.concat(chunks) };
+  const parts = [];
+  for (const [i, bytes] of chunks.entries()) parts.push(await uploadPart(backend, upload, i + 1, bytes));
+  return { upload, plan: plan(parts), bytes: Buffer.concat(chunks) };
 }
 
 async function completeParts(backend: StorageBackend, key: string, sizes: number[], seed = 0) {

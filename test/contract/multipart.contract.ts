@@ -1,15 +1,17 @@
 import { createHash } from "node:crypto";
 import { beforeEach, describe, expect, test } from "vitest";
-import type { MultipartUpload, PartInfo, StorageBackend } from "../../src/store/backend/types.js";
+import type { MultipartUpload } from "../../src/store/backend/types.js";
 import {
   attributesFor,
   BUCKET,
   type Harness,
   md5Etag,
   patternBytes,
+  plan,
   putCommitted,
   readAll,
   readBody,
+  uploadPart,
 } from "./support.js";
 
 const ATTRIBUTES = attributesFor(Buffer.alloc(0), {
@@ -18,24 +20,6 @@ const ATTRIBUTES = attributesFor(Buffer.alloc(0), {
   metadata: { "upgate-user": "u-7" },
   headers: { "content-disposition": "inline" },
 });
-
-async function uploadPart(
-  backend: StorageBackend,
-  upload: MultipartUpload,
-  partNumber: number,
-  body: Buffer,
-) {
-  const part = await backend.stagePart(upload, partNumber);
-  for (let offset = 0; offset < body.length; offset += 100_000)
-    await part.write(body.subarray(offset, offset + 100_000));
-  expect(part.size).toBe(body.length);
-  return part.commit({
-    etag: md5Etag(body),
-    checksums: { sha256: createHash("sha256").update(body).digest("base64") },
-  });
-}
-
-const plan = (parts: PartInfo[]) => parts.map(({ partNumber, etag }) => ({ partNumber, etag }));
 
 export function multipartContract(h: Harness): void {
   describe("multipart uploads", () => {

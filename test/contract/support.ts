@@ -3,8 +3,10 @@ import type { Readable } from "node:stream";
 import { afterEach, beforeEach, expect } from "vitest";
 import type {
   CommitRefusal,
+  MultipartUpload,
   ObjectAttributes,
   ObjectMeta,
+  PartInfo,
   StorageBackend,
   WriteConditions,
 } from "../../src/store/backend/types.js";
@@ -123,3 +125,23 @@ export async function listAllKeys(backend: StorageBackend, prefix?: string, limi
 
 /** S3's listing order: UTF-8 bytes, compared as unsigned bytes. */
 export const byUtf8 = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** Stages `body` as part `partNumber` in 100 kB writes and commits it with its md5 ETag and SHA-256. */
+export async function uploadPart(
+  backend: StorageBackend,
+  upload: MultipartUpload,
+  partNumber: number,
+  body: Buffer,
+) {
+  const part = await backend.stagePart(upload, partNumber);
+  for (let offset = 0; offset < body.length; offset += 100_000)
+    await part.write(body.subarray(offset, offset + 100_000));
+  expect(part.size).toBe(body.length);
+  return part.commit({
+    etag: md5Etag(body),
+    checksums: { sha256: createHash("sha256").update(body).digest("base64") },
+  });
+}
+
+/** The CompleteMultipartUpload plan naming these parts. */
+export const plan = (parts: PartInfo[]) => parts.map(({ partNumber, etag }) => ({ partNumber, etag }));
