@@ -218,6 +218,35 @@ describe("fs backend multipart objects keep their parts (no copy on complete)", 
     expect(await blobs()).toHaveLength(1);
   });
 
+  test("a part or a complete racing an abort is NoSuchUpload, never an internal error", async () => {
+    const backend = await openFsBackend(dirs.dataDir);
+    await backend.createBucket(BUCKET);
+    const outcomes = new Set<string>();
+    for (let delay = 0; delay < 40; delay++) {
+      const { upload, plan: planned } = await uploadParts(backend, `race-${delay}`, [1000], delay);
+      const part = await backend.stagePart(upload, 2);
+      await part.write(patternBytes(500, delay));
+      const settle = async (work: () => Promise<unknown>) => {
+        for (let i = 0; i < delay % 20; i++) await new Promise((r) => setImmediate(r));
+        return work().then(
+          () => "ok",
+          (error: { code?: string }) => error.code ?? String(error),
+        );
+      };
+      const racing =
+        delay < 20 ? () => part.commit({ etag: '"p2"', checksums: {} }) : () => backend.listParts(upload);
+      const [, raced, completed] = await Promise.all([
+        backend.abortMultipartUpload(upload),
+        settle(racing),
+        settle(() => backend.completeMultipartUpload(upload, planned, '"c-1"')),
+      ]);
+      outcomes.add(String(raced)).add(String(completed));
+      expect(["ok", "NoSuchUpload"], `delay ${delay}`).toContain(raced);
+      expect(["ok", "NoSuchUpload"], `delay ${delay}`).toContain(completed);
+    }
+    expect(outcomes).toContain("NoSuchUpload");
+  });
+
   test("init removes blobs no object names, and stops when an object's parts are missing", async () => {
     const crashed = await openFsBackend(dirs.dataDir);
     await crashed.createBucket(BUCKET);

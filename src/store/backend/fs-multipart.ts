@@ -131,7 +131,11 @@ export async function stagePart(
             throw uploadGoneOr(state, upload, error);
           });
           committed = true;
-          await state.durable.syncDir(state.layout.uploadDir(upload.bucket, upload.uploadId));
+          await state.durable
+            .syncDir(state.layout.uploadDir(upload.bucket, upload.uploadId))
+            .catch((error: unknown) => {
+              throw uploadGoneOr(state, upload, error);
+            });
         });
         if (!outcome) throw noSuchUpload(upload);
         return part;
@@ -253,9 +257,16 @@ export async function completeMultipartUpload(
 
 export async function abortMultipartUpload(state: FsState, upload: MultipartUpload): Promise<void> {
   await state.withKey(upload.bucket, upload.key, async (bucket: FsBucket) => {
+    const registered = bucket.uploads.get(upload.uploadId);
     if (!isRegistered(state, upload)) return;
-    await removeUploadDir(state, upload);
+    // Unregistered first: a part or a complete that meets the directory half gone is NoSuchUpload.
     bucket.uploads.delete(upload.uploadId);
+    try {
+      await removeUploadDir(state, upload);
+    } catch (error) {
+      bucket.uploads.set(upload.uploadId, registered!);
+      throw error;
+    }
   });
 }
 
