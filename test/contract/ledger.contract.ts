@@ -1,5 +1,6 @@
 import { describe } from "vitest";
 import { idempotencyContract } from "./ledger-idempotency.contract.js";
+import { leaseContract } from "./ledger-lease.contract.js";
 import { lifecycleContract } from "./ledger-lifecycle.contract.js";
 import { quotaContract } from "./ledger-quota.contract.js";
 import { rateContract } from "./ledger-rate.contract.js";
@@ -17,5 +18,6 @@ export function defineLedgerContract(name: string, factory: LedgerFactory): void
     rowsContract(harness);
     rateContract(harness);
     idempotencyContract(harness);
+    leaseContract(harness);
   });
 }

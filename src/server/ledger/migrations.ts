@@ -73,6 +73,16 @@ const SQLITE: readonly Migration[] = [
         WHERE idempotency_key IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    description: "verification leases",
+    // The instance verifying an "uploaded" row holds the lease until verify_lease_until (ms), renewing
+    // it while it reads; others wait instead of verifying again (see upload/verification-lease.ts).
+    sql: `
+      ALTER TABLE uploads ADD COLUMN verify_lease_id TEXT;
+      ALTER TABLE uploads ADD COLUMN verify_lease_until INTEGER;
+    `,
+  },
 ];
 
 const POSTGRES: readonly Migration[] = [
@@ -139,12 +149,24 @@ const POSTGRES: readonly Migration[] = [
         WHERE idempotency_key IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    description: "verification leases",
+    sql: `
+      ALTER TABLE uploads
+        ADD COLUMN verify_lease_id TEXT,
+        ADD COLUMN verify_lease_until TIMESTAMPTZ;
+    `,
+  },
 ];
 
 export const MIGRATIONS = { sqlite: SQLITE, postgres: POSTGRES } as const;
 
-/** Both dialects must always have the same versions, so `latest` means the same schema on either. */
-export const LATEST_VERSION = SQLITE.length;
+/**
+ * Both dialects must always have the same versions, so `latest` means the same schema on either.
+ * Versions ascend but may have gaps while branches that each add one are apart.
+ */
+export const LATEST_VERSION = SQLITE.at(-1)?.version ?? 0;
 
 /** Versions that must still run, in order; refuses a database migrated by a newer upgate. */
 export function pendingMigrations(all: readonly Migration[], applied: readonly number[]): Migration[] {

@@ -3,7 +3,14 @@ import { decodeCursor } from "./cursor.js";
 import { LATEST_VERSION, MIGRATIONS, pendingMigrations } from "./migrations.js";
 import { assertLimit, page } from "./page.js";
 import { assertRowsMatchQuota, decideReservation, HOLDING_STATUS_SQL, windowStartMs } from "./quota.js";
-import { insertValues, patchAssignments, toIdempotentRequest, toUploadRow, UPLOAD_COLUMNS } from "./row.js";
+import {
+  insertValues,
+  LEASE_ENDED,
+  patchAssignments,
+  toIdempotentRequest,
+  toUploadRow,
+  UPLOAD_COLUMNS,
+} from "./row.js";
 import { assertRate, CREDIT_PER_TOKEN, refilledCredit, retryAfterMs } from "./token-bucket.js";
 import type { Ledger, NewUpload, QuotaUsage, ReserveResult } from "./types.js";
 
@@ -214,6 +221,7 @@ export function createPostgresLedger(url: string, options: PostgresLedgerOptions
         ["status", to],
         ["updated_at", new Date()],
         ...patchAssignments(patch, toDate),
+        ...LEASE_ENDED,
       ];
       const values = assignments.map(([, value]) => value);
       const { rows } = await pool.query(
@@ -222,6 +230,31 @@ export function createPostgresLedger(url: string, options: PostgresLedgerOptions
         [...values, id, [...from]],
       );
       return rows[0] && toUploadRow(rows[0]);
+    },
+
+    async claimVerification(id, leaseId, until, now) {
+      const { rows } = await pool.query(
+        `UPDATE uploads SET verify_lease_id = $1, verify_lease_until = $2
+         WHERE id = $3 AND status = 'uploaded' AND (verify_lease_until IS NULL OR verify_lease_until <= $4)
+         RETURNING *`,
+        [leaseId, until, id, now],
+      );
+      return rows[0] && toUploadRow(rows[0]);
+    },
+
+    async renewVerification(id, leaseId, until) {
+      const result = await pool.query(
+        "UPDATE uploads SET verify_lease_until = $1 WHERE id = $2 AND status = 'uploaded' AND verify_lease_id = $3",
+        [until, id, leaseId],
+      );
+      return result.rowCount === 1;
+    },
+
+    async releaseVerification(id, leaseId) {
+      await pool.query(
+        "UPDATE uploads SET verify_lease_id = NULL, verify_lease_until = NULL WHERE id = $1 AND verify_lease_id = $2",
+        [id, leaseId],
+      );
     },
 
     async extendExpiry(id, expiresAt) {

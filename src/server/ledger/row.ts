@@ -40,6 +40,12 @@ const PATCH_COLUMNS: Record<Exclude<keyof TransitionPatch, "forgetIdempotency">,
   expiresAt: "expires_at",
 };
 
+/** What every transition also sets: a status change ends the row's verification lease. */
+export const LEASE_ENDED: ReadonlyArray<[column: string, value: unknown]> = [
+  ["verify_lease_id", null],
+  ["verify_lease_until", null],
+];
+
 /**
  * The values of a new pending row; `time` turns a Date into the dialect's timestamp value, `index` is
  * the row's place in its reserve() call (its file's index in the create request).

@@ -5,7 +5,14 @@ import { createGroupCommit } from "./group-commit.js";
 import { LATEST_VERSION, MIGRATIONS, pendingMigrations } from "./migrations.js";
 import { assertLimit, page } from "./page.js";
 import { assertRowsMatchQuota, decideReservation, HOLDING_STATUS_SQL, windowStartMs } from "./quota.js";
-import { insertValues, patchAssignments, toIdempotentRequest, toUploadRow, UPLOAD_COLUMNS } from "./row.js";
+import {
+  insertValues,
+  LEASE_ENDED,
+  patchAssignments,
+  toIdempotentRequest,
+  toUploadRow,
+  UPLOAD_COLUMNS,
+} from "./row.js";
 import { assertRate, CREDIT_PER_TOKEN, refilledCredit, retryAfterMs } from "./token-bucket.js";
 import type { Ledger, QuotaUsage, RateResult, ReserveResult } from "./types.js";
 
@@ -167,12 +174,35 @@ export function createSqliteLedger(path: string): Ledger {
         ["status", to],
         ["updated_at", Date.now()],
         ...patchAssignments(patch, toMs),
+        ...LEASE_ENDED,
       ];
       const raw = prepare(
         `UPDATE uploads SET ${assignments.map(([column]) => `${column} = ?`).join(", ")}
          WHERE id = ? AND status IN (SELECT value FROM json_each(?)) RETURNING *`,
       ).get(...assignments.map(([, value]) => value), id, JSON.stringify(from)) as Raw | undefined;
       return raw && toUploadRow(raw);
+    },
+
+    async claimVerification(id, leaseId, until, now) {
+      const raw = prepare(
+        `UPDATE uploads SET verify_lease_id = ?, verify_lease_until = ?
+         WHERE id = ? AND status = 'uploaded' AND (verify_lease_until IS NULL OR verify_lease_until <= ?)
+         RETURNING *`,
+      ).get(leaseId, until.getTime(), id, now.getTime()) as Raw | undefined;
+      return raw && toUploadRow(raw);
+    },
+
+    async renewVerification(id, leaseId, until) {
+      const result = prepare(
+        "UPDATE uploads SET verify_lease_until = ? WHERE id = ? AND status = 'uploaded' AND verify_lease_id = ?",
+      ).run(until.getTime(), id, leaseId);
+      return result.changes > 0;
+    },
+
+    async releaseVerification(id, leaseId) {
+      prepare(
+        "UPDATE uploads SET verify_lease_id = NULL, verify_lease_until = NULL WHERE id = ? AND verify_lease_id = ?",
+      ).run(id, leaseId);
     },
 
     async extendExpiry(id, expiresAt) {

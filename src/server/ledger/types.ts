@@ -133,7 +133,8 @@ export interface Ledger {
   get(id: string): Promise<UploadRow | undefined>;
   /**
    * Compare-and-set: moves the row to `to` only if its status is one of `from`, applying `patch`.
-   * Returns the updated row, or undefined when the row is missing or in another status.
+   * Returns the updated row, or undefined when the row is missing or in another status. Ends any
+   * verification lease on the row.
    */
   transition(
     id: string,
@@ -141,6 +142,17 @@ export interface Ledger {
     to: UploadStatus,
     patch?: TransitionPatch,
   ): Promise<UploadRow | undefined>;
+  /**
+   * Compare-and-set: gives the verification lease of an "uploaded" row to `leaseId` until `until`,
+   * if no other lease is live at `now` (none, or its end at or before `now`). Returns the row, or
+   * undefined when it is missing, not "uploaded", or another lease holds it. One caller at a time
+   * verifies an upload, across every instance; a holder that dies loses the lease when it ends.
+   */
+  claimVerification(id: string, leaseId: string, until: Date, now: Date): Promise<UploadRow | undefined>;
+  /** Moves the end of `leaseId`'s lease to `until`; false when the lease is no longer its own. */
+  renewVerification(id: string, leaseId: string, until: Date): Promise<boolean>;
+  /** Ends `leaseId`'s lease, if it still holds it (a transition ends it anyway). */
+  releaseVerification(id: string, leaseId: string): Promise<void>;
   /** Extends a pending upload's URL expiry (fresh part URLs). */
   extendExpiry(id: string, expiresAt: Date): Promise<void>;
   list(query: ListQuery): Promise<{ rows: UploadRow[]; nextCursor?: string }>;
