@@ -23,6 +23,7 @@ import { createStorageClient } from "./storage/s3-client.js";
 import type { StorageClient } from "./storage/types.js";
 import { sweep as runSweep } from "./sweep/index.js";
 import type { SweepOptions, SweepReport } from "./sweep/types.js";
+import { createSingleFlight } from "./upload/single-flight.js";
 
 /** What the adapter knows about the connection that the Request cannot carry. */
 export interface RequestInfo {
@@ -70,6 +71,7 @@ export function createGateway(input: UpgateConfig): Gateway {
     metrics,
     scrub,
     deliverWebhook: webhooks.deliver,
+    completions: createSingleFlight(),
   };
   const router = createEndpointRouter(config.mode);
   const prefixes = keyPrefixes(config.routes.values());

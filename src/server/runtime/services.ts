@@ -7,6 +7,7 @@ import type { GatewayLog } from "../observe/log.js";
 import type { GatewayMetrics } from "../observe/metrics.js";
 import type { Scrubber } from "../observe/scrub.js";
 import type { StorageClient } from "../storage/types.js";
+import type { SingleFlight } from "../upload/single-flight.js";
 
 /** What every handler works with: one per gateway. */
 export interface Services {
@@ -21,6 +22,8 @@ export interface Services {
   scrub: Scrubber;
   /** Sends a verified upload to a route's webhook, in the background (close() waits for it). */
   deliverWebhook(webhook: { url: string; secret: string }, upload: UploadRecord): void;
+  /** Completes in flight, by upload id: concurrent completes of one upload share one. */
+  completions: SingleFlight<UploadRecord>;
 }
 
 /** One request as handlers see it. */
