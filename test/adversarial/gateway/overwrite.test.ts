@@ -4,6 +4,7 @@
  */
 import type { PutInstruction } from "../../../src/core/protocol.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
+import { runGatewayCatalogue } from "../support/gateway-catalogue.js";
 import {
   createOne,
   type FileDecl,
@@ -12,8 +13,7 @@ import {
   s3Refusal,
   verifiedUpload,
 } from "../support/gateway-steps.js";
-import { type GatewayWorld, openGatewayWorld } from "../support/gateway-world.js";
-import { runCatalogue } from "../support/runner.js";
+import type { GatewayWorld } from "../support/gateway-world.js";
 import { JPEG, PNG_1X1 } from "../support/samples.js";
 
 type Case = AdversarialCase<GatewayWorld>;
@@ -172,8 +172,8 @@ function withoutLength(headers: Record<string, string>): Record<string, string> 
   return copy;
 }
 
-runCatalogue(
+runGatewayCatalogue(
   "gateway overwrite",
-  () => openGatewayWorld({ routes: { images: { types: ["image/png", "image/jpeg"], maxSize: "1MB" } } }),
+  { routes: { images: { types: ["image/png", "image/jpeg"], maxSize: "1MB" } } },
   cases,
 );

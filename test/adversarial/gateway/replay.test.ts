@@ -5,6 +5,7 @@
  */
 import type { MultipartInstruction, PutInstruction } from "../../../src/core/protocol.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
+import { runGatewayCatalogue } from "../support/gateway-catalogue.js";
 import {
   completeOk,
   completeRequest,
@@ -18,8 +19,7 @@ import {
   s3Refusal,
   verifiedUpload,
 } from "../support/gateway-steps.js";
-import { type GatewayWorld, openGatewayWorld } from "../support/gateway-world.js";
-import { runCatalogue } from "../support/runner.js";
+import type { GatewayWorld } from "../support/gateway-world.js";
 import { HTML, opaque, PNG_1X1 } from "../support/samples.js";
 
 type Case = AdversarialCase<GatewayWorld>;
@@ -410,14 +410,13 @@ function pick(headers: Record<string, string>, ...names: string[]): Record<strin
   return Object.fromEntries(names.map((n) => [n, headers[n]!]));
 }
 
-runCatalogue(
+runGatewayCatalogue(
   "gateway replay",
-  () =>
-    openGatewayWorld({
-      routes: {
-        images: { types: ["image/png"], maxSize: "1MB" },
-        mp: { types: ["application/octet-stream"], maxSize: "20MB", strategy: "multipart", partSize: "5MB" },
-      },
-    }),
+  {
+    routes: {
+      images: { types: ["image/png"], maxSize: "1MB" },
+      mp: { types: ["application/octet-stream"], maxSize: "20MB", strategy: "multipart", partSize: "5MB" },
+    },
+  },
   cases,
 );

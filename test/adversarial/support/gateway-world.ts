@@ -4,26 +4,33 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { UpgateConfig } from "../../../src/server/config/types.js";
 import { createGateway, type Gateway } from "../../../src/server/gateway.js";
+import type { StorageConfig } from "../../../src/server/storage/types.js";
 import { createMemoryBackend, createObjectStore, type ObjectStore } from "../../../src/store/index.js";
 import { type ApiInit, CLIENT_IP, gatewayApi, JWT_SECRET, signToken } from "../../integ/gateway/support.js";
+import { createRgwBucket, type RgwEnv } from "../../rgw/env.js";
 import { TEST_BUCKET, TEST_CREDENTIALS, TEST_REGION } from "../../support/store-fixture.js";
 import type { World } from "./case.js";
+import { type BucketState, rgwBucketState } from "./rgw-bucket-state.js";
 
 export { type ApiInit, CLIENT_IP };
 
 /**
- * A gateway with the embedded store (memory backend) and a SQLite ledger file, for the adversarial
- * catalogue. The store's clock can be moved (the gateway signs with the real time), so URLs can be
- * used after their expiry without waiting. snapshot() reads the bucket, the multipart uploads with
- * their parts, and every ledger row and quota usage straight from the database.
+ * A gateway with a SQLite ledger file in front of the embedded store (memory backend) or a fresh
+ * bucket on Ceph RGW, for the adversarial catalogue. The embedded store's clock can be moved (the
+ * gateway signs with the real time), so URLs can be used after their expiry without waiting.
+ * snapshot() reads the bucket, the multipart uploads with their parts, and every ledger row and
+ * quota usage straight from the database.
  */
 export interface GatewayWorld extends World {
+  /** Which storage the gateway is in front of. */
+  storageName: "embedded" | "rgw";
   gateway: Gateway;
-  store: ObjectStore;
+  /** The embedded store; undefined on RGW. */
+  store: ObjectStore | undefined;
   api(path: string, init?: ApiInit): Promise<Response>;
   /** An HS256 token for `user`, signed with the gateway's secret. */
   token(user: string): Promise<string>;
-  /** Moves the store's clock by `ms` from the real time (0 puts it back). */
+  /** Moves the store's clock by `ms` from the real time (0 puts it back); embedded store only. */
   setStoreClockOffset(ms: number): void;
   /** Every ledger row, read from the database. */
   rows(): LedgerRow[];
@@ -49,17 +56,33 @@ export interface LedgerRow {
 
 export type WorldConfig = Partial<Omit<UpgateConfig, "storage" | "ledger">>;
 
-export async function openGatewayWorld(overrides: WorldConfig): Promise<GatewayWorld> {
+export async function openGatewayWorld(overrides: WorldConfig, rgw?: RgwEnv): Promise<GatewayWorld> {
   let offsetMs = 0;
-  const backend = createMemoryBackend();
-  const store = createObjectStore({
-    backend,
-    credentials: [{ ...TEST_CREDENTIALS }],
-    buckets: [TEST_BUCKET],
-    region: TEST_REGION,
-    now: () => new Date(Date.now() + offsetMs),
-  });
-  await store.listen(0, "127.0.0.1");
+  let store: ObjectStore | undefined;
+  let storage: StorageConfig;
+  let bucketState: () => Promise<BucketState>;
+  if (rgw) {
+    storage = await createRgwBucket(rgw, "adversarial");
+    bucketState = rgwBucketState(storage);
+  } else {
+    const backend = createMemoryBackend();
+    store = createObjectStore({
+      backend,
+      credentials: [{ ...TEST_CREDENTIALS }],
+      buckets: [TEST_BUCKET],
+      region: TEST_REGION,
+      now: () => new Date(Date.now() + offsetMs),
+    });
+    await store.listen(0, "127.0.0.1");
+    storage = {
+      endpoint: store.url,
+      region: TEST_REGION,
+      bucket: TEST_BUCKET,
+      credentials: { ...TEST_CREDENTIALS },
+      forcePathStyle: true,
+    };
+    bucketState = memoryBucketState(backend);
+  }
   const dir = await mkdtemp(join(tmpdir(), "upgate-adversarial-"));
   const ledgerPath = join(dir, "ledger.db");
   const gateway = createGateway({
@@ -68,13 +91,7 @@ export async function openGatewayWorld(overrides: WorldConfig): Promise<GatewayW
     ...overrides,
     routes: overrides.routes ?? {},
     ledger: `sqlite:${ledgerPath}`,
-    storage: {
-      endpoint: store.url,
-      region: TEST_REGION,
-      bucket: TEST_BUCKET,
-      credentials: { ...TEST_CREDENTIALS },
-      forcePathStyle: true,
-    },
+    storage,
   });
   await gateway.ledger.migrate();
   const db = new Database(ledgerPath, { readonly: true, fileMustExist: true });
@@ -92,8 +109,35 @@ export async function openGatewayWorld(overrides: WorldConfig): Promise<GatewayW
        ORDER BY user_id, route`,
   );
 
+  return {
+    storageName: rgw ? "rgw" : "embedded",
+    gateway,
+    store,
+    api: gatewayApi(gateway),
+    token: (user) => signToken(user),
+    setStoreClockOffset(ms) {
+      if (!store) throw new Error("setStoreClockOffset: only the embedded store's clock can be moved");
+      offsetMs = ms;
+    },
+    rows: () => allRows.all() as LedgerRow[],
+    row: (id) => oneRow.get(id) as LedgerRow | undefined,
+    objects: async () => (await bucketState()).objects,
+    async snapshot() {
+      return JSON.stringify({ ...(await bucketState()), rows: allRows.all(), usage: usage.all() });
+    },
+    async close() {
+      await gateway.close();
+      db.close();
+      await store?.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The memory backend's objects and multipart uploads, read without going through S3. */
+function memoryBucketState(backend: ReturnType<typeof createMemoryBackend>): () => Promise<BucketState> {
   async function objects() {
-    const out: Array<{ key: string; size: number; etag: string; contentType: string }> = [];
+    const out: BucketState["objects"] = [];
     let after: string | undefined;
     for (;;) {
       const page = await backend.listObjects(TEST_BUCKET, { limit: 1000, ...(after && { after }) });
@@ -103,45 +147,13 @@ export async function openGatewayWorld(overrides: WorldConfig): Promise<GatewayW
       after = page.objects.at(-1)!.key;
     }
   }
-
   async function multipart() {
-    const uploads = await backend.listMultipartUploads(TEST_BUCKET);
-    const out = [];
-    for (const u of uploads) {
+    const out: BucketState["multipart"] = [];
+    for (const u of await backend.listMultipartUploads(TEST_BUCKET)) {
       const parts = await backend.listParts(u);
-      out.push({
-        key: u.key,
-        uploadId: u.uploadId,
-        parts: parts.map((p) => [p.partNumber, p.size, p.etag]),
-      });
+      out.push({ key: u.key, uploadId: u.uploadId, parts: parts.map((p) => [p.partNumber, p.size, p.etag]) });
     }
     return out.sort((a, b) => (a.uploadId < b.uploadId ? -1 : 1));
   }
-
-  return {
-    gateway,
-    store,
-    api: gatewayApi(gateway),
-    token: (user) => signToken(user),
-    setStoreClockOffset(ms) {
-      offsetMs = ms;
-    },
-    rows: () => allRows.all() as LedgerRow[],
-    row: (id) => oneRow.get(id) as LedgerRow | undefined,
-    objects,
-    async snapshot() {
-      return JSON.stringify({
-        objects: await objects(),
-        multipart: await multipart(),
-        rows: allRows.all(),
-        usage: usage.all(),
-      });
-    },
-    async close() {
-      await gateway.close();
-      db.close();
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return async () => ({ objects: await objects(), multipart: await multipart() });
 }
