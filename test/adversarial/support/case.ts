@@ -20,6 +20,8 @@ export const FAMILIES = [
   "type confusion",
   "slow clients",
   "request floods",
+  "verification floods",
+  "cross-instance completion races",
 ] as const;
 export type Family = (typeof FAMILIES)[number];
 
