@@ -65,7 +65,10 @@ export const ERROR_CODES = {
     status: 429,
     description: "The upload would take the user past their byte or file quota.",
   },
-  RATE_LIMITED: { status: 429, description: "Too many create requests; retry after the Retry-After delay." },
+  RATE_LIMITED: {
+    status: 429,
+    description: "Too many create or complete requests; retry after the Retry-After delay.",
+  },
   VERIFY_SIZE_MISMATCH: {
     status: 422,
     description: "The stored object's size differs from the declared size.",
