@@ -73,6 +73,12 @@ const SQLITE: readonly Migration[] = [
         WHERE idempotency_key IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    description: "the ETag verification saw",
+    // A download is refused when the object's ETag is no longer this one (see get-file.ts).
+    sql: "ALTER TABLE uploads ADD COLUMN verified_etag TEXT;",
+  },
 ];
 
 const POSTGRES: readonly Migration[] = [
@@ -139,12 +145,17 @@ const POSTGRES: readonly Migration[] = [
         WHERE idempotency_key IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    description: "the ETag verification saw",
+    sql: "ALTER TABLE uploads ADD COLUMN verified_etag TEXT;",
+  },
 ];
 
 export const MIGRATIONS = { sqlite: SQLITE, postgres: POSTGRES } as const;
 
 /** Both dialects must always have the same versions, so `latest` means the same schema on either. */
-export const LATEST_VERSION = SQLITE.length;
+export const LATEST_VERSION = SQLITE.at(-1)?.version ?? 0;
 
 /** Versions that must still run, in order; refuses a database migrated by a newer upgate. */
 export function pendingMigrations(all: readonly Migration[], applied: readonly number[]): Migration[] {
