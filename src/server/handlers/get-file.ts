@@ -1,4 +1,5 @@
 import { UpgateError } from "../../core/errors.js";
+import { sameEtag } from "../../core/s3/etag.js";
 import type { Handler } from "../runtime/services.js";
 import { loadOwnedUpload } from "../upload/principal.js";
 import { storageFailure } from "../upload/storage-failure.js";
@@ -38,7 +39,7 @@ export const getFile: Handler = async (s, req) => {
     const head = await s.storage.head(row.key).catch((err: unknown) => {
       throw storageFailure(err);
     });
-    if (head?.etag !== row.verifiedEtag) {
+    if (!head || !sameEtag(head.etag, row.verifiedEtag)) {
       s.log.warn("download refused: the object is not the one that was verified", {
         uploadId: row.id,
         key: row.key,

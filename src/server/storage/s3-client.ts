@@ -71,7 +71,9 @@ export function createStorageClient(config: StorageConfig, options: TransportOpt
         Object.assign(headers, opts.replaceHeaders, { "x-amz-metadata-directive": "REPLACE" });
       }
       const req = s3.copyObject(bucket, sourceKey, destinationKey, { headers });
-      return { etag: childText(await t.sendXml(req, "CopyObjectResult"), "ETag") ?? "" };
+      const etag = childText(await t.sendXml(req, "CopyObjectResult"), "ETag") ?? "";
+      // Ceph RGW 16 answers with the ETag unquoted; HEAD and every other store quote it.
+      return { etag: etag === "" || etag.startsWith('"') ? etag : `"${etag}"` };
     },
 
     async createMultipart(key, headers) {

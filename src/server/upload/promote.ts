@@ -2,8 +2,10 @@ import { UpgateError } from "../../core/errors.js";
 import { extensionForType } from "../../core/policy/mime.js";
 import { randomId } from "../../core/policy/random.js";
 import { s3KeyProblem } from "../../core/policy/s3-key.js";
+import { sameEtag } from "../../core/s3/etag.js";
 import type { UploadRow } from "../ledger/types.js";
 import type { Services } from "../runtime/services.js";
+import { type VerifyExpectation, verifyObject } from "../verify/verify-object.js";
 import { metadataHeaders, uploaderMetadata } from "./object-metadata.js";
 import { isStorageCode } from "./storage-failure.js";
 
@@ -37,23 +39,34 @@ export type Promotion = { key: string; etag: string } | { changed: true };
  * expires: the verified object is copied server-side, only if it still has the ETag verification
  * saw (x-amz-copy-source-if-match), with exactly the planned headers (metadata directive REPLACE),
  * to a key no form can write. `changed`: the object was replaced after it was verified.
+ *
+ * Ceph RGW 16 ignores x-amz-copy-source-if-* on a copy, and ETags are not MD5s everywhere (SSE-KMS),
+ * so a copy whose ETag is not the verified one is verified again where it now is: nobody can write
+ * there, so that verdict is final. Only a copy that fails it (the form was posted again between the
+ * verification and the copy) is removed and reported as changed.
  */
 export async function promote(
   s: Services,
   row: UploadRow,
-  verifiedType: string,
-  etag: string,
+  want: VerifyExpectation,
+  verified: { type: string; etag: string },
 ): Promise<Promotion> {
-  const key = promotedKey(row.key, verifiedType);
+  const key = promotedKey(row.key, verified.type);
+  let copied: { etag: string };
   try {
-    const copied = await s.storage.copy(row.key, key, { ifMatch: etag, replaceHeaders: plannedHeaders(row) });
-    // A single-part copy keeps the bytes' MD5 ETag; asked again only when storage's answer had none.
-    const promoted = copied.etag || (await s.storage.head(key))?.etag || "";
-    return { key, etag: promoted };
+    copied = await s.storage.copy(row.key, key, {
+      ifMatch: verified.etag,
+      replaceHeaders: plannedHeaders(row),
+    });
   } catch (err) {
     if (isStorageCode(err, "PreconditionFailed", "NoSuchKey")) return { changed: true };
     throw err;
   }
+  if (copied.etag !== "" && sameEtag(copied.etag, verified.etag)) return { key, etag: verified.etag };
+  const again = await verifyObject(s.storage, { ...want, key });
+  if (again.ok) return { key, etag: again.etag };
+  await removeQuietly(s, key, row.id, "a promoted copy that failed verification");
+  return { changed: true };
 }
 
 /** Best-effort removal of an object no row owns any more; the sweeper removes what this misses. */

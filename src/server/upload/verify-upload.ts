@@ -2,7 +2,7 @@ import { ERROR_CODES, type ErrorCode, UpgateError } from "../../core/errors.js";
 import type { UploadRow } from "../ledger/types.js";
 import type { Services } from "../runtime/services.js";
 import type { PartChecksums } from "../verify/part-checksums.js";
-import { verifyObject } from "../verify/verify-object.js";
+import { type VerifyExpectation, verifyObject } from "../verify/verify-object.js";
 import { disposeRejected } from "./dispose-rejected.js";
 import { uploaderMetadata } from "./object-metadata.js";
 import { promote, removeQuietly } from "./promote.js";
@@ -53,7 +53,7 @@ export async function verifyUpload(
   parts?: PartChecksums,
 ): Promise<Verification> {
   const route = s.config.routes.get(row.route);
-  const result = await verifyObject(s.storage, {
+  const expectation: VerifyExpectation = {
     key: row.key,
     size: row.declaredSize,
     type: row.declaredType,
@@ -61,13 +61,14 @@ export async function verifyUpload(
     ...(parts !== undefined && { parts }),
     metadata: uploaderMetadata(row.userId, row.id),
     sniff: route?.policy.sniff ?? true,
-  }).catch((err: unknown) => {
+  };
+  const result = await verifyObject(s.storage, expectation).catch((err: unknown) => {
     throw storageFailure(err);
   });
   if (result.ok) {
     let stored = { key: row.key, etag: result.etag };
     if (row.strategy === "post") {
-      const promoted = await promote(s, row, result.type, result.etag).catch((err: unknown) => {
+      const promoted = await promote(s, row, expectation, result).catch((err: unknown) => {
         throw storageFailure(err);
       });
       if ("changed" in promoted) return uploadChanged(s, row);

@@ -20,6 +20,11 @@ export const FAMILIES = [
   "type confusion",
   "slow clients",
   "request floods",
+  "unsigned headers",
+  "post replay after complete",
+  "part URL after complete",
+  "changed behind the gateway",
+  "download names",
 ] as const;
 export type Family = (typeof FAMILIES)[number];
 
