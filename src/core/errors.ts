@@ -34,6 +34,10 @@ export const ERROR_CODES = {
     status: 409,
     description: "The upload is in a state that does not allow this (for example, aborted or expired).",
   },
+  UPLOAD_CHANGED: {
+    status: 409,
+    description: "The stored object changed after (or while) it was verified; it is not served.",
+  },
   UPLOAD_NOT_UPLOADED: {
     status: 409,
     description: "Complete was called but storage has no object, or parts are missing.",
@@ -88,6 +92,10 @@ export const ERROR_CODES = {
   VERIFY_METADATA_MISMATCH: {
     status: 422,
     description: "The stored object's upgate metadata differs from what was signed.",
+  },
+  VERIFY_HEADER_MISMATCH: {
+    status: 422,
+    description: "The stored object has a header the gateway did not plan, such as Content-Encoding.",
   },
   LEDGER_UNAVAILABLE: {
     status: 503,

@@ -63,6 +63,7 @@ export function lifecycleContract(h: LedgerHarness): void {
         reason: null,
         verifiedSize: null,
         verifiedType: null,
+        verifiedEtag: null,
         updatedAt: row.createdAt,
         completedAt: null,
       });

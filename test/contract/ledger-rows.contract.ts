@@ -27,6 +27,20 @@ export function rowsContract(h: LedgerHarness): void {
       expect(await h.ledger.get(row.id)).toEqual(verified);
     });
 
+    test("a patch can record the verified ETag and move the row to another key", async () => {
+      const row = newUpload();
+      await insertRows(h.ledger, [row]);
+      expect(await h.ledger.get(row.id)).toMatchObject({ verifiedEtag: null, key: row.key });
+      const moved = await h.ledger.transition(row.id, ["pending"], "verified", {
+        verifiedEtag: '"0123abcd"',
+        key: "images/user-1/promoted.png",
+      });
+      expect(moved).toMatchObject({ verifiedEtag: '"0123abcd"', key: "images/user-1/promoted.png" });
+      expect(await h.ledger.get(row.id)).toEqual(moved);
+      expect(await h.ledger.ownsKey(row.bucket, "images/user-1/promoted.png", ["verified"])).toBe(true);
+      expect(await h.ledger.ownsKey(row.bucket, row.key, ["verified"])).toBe(false);
+    });
+
     test("a wrong from-status or an unknown id changes nothing and returns undefined", async () => {
       const row = newUpload();
       await insertRows(h.ledger, [row]);

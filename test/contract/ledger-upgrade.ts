@@ -32,7 +32,7 @@ export async function expectUpgraded(ledger: Ledger): Promise<void> {
   await ledger.migrate();
   const status = await ledger.migrationStatus();
   expect(status.current).toBe(status.latest);
-  expect((await ledger.get(OLD_ROW_ID))?.status).toBe("pending");
+  expect(await ledger.get(OLD_ROW_ID)).toMatchObject({ status: "pending", verifiedEtag: null });
   const row = newUpload({ idempotency: { key: "after-upgrade", requestHash: "h" } });
   const quota = { userId: "user-1", route: "images", limit: {}, now: new Date() };
   expect(await ledger.reserve([row], quota)).toEqual({ ok: true });

@@ -20,5 +20,5 @@ export function streamingStorage(body: Uint8Array, chunk: number) {
 
 /** A HEAD result for an object of `size` bytes with these checksums. */
 export function headWith(size: number, contentType: string, checksums: Record<string, string>): ObjectHead {
-  return { size, contentType, etag: '"e"', lastModified: new Date(), metadata: {}, checksums };
+  return { size, contentType, etag: '"e"', lastModified: new Date(), metadata: {}, checksums, system: {} };
 }

@@ -54,6 +54,17 @@ export function extensionForType(type: string): string {
   return (t !== undefined && Object.hasOwn(KNOWN_TYPES, t) && KNOWN_TYPES[t]?.ext) || "";
 }
 
+/**
+ * Every extension a file of this type may keep when it is downloaded: the key's extension and the
+ * common others (".jpg", ".jpeg", ".jpe" for JPEG); empty when upgate knows none for the type.
+ */
+export function extensionsForType(type: string): string[] {
+  const t = normalizeType(type);
+  const known = t !== undefined && Object.hasOwn(KNOWN_TYPES, t) ? KNOWN_TYPES[t] : undefined;
+  if (!known) return [];
+  return [known.ext, ...(known.also ?? [])].filter((ext) => ext !== "");
+}
+
 function labelFor(pattern: string): string {
   const p = normalizeTypePattern(pattern);
   if (p === undefined) return pattern;

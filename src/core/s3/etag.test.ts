@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { UpgateError } from "../errors.js";
-import { multipartETag } from "./etag.js";
+import { bareEtag, multipartETag, sameEtag } from "./etag.js";
 
 const md5 = (data: string | Buffer): Buffer => createHash("md5").update(data).digest();
 
@@ -25,5 +25,14 @@ describe("multipartETag", () => {
     ["a multipart ETag as a part", [`${"a".repeat(32)}-2`]],
   ])("rejects %s", (_what, parts) => {
     expect(() => multipartETag(parts)).toThrow(UpgateError);
+  });
+});
+
+describe("sameEtag", () => {
+  it("compares ETags however they are quoted", () => {
+    expect(bareEtag(' W/"abc" ')).toBe("abc");
+    expect(sameEtag('"5d41"', "5d41")).toBe(true);
+    expect(sameEtag('"5d41"', '"5d42"')).toBe(false);
+    expect(sameEtag('"a-2"', "a-2")).toBe(true);
   });
 });

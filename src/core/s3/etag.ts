@@ -22,3 +22,16 @@ export function multipartETag(partEtags: readonly string[]): string {
   if (digest instanceof Promise) throw new Error("upgate: MD5 digests are synchronous (node:crypto)");
   return `${toHex(digest)}-${partEtags.length}`;
 }
+
+/** The ETag without W/ and quotes: storages differ in quoting it (Ceph RGW's CopyObjectResult does not). */
+export function bareEtag(etag: string): string {
+  return etag
+    .trim()
+    .replace(/^W\//, "")
+    .replace(/^"(.*)"$/, "$1");
+}
+
+/** Whether two ETags name the same version, however each is quoted. */
+export function sameEtag(a: string, b: string): boolean {
+  return bareEtag(a) === bareEtag(b);
+}

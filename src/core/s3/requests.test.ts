@@ -44,6 +44,12 @@ describe("object builders", () => {
     expect(() => getObject("b", "k", { range: { start: 1.5 } })).toThrow(/whole number/);
   });
 
+  it("GetObject can require an ETag (If-Match) and fix the answer's Content-Encoding", () => {
+    const req = getObject("b", "k", { ifMatch: '"abc"', responseContentEncoding: "identity" });
+    expect(req.headers).toEqual({ "if-match": '"abc"' });
+    expect(req.query).toEqual({ "response-content-encoding": "identity" });
+  });
+
   it("DeleteObject is a bare DELETE", () => {
     expect(deleteObject("b", "a b")).toMatchObject({ method: "DELETE", key: "a b", query: {}, headers: {} });
   });

@@ -61,13 +61,27 @@ export function headObject(bucket: string, key: string, options: { checksumMode?
   return request("HeadObject", "HEAD", bucket, key, {}, headers);
 }
 
-/** GetObject, optionally bytes start..end inclusive (end omitted: to the end of the object). */
+/**
+ * GetObject, optionally bytes start..end inclusive (end omitted: to the end of the object).
+ * `ifMatch`: 412 unless the object still has this ETag. `responseContentEncoding`: the
+ * Content-Encoding the answer is sent with (a signed response-* override), so a stored one
+ * ("gzip", say) cannot make the reader decode the bytes.
+ */
 export function getObject(
   bucket: string,
   key: string,
-  options: { range?: { start: number; end?: number } } = {},
+  options: {
+    range?: { start: number; end?: number };
+    ifMatch?: string;
+    responseContentEncoding?: string;
+  } = {},
 ): S3Request {
   const headers: Record<string, string> = {};
+  if (options.ifMatch !== undefined) headers["if-match"] = options.ifMatch;
+  const query: Record<string, string> = {};
+  if (options.responseContentEncoding !== undefined) {
+    query["response-content-encoding"] = options.responseContentEncoding;
+  }
   if (options.range) {
     const { start, end } = options.range;
     wholeNumber("range.start", start);
@@ -77,7 +91,7 @@ export function getObject(
     }
     headers.range = `bytes=${start}-${end ?? ""}`;
   }
-  return request("GetObject", "GET", bucket, key, {}, headers);
+  return request("GetObject", "GET", bucket, key, query, headers);
 }
 
 export function deleteObject(bucket: string, key: string): S3Request {

@@ -107,6 +107,18 @@ describe("resolveConfig", () => {
     expect(config.routes.get("images")!.quota).toEqual({ files: 3 });
   });
 
+  it("keeps a route's inline types, normalized, and refuses ones that are not type patterns", () => {
+    const config = resolveConfig({
+      ...base,
+      routes: { docs: { types: ["image/svg+xml"], maxSize: 10, inline: ["Image/SVG+XML"] } },
+    });
+    expect(config.routes.get("docs")!.inline).toEqual(["image/svg+xml"]);
+    expect(config.routes.get("images")?.inline).toBeUndefined();
+    expect(
+      problemsOf({ ...base, routes: { docs: { types: ["text/html"], maxSize: 10, inline: ["html"] } } }),
+    ).toEqual([expect.objectContaining({ path: expect.stringMatching(/^routes\.docs\.inline/) })]);
+  });
+
   it("uses a pino logger it is given, and creates one from a level", () => {
     const logger = pino({ level: "silent" });
     expect(resolveConfig({ ...base, logger }).logger).toBe(logger);

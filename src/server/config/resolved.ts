@@ -45,6 +45,8 @@ export interface ResolvedRoute {
   quota?: QuotaLimit;
   rateLimit?: { perMinute: number };
   key: { template: string } | { fn: KeyFunction };
+  /** Type patterns downloads may render inline besides the inline-safe raster images. */
+  inline?: string[];
   metadata?: MetadataFunction;
   onBeforeUpload?: BeforeUploadHook;
   onUploadComplete?: UploadCompleteHook;

@@ -64,6 +64,7 @@ export const routeSchema = z
     multipartThreshold: size.optional(),
     partSize: size.optional(),
     sniff: z.boolean().optional(),
+    inline: z.array(typePattern).optional(),
     public: z.boolean().optional(),
     key: oneOf(isFunction, z.custom<KeyFunction>(isFunction), keyTemplate).optional(),
     metadata: fn<MetadataFunction>("metadata").optional(),

@@ -48,6 +48,7 @@ export function resolveRoute(name: string, route: ParsedRoute): ResolvedRoute {
     if (route.quota.period !== undefined) quota.periodMs = route.quota.period;
     resolved.quota = quota;
   }
+  if (route.inline && route.inline.length > 0) resolved.inline = route.inline;
   if (route.rateLimit) resolved.rateLimit = { perMinute: route.rateLimit.perMinute };
   if (route.metadata) resolved.metadata = route.metadata;
   if (route.onBeforeUpload) resolved.onBeforeUpload = route.onBeforeUpload;

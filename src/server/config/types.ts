@@ -137,6 +137,12 @@ export interface RouteConfig {
   partSize?: Size;
   /** Check the object's magic bytes against its type. Default true. */
   sniff?: boolean;
+  /**
+   * Types downloads may render inline (in the browser tab) besides raster images, which always
+   * do ("image/svg+xml", "application/pdf", ...). Everything else, above all active content (HTML,
+   * SVG, XML, JavaScript), is served as an attachment. Default none.
+   */
+  inline?: string[];
   /** Accept requests without credentials. Default false. */
   public?: boolean;
   /** A key template (default "{route}/{userId}/{random}{ext}") or a function. Clients never choose keys. */

@@ -74,6 +74,12 @@ const SQLITE: readonly Migration[] = [
     `,
   },
   {
+    version: 4,
+    description: "the ETag verification saw",
+    // A download is refused when the object's ETag is no longer this one (see get-file.ts).
+    sql: "ALTER TABLE uploads ADD COLUMN verified_etag TEXT;",
+  },
+  {
     version: 5,
     description: "verification leases",
     // The instance verifying an "uploaded" row holds the lease until verify_lease_until (ms), renewing
@@ -148,6 +154,11 @@ const POSTGRES: readonly Migration[] = [
       CREATE UNIQUE INDEX uploads_idempotency ON uploads (user_id, idempotency_key, file_index)
         WHERE idempotency_key IS NOT NULL;
     `,
+  },
+  {
+    version: 4,
+    description: "the ETag verification saw",
+    sql: "ALTER TABLE uploads ADD COLUMN verified_etag TEXT;",
   },
   {
     version: 5,

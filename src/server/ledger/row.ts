@@ -30,12 +30,15 @@ export const UPLOAD_COLUMNS = [
   "idempotency_key",
   "request_hash",
   "file_index",
+  "verified_etag",
 ] as const;
 
 const PATCH_COLUMNS: Record<Exclude<keyof TransitionPatch, "forgetIdempotency">, string> = {
   reason: "reason",
   verifiedSize: "verified_size",
   verifiedType: "verified_type",
+  verifiedEtag: "verified_etag",
+  key: "key",
   completedAt: "completed_at",
   expiresAt: "expires_at",
 };
@@ -79,6 +82,7 @@ export function insertValues(row: NewUpload, time: (date: Date) => unknown, inde
     row.idempotency?.key ?? null,
     row.idempotency?.requestHash ?? null,
     row.idempotency ? index : null,
+    null,
   ];
 }
 
@@ -114,6 +118,7 @@ export function toUploadRow(raw: Record<string, unknown>): UploadRow {
     sha256: nullableString(raw.sha256),
     verifiedSize: nullableNumber(raw.verified_size),
     verifiedType: nullableString(raw.verified_type),
+    verifiedEtag: nullableString(raw.verified_etag),
     status: raw.status as UploadStatus,
     reason: nullableString(raw.reason),
     multipartUploadId: nullableString(raw.multipart_upload_id),

@@ -18,6 +18,8 @@ export interface UploadRow {
   sha256: string | null;
   verifiedSize: number | null;
   verifiedType: string | null;
+  /** The object's ETag when it was verified: a download of an object with another ETag is refused. */
+  verifiedEtag: string | null;
   status: UploadStatus;
   /** Reason code when rejected, expired or aborted. */
   reason: string | null;
@@ -37,7 +39,7 @@ export interface UploadRow {
 
 export type NewUpload = Omit<
   UploadRow,
-  "status" | "reason" | "verifiedSize" | "verifiedType" | "updatedAt" | "completedAt"
+  "status" | "reason" | "verifiedSize" | "verifiedType" | "verifiedEtag" | "updatedAt" | "completedAt"
 > & {
   /** The create request's Idempotency-Key; every row of one reserve() call carries the same one. */
   idempotency?: IdempotencyTag;
@@ -94,9 +96,15 @@ export interface RateResult {
   retryAfterMs: number;
 }
 
-/** What a transition may change besides the status. */
+/**
+ * What a transition may change besides the status. `key`: the object moved (a POST upload is
+ * promoted to a key no form was signed for when it is verified).
+ */
 export type TransitionPatch = Partial<
-  Pick<UploadRow, "reason" | "verifiedSize" | "verifiedType" | "completedAt" | "expiresAt">
+  Pick<
+    UploadRow,
+    "reason" | "verifiedSize" | "verifiedType" | "verifiedEtag" | "key" | "completedAt" | "expiresAt"
+  >
 > & {
   /** Detaches the row from its Idempotency-Key, so a retry with that key creates anew. */
   forgetIdempotency?: boolean;

@@ -1,6 +1,6 @@
 /** Local signing of the URLs browsers use: no request is made to storage. */
 import { createPostPolicy, type PostPolicy, type PresignedRequest, presignUrl } from "../../core/index.js";
-import { type StorageConfig, StorageError } from "./types.js";
+import { type DownloadOverrides, type StorageConfig, StorageError } from "./types.js";
 
 function target(config: StorageConfig, key: string) {
   return {
@@ -35,17 +35,24 @@ export function presignWrite(
   });
 }
 
+const OVERRIDE_PARAMS = [
+  ["responseContentDisposition", "response-content-disposition"],
+  ["responseContentType", "response-content-type"],
+  ["responseCacheControl", "response-cache-control"],
+  ["responseContentEncoding", "response-content-encoding"],
+] as const;
+
 /** A presigned GET; response-* overrides are signed query parameters. */
 export function presignRead(
   config: StorageConfig,
   key: string,
-  options: { expiresIn: number; responseContentDisposition?: string; responseContentType?: string },
+  options: DownloadOverrides,
 ): Promise<PresignedRequest> {
   const query: Record<string, string> = {};
-  if (options.responseContentDisposition !== undefined) {
-    query["response-content-disposition"] = options.responseContentDisposition;
+  for (const [option, param] of OVERRIDE_PARAMS) {
+    const value = options[option];
+    if (value !== undefined) query[param] = value;
   }
-  if (options.responseContentType !== undefined) query["response-content-type"] = options.responseContentType;
   return presignUrl({ ...target(config, key), method: "GET", expiresIn: options.expiresIn, query });
 }
 

@@ -14,12 +14,33 @@ const CHECKSUM = "x-amz-checksum-";
 /** x-amz-checksum-* headers that are not checksums. */
 const NOT_CHECKSUMS = new Set(["type", "mode", "algorithm"]);
 
-/** HeadObject's headers: size, type, ETag, metadata and the stored checksums (base64 by algorithm). */
+/**
+ * Stored headers that change how an object is served (representation headers S3 keeps from the
+ * upload, the website redirect) or kept (tags, object lock, storage class). Whoever holds a signed
+ * URL can send the unsigned ones, so verification compares them with what the gateway planned.
+ */
+export const STORED_SYSTEM_HEADERS: ReadonlySet<string> = new Set([
+  "cache-control",
+  "content-disposition",
+  "content-encoding",
+  "content-language",
+  "expires",
+  "x-amz-website-redirect-location",
+  "x-amz-tagging-count",
+  "x-amz-object-lock-mode",
+  "x-amz-object-lock-retain-until-date",
+  "x-amz-object-lock-legal-hold",
+  "x-amz-storage-class",
+]);
+
+/** HeadObject's headers: size, type, ETag, metadata, the stored checksums (base64 by algorithm) and system headers. */
 export function objectHead(headers: Headers): ObjectHead {
   const metadata: Record<string, string> = {};
   const checksums: Record<string, string> = {};
+  const system: Record<string, string> = {};
   headers.forEach((value, name) => {
-    if (name.startsWith(META)) metadata[name.slice(META.length)] = value;
+    if (STORED_SYSTEM_HEADERS.has(name)) system[name] = value;
+    else if (name.startsWith(META)) metadata[name.slice(META.length)] = value;
     else if (name.startsWith(CHECKSUM) && !NOT_CHECKSUMS.has(name.slice(CHECKSUM.length))) {
       checksums[name.slice(CHECKSUM.length)] = value;
     }
@@ -32,6 +53,7 @@ export function objectHead(headers: Headers): ObjectHead {
     lastModified: modified ? new Date(modified) : new Date(Number.NaN),
     metadata,
     checksums,
+    system,
   };
 }
 

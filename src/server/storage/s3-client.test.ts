@@ -112,6 +112,10 @@ describe("responses", () => {
             "x-amz-checksum-sha256": "c2hh",
             "x-amz-checksum-crc64nvme": "Y3Jj",
             "x-amz-checksum-type": "FULL_OBJECT",
+            "content-encoding": "zstd",
+            "cache-control": "public, max-age=31536000",
+            "x-amz-website-redirect-location": "/elsewhere",
+            "x-amz-request-id": "r1",
           },
         }),
     );
@@ -123,6 +127,11 @@ describe("responses", () => {
       lastModified: new Date("2026-10-21T07:28:00Z"),
       metadata: { "upgate-user": "u1" },
       checksums: { sha256: "c2hh", crc64nvme: "Y3Jj" },
+      system: {
+        "content-encoding": "zstd",
+        "cache-control": "public, max-age=31536000",
+        "x-amz-website-redirect-location": "/elsewhere",
+      },
     });
     expect(f.sent[0]!.headers["x-amz-checksum-mode"]).toBe("ENABLED");
   });
@@ -209,6 +218,34 @@ describe("responses", () => {
       new TextDecoder().decode(await createStorageClient(CONFIG, { fetch: f.fetch }).getRange("k", 2, 4)),
     ).toBe("234");
     expect(f.sent[0]!.headers.range).toBe("bytes=2-4");
+  });
+
+  it("reads the stored bytes undecoded, and only while the object has the given ETag", async () => {
+    const f = fakeFetch(() => new Response("01234", { status: 206 }));
+    const client = createStorageClient(CONFIG, { fetch: f.fetch });
+    await client.getRange("k", 0, 4, { ifMatch: '"e1"' });
+    await (await client.getStream("k")).cancel();
+    expect(f.sent[0]!.url).toContain("response-content-encoding=identity");
+    expect(f.sent[0]!.headers["if-match"]).toBe('"e1"');
+    expect(f.sent[0]!.headers.authorization).toContain("if-match;");
+    expect(f.sent[1]!.url).toContain("response-content-encoding=identity");
+    expect(f.sent[1]!.headers["if-match"]).toBeUndefined();
+  });
+
+  it("copies with x-amz-copy-source-if-match and exactly the replacing headers, returning the ETag", async () => {
+    const f = fakeFetch(() => xml('<CopyObjectResult><ETag>"new"</ETag></CopyObjectResult>'));
+    const copied = await createStorageClient(CONFIG, { fetch: f.fetch }).copy("a", "b", {
+      ifMatch: '"old"',
+      replaceHeaders: { "content-type": "image/png", "x-amz-meta-upgate-user": "u1" },
+    });
+    expect(copied).toEqual({ etag: '"new"' });
+    expect(f.sent[0]!.headers).toMatchObject({
+      "x-amz-copy-source": "uploads/a",
+      "x-amz-copy-source-if-match": '"old"',
+      "x-amz-metadata-directive": "REPLACE",
+      "content-type": "image/png",
+      "x-amz-meta-upgate-user": "u1",
+    });
   });
 });
 

@@ -4,8 +4,20 @@ import { presignForm, presignRead, presignWrite } from "./presign.js";
 import { readUpTo } from "./read-bytes.js";
 import { objectHead, parseListObjects, parseListParts, parseListUploads, REPEATED } from "./responses.js";
 import { createS3Transport, type TransportOptions } from "./transport.js";
-import type { ListedUpload, StorageClient, StorageConfig, StoragePart } from "./types.js";
+import type { ListedUpload, ReadOptions, StorageClient, StorageConfig, StoragePart } from "./types.js";
 import { childText } from "./xml-read.js";
+
+/**
+ * Every read asks for the stored bytes as they are: with response-content-encoding=identity the
+ * answer carries no Content-Encoding, so fetch never decodes it (a stored "gzip" or "zstd" cannot
+ * change what is sniffed or hashed).
+ */
+function readOptions(opts: ReadOptions): { ifMatch?: string; responseContentEncoding: string } {
+  return {
+    ...(opts.ifMatch !== undefined && { ifMatch: opts.ifMatch }),
+    responseContentEncoding: "identity",
+  };
+}
 
 /**
  * The gateway's S3 client for any S3-compatible endpoint: presigning is local; everything else is
@@ -29,9 +41,10 @@ export function createStorageClient(config: StorageConfig, options: TransportOpt
       return res.status === 404 ? undefined : objectHead(res.headers);
     },
 
-    async getRange(key, start, end) {
+    async getRange(key, start, end, opts = {}) {
       // 416: the object has no byte at `start` (it is shorter, or empty).
-      const res = await t.sendStream(s3.getObject(bucket, key, { range: { start, end } }), { accept: [416] });
+      const req = s3.getObject(bucket, key, { range: { start, end }, ...readOptions(opts) });
+      const res = await t.sendStream(req, { accept: [416] });
       if (res.status === 416) {
         await res.body.cancel();
         return new Uint8Array(0);
@@ -43,16 +56,24 @@ export function createStorageClient(config: StorageConfig, options: TransportOpt
       return head.subarray(Math.min(start, head.length));
     },
 
-    async getStream(key) {
-      return (await t.sendStream(s3.getObject(bucket, key))).body;
+    async getStream(key, opts = {}) {
+      return (await t.sendStream(s3.getObject(bucket, key, readOptions(opts)))).body;
     },
 
     async delete(key) {
       await t.send(s3.deleteObject(bucket, key));
     },
 
-    async copy(sourceKey, destinationKey) {
-      await t.sendXml(s3.copyObject(bucket, sourceKey, destinationKey), "CopyObjectResult");
+    async copy(sourceKey, destinationKey, opts = {}) {
+      const headers: Record<string, string> = {};
+      if (opts.ifMatch !== undefined) headers["x-amz-copy-source-if-match"] = opts.ifMatch;
+      if (opts.replaceHeaders !== undefined) {
+        Object.assign(headers, opts.replaceHeaders, { "x-amz-metadata-directive": "REPLACE" });
+      }
+      const req = s3.copyObject(bucket, sourceKey, destinationKey, { headers });
+      const etag = childText(await t.sendXml(req, "CopyObjectResult"), "ETag") ?? "";
+      // Ceph RGW 16 answers with the ETag unquoted; HEAD and every other store quote it.
+      return { etag: etag === "" || etag.startsWith('"') ? etag : `"${etag}"` };
     },
 
     async createMultipart(key, headers) {

@@ -20,6 +20,36 @@ export interface ObjectHead {
   metadata: Record<string, string>;
   /** Base64 checksums by algorithm, from x-amz-checksum-mode: ENABLED (empty when the backend returns none). */
   checksums: Record<string, string>;
+  /**
+   * The stored headers that change how the object is served or kept (Content-Encoding,
+   * Cache-Control, Expires, ..., see STORED_SYSTEM_HEADERS), lower-case names; only those present.
+   */
+  system: Record<string, string>;
+}
+
+/** Reads that must see exactly the object verification looked at. */
+export interface ReadOptions {
+  /** The ETag the object must still have: storage answers 412 (StorageError PreconditionFailed) otherwise. */
+  ifMatch?: string;
+}
+
+/** A download's signed response-* overrides: the headers storage must answer with. */
+export interface DownloadOverrides {
+  expiresIn: number;
+  responseContentDisposition?: string;
+  responseContentType?: string;
+  responseCacheControl?: string;
+  responseContentEncoding?: string;
+}
+
+export interface CopyOptions {
+  /** x-amz-copy-source-if-match: copy only if the source still has this ETag (412 otherwise). */
+  ifMatch?: string;
+  /**
+   * Metadata directive REPLACE with exactly these headers (content-type, x-amz-meta-*): nothing
+   * else of the source's (Content-Encoding, Cache-Control, ...) is carried over.
+   */
+  replaceHeaders?: Record<string, string>;
 }
 
 export interface StoragePart {
@@ -69,10 +99,7 @@ export interface StorageClient {
     headers: Record<string, string>,
     expiresIn: number,
   ): Promise<PresignedRequest>;
-  presignGet(
-    key: string,
-    options: { expiresIn: number; responseContentDisposition?: string; responseContentType?: string },
-  ): Promise<PresignedRequest>;
+  presignGet(key: string, options: DownloadOverrides): Promise<PresignedRequest>;
   presignPost(input: {
     key: string;
     fields: Record<string, string>;
@@ -82,12 +109,16 @@ export interface StorageClient {
 
   /** undefined when the key does not exist. */
   head(key: string): Promise<ObjectHead | undefined>;
-  /** Bytes start..end inclusive (fewer if the object is shorter). */
-  getRange(key: string, start: number, end: number): Promise<Uint8Array>;
-  /** The whole object as a stream (for hashing on backends that do not verify checksums). */
-  getStream(key: string): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * Bytes start..end inclusive (fewer if the object is shorter). Reads ask for
+   * response-content-encoding=identity, so the bytes are the stored ones, never decoded.
+   */
+  getRange(key: string, start: number, end: number, options?: ReadOptions): Promise<Uint8Array>;
+  /** The whole object as a stream (for hashing on backends that do not verify checksums); undecoded, as getRange. */
+  getStream(key: string, options?: ReadOptions): Promise<ReadableStream<Uint8Array>>;
   delete(key: string): Promise<void>;
-  copy(sourceKey: string, destinationKey: string): Promise<void>;
+  /** Server-side copy; returns the new object's ETag ("" when storage gave none). */
+  copy(sourceKey: string, destinationKey: string, options?: CopyOptions): Promise<{ etag: string }>;
 
   createMultipart(key: string, headers: Record<string, string>): Promise<string>;
   listParts(key: string, uploadId: string): Promise<StoragePart[]>;

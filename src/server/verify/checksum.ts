@@ -20,7 +20,7 @@ export async function objectSha256(
 ): Promise<ChecksumCheck> {
   const stored = head.checksums.sha256;
   if (stored && !/-\d+$/.test(stored)) return { by: "storage", actual: stored };
-  return { by: "gateway", actual: await hashStream(await storage.getStream(key)) };
+  return { by: "gateway", actual: await hashStream(await storage.getStream(key, { ifMatch: head.etag })) };
 }
 
 async function hashStream(stream: ReadableStream<Uint8Array>): Promise<string> {

@@ -38,6 +38,13 @@ describe("contentDisposition", () => {
     expect(contentDisposition("image/svg+xml")).toBe("attachment");
   });
 
+  it("is inline for the types a route opted in, and only those", () => {
+    expect(contentDisposition("image/svg+xml", "a.svg", ["image/svg+xml"])).toMatch(/^inline; /);
+    expect(contentDisposition("text/html", undefined, ["text/*"])).toBe("inline");
+    expect(contentDisposition("text/html", undefined, ["image/svg+xml"])).toBe("attachment");
+    expect(contentDisposition("application/pdf", undefined, [])).toBe("attachment");
+  });
+
   it("carries the name as an ASCII fallback plus RFC 6266 filename*", () => {
     expect(contentDisposition("application/pdf", 'Ünï "q"\\.pdf')).toBe(
       "attachment; filename=\"_n_ _q__.pdf\"; filename*=UTF-8''%C3%9Cn%C3%AF%20%22q%22%5C.pdf",

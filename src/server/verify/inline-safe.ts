@@ -1,3 +1,4 @@
+import { typeMatches } from "../../core/policy/mime.js";
 import { normalizeType } from "./content-type.js";
 
 /**
@@ -23,11 +24,17 @@ function encodeExtValue(text: string): string {
 }
 
 /**
- * The response-content-disposition for a download: `inline` for inline-safe types, `attachment`
- * otherwise, with the file name as an ASCII fallback plus RFC 6266 `filename*` for the exact name.
+ * The response-content-disposition for a download: `inline` for inline-safe types and for those a
+ * route opted in (`inlineTypes`, type patterns), `attachment` otherwise, with the file name as an
+ * ASCII fallback plus RFC 6266 `filename*` for the exact name.
  */
-export function contentDisposition(type: string, fileName?: string): string {
-  const disposition = inlineSafe(type) ? "inline" : "attachment";
+export function contentDisposition(
+  type: string,
+  fileName?: string,
+  inlineTypes: readonly string[] = [],
+): string {
+  const inline = inlineSafe(type) || (inlineTypes.length > 0 && typeMatches(type, inlineTypes));
+  const disposition = inline ? "inline" : "attachment";
   if (!fileName) return disposition;
   // Outside printable ASCII (control characters included), and quotes and backslashes, become "_".
   const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");

@@ -41,7 +41,7 @@ export async function checkPartChecksums(
       ? { ok: true, by: "storage" }
       : { ok: false, by: "storage", expected, actual: stored };
   }
-  const actual = await hashParts(await storage.getStream(key), parts.sizes);
+  const actual = await hashParts(await storage.getStream(key, { ifMatch: head.etag }), parts.sizes);
   for (const [i, want] of parts.sha256s.entries()) {
     const got = actual[i] ?? "(missing)";
     if (got !== want) return { ok: false, by: "gateway", expected: want, actual: got, partNumber: i + 1 };

@@ -3,6 +3,7 @@ import { objectSha256 } from "./checksum.js";
 import { normalizeType } from "./content-type.js";
 import { checkPartChecksums, type PartChecksums } from "./part-checksums.js";
 import { SNIFF_BYTES, sniffObject } from "./sniff.js";
+import { unplannedHeader } from "./stored-headers.js";
 
 export interface VerifyExpectation {
   key: string;
@@ -31,7 +32,9 @@ export type VerifyFailureCode =
   | "VERIFY_CHECKSUM_MISMATCH"
   | "VERIFY_CONTENT_MISMATCH"
   | "VERIFY_METADATA_MISMATCH"
-  | "UPLOAD_NOT_UPLOADED";
+  | "VERIFY_HEADER_MISMATCH"
+  | "UPLOAD_NOT_UPLOADED"
+  | "UPLOAD_CHANGED";
 
 export type VerifyResult =
   | {
@@ -51,6 +54,10 @@ function fail(code: VerifyFailureCode, message: string, details: Record<string, 
   return { ok: false, code, message, details };
 }
 
+/** Storage's 412 to a read with If-Match: the object was replaced after the HEAD. */
+const changed = (key: string) =>
+  fail("UPLOAD_CHANGED", "the object changed while it was being verified", { key });
+
 const notUploaded = (key: string) =>
   fail("UPLOAD_NOT_UPLOADED", "the object is not in storage: the upload did not happen or was refused", {
     key,
@@ -58,9 +65,12 @@ const notUploaded = (key: string) =>
 
 /**
  * Checks an uploaded object against what was declared and signed, cheapest checks first: HEAD for
- * size, type and metadata; the checksum (storage's, else hashed here); then a ranged GET to sniff the
- * real type. The verdict is a value; storage and network failures are thrown instead, so a caller
- * can retry rather than reject a good upload.
+ * size, type, metadata and the stored system headers (none may be set: see stored-headers.ts); the
+ * checksum (storage's, else hashed here); then a ranged GET to sniff the real type. Every read
+ * requires the HEAD's ETag (If-Match) and takes the bytes undecoded, so what is judged is exactly
+ * the object the HEAD saw, as stored; a 412 there is the UPLOAD_CHANGED verdict. The verdict is a
+ * value; storage and network failures are thrown instead, so a caller can retry rather than reject
+ * a good upload.
  */
 export async function verifyObject(
   storage: StorageClient,
@@ -99,6 +109,13 @@ export async function verifyObject(
         });
       }
     }
+    const header = unplannedHeader(head);
+    if (header) {
+      return fail("VERIFY_HEADER_MISMATCH", `stored ${header.name} was not set by the gateway`, {
+        header: header.name,
+        actual: header.value.slice(0, 200),
+      });
+    }
     let checksumVerifiedBy: "storage" | "gateway" | undefined;
     if (want.sha256 !== undefined) {
       const { by, actual } = await objectSha256(storage, key, head);
@@ -127,7 +144,9 @@ export async function verifyObject(
     }
     let detectedType: string | undefined;
     if (want.sniff) {
-      const sniffed = await sniffObject(storage, key, type, options.sniffBytes ?? SNIFF_BYTES);
+      const sniffed = await sniffObject(storage, key, type, options.sniffBytes ?? SNIFF_BYTES, {
+        ifMatch: head.etag,
+      });
       if (!sniffed.ok) {
         return fail("VERIFY_CONTENT_MISMATCH", sniffed.reason, {
           declared: type,
@@ -148,6 +167,7 @@ export async function verifyObject(
   } catch (err) {
     // Deleted between the HEAD and a read: the same verdict as never uploaded.
     if (err instanceof StorageError && err.code === "NoSuchKey") return notUploaded(key);
+    if (err instanceof StorageError && err.status === 412) return changed(key);
     throw err;
   }
 }

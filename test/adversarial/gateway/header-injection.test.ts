@@ -157,7 +157,8 @@ const cases: Case[] = [
         disposition,
       );
       if (!match) throw new Error(`unexpected Content-Disposition ${JSON.stringify(disposition)}`);
-      if (match[1] !== "x_.png___; filename=evil.html") throw new Error(`fallback name is ${match[1]}`);
+      // The name ends in ".html", so the verified type's ".png" is appended (download-name.ts).
+      if (match[1] !== "x_.png___; filename=evil.html.png") throw new Error(`fallback name is ${match[1]}`);
     },
   },
 ];

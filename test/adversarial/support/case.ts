@@ -22,6 +22,11 @@ export const FAMILIES = [
   "request floods",
   "verification floods",
   "cross-instance completion races",
+  "unsigned headers",
+  "post replay after complete",
+  "part URL after complete",
+  "changed behind the gateway",
+  "download names",
 ] as const;
 export type Family = (typeof FAMILIES)[number];
 
