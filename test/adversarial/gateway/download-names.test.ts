@@ -6,9 +6,9 @@
  */
 import type { PutInstruction } from "../../../src/core/protocol.js";
 import type { AdversarialCase } from "../support/case.js";
+import { runGatewayCatalogue } from "../support/gateway-catalogue.js";
 import { type FileDecl, ok, refusal, verifiedUpload } from "../support/gateway-steps.js";
-import { type GatewayWorld, openGatewayWorld } from "../support/gateway-world.js";
-import { runCatalogue } from "../support/runner.js";
+import type { GatewayWorld } from "../support/gateway-world.js";
 import { PNG_1X1, SVG_SCRIPT } from "../support/samples.js";
 
 type Case = AdversarialCase<GatewayWorld>;
@@ -124,18 +124,17 @@ const optedIn: Case[] = [
 ];
 
 const types = ["text/plain", "text/html", "image/png", "image/svg+xml"];
-runCatalogue(
+runGatewayCatalogue(
   "gateway download names",
-  () => openGatewayWorld({ routes: { files: { types, maxSize: "1MB", strategy: "put" } } }),
+  { routes: { files: { types, maxSize: "1MB", strategy: "put" } } },
   cases,
 );
-runCatalogue(
+runGatewayCatalogue(
   "gateway download names (inline opt-in)",
-  () =>
-    openGatewayWorld({
-      routes: {
-        svg: { types: ["image/svg+xml"], maxSize: "1MB", strategy: "put", inline: ["image/svg+xml"] },
-      },
-    }),
+  {
+    routes: {
+      svg: { types: ["image/svg+xml"], maxSize: "1MB", strategy: "put", inline: ["image/svg+xml"] },
+    },
+  },
   optedIn,
 );

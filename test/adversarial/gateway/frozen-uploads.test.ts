@@ -6,6 +6,7 @@
 import type { MultipartInstruction, PostInstruction } from "../../../src/core/protocol.js";
 import { postForm } from "../../integ/gateway/support.js";
 import type { AdversarialCase } from "../support/case.js";
+import { runGatewayCatalogue } from "../support/gateway-catalogue.js";
 import {
   completeOk,
   completeRequest,
@@ -18,8 +19,7 @@ import {
   s3Refusal,
   verifiedUpload,
 } from "../support/gateway-steps.js";
-import { type GatewayWorld, openGatewayWorld } from "../support/gateway-world.js";
-import { runCatalogue } from "../support/runner.js";
+import type { GatewayWorld } from "../support/gateway-world.js";
 import { PNG_1X1 } from "../support/samples.js";
 
 type Case = AdversarialCase<GatewayWorld>;
@@ -182,15 +182,14 @@ const cases: Case[] = [
   },
 ];
 
-runCatalogue(
+runGatewayCatalogue(
   "gateway frozen uploads",
-  () =>
-    openGatewayWorld({
-      routes: {
-        images: { types: ["image/png"], maxSize: "1MB", strategy: "put" },
-        forms: { types: ["image/png"], maxSize: "1MB", strategy: "post" },
-        mp: { types: ["application/octet-stream"], maxSize: "20MB", strategy: "multipart", partSize: "5MB" },
-      },
-    }),
+  {
+    routes: {
+      images: { types: ["image/png"], maxSize: "1MB", strategy: "put" },
+      forms: { types: ["image/png"], maxSize: "1MB", strategy: "post" },
+      mp: { types: ["application/octet-stream"], maxSize: "20MB", strategy: "multipart", partSize: "5MB" },
+    },
+  },
   cases,
 );

@@ -8,9 +8,9 @@
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import type { PutInstruction } from "../../../src/core/protocol.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
+import { runGatewayCatalogue } from "../support/gateway-catalogue.js";
 import { completeRequest, createOne, put, refusal, s3Refusal } from "../support/gateway-steps.js";
-import { type GatewayWorld, openGatewayWorld } from "../support/gateway-world.js";
-import { runCatalogue } from "../support/runner.js";
+import type { GatewayWorld } from "../support/gateway-world.js";
 import { PNG_1X1 } from "../support/samples.js";
 
 type Case = AdversarialCase<GatewayWorld>;
@@ -118,8 +118,8 @@ const cases: Case[] = [
   ),
 ];
 
-runCatalogue(
+runGatewayCatalogue(
   "gateway unsigned headers",
-  () => openGatewayWorld({ routes: { images: { types: ["image/png"], maxSize: "1MB", strategy: "put" } } }),
+  { routes: { images: { types: ["image/png"], maxSize: "1MB", strategy: "put" } } },
   cases,
 );
