@@ -42,7 +42,10 @@ export interface ResolvedAuth {
 
 export interface ResolvedRoute {
   policy: RoutePolicy;
+  /** Per quota subject (a user, or an anonymous address). */
   quota?: QuotaLimit;
+  /** Over every subject's uploads on the route together. */
+  routeQuota?: QuotaLimit;
   rateLimit?: { perMinute: number };
   key: { template: string } | { fn: KeyFunction };
   metadata?: MetadataFunction;

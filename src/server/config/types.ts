@@ -74,7 +74,7 @@ export interface QuotaConfig {
 }
 
 export interface RateLimitConfig {
-  /** Create requests per minute per user (bursts up to the same number). */
+  /** Create requests per minute per user or anonymous address (bursts up to the same number). */
   perMinute: number;
 }
 
@@ -143,7 +143,13 @@ export interface RouteConfig {
   key?: string | KeyFunction;
   /** Extra x-amz-meta-* values set on each object (signed). */
   metadata?: MetadataFunction;
+  /**
+   * Per caller: each user, and each anonymous address (X-Forwarded-For's with trustProxy), has
+   * its own quota on the route.
+   */
   quota?: QuotaConfig;
+  /** A cap over every caller's uploads on the route together, checked with each reservation. */
+  routeQuota?: QuotaConfig;
   rateLimit?: RateLimitConfig;
   onBeforeUpload?: BeforeUploadHook;
   onUploadComplete?: UploadCompleteHook;

@@ -12,7 +12,7 @@ const DOWNLOAD_URL_SECONDS = 60;
  * images), so user-uploaded HTML or SVG never renders from the bucket's origin.
  */
 export const getFile: Handler = async (s, req) => {
-  const { row } = await loadOwnedUpload(s, req, req.params.id!);
+  const { row } = await loadOwnedUpload(s, req, req.params.id!, { download: true });
   if (row.status !== "verified") {
     throw new UpgateError(
       "UPLOAD_STATE_CONFLICT",

@@ -2,10 +2,13 @@ import { describe, expect, test } from "vitest";
 import { LATEST_VERSION, MIGRATIONS, pendingMigrations } from "./migrations.js";
 
 describe("migrations", () => {
-  test("both dialects list the same versions, 1..latest in order", () => {
-    const expected = Array.from({ length: LATEST_VERSION }, (_, index) => index + 1);
-    expect(MIGRATIONS.sqlite.map((step) => step.version)).toEqual(expected);
-    expect(MIGRATIONS.postgres.map((step) => step.version)).toEqual(expected);
+  test("both dialects list the same versions, ascending from 1 to latest", () => {
+    const versions = MIGRATIONS.sqlite.map((step) => step.version);
+    expect(MIGRATIONS.postgres.map((step) => step.version)).toEqual(versions);
+    expect(versions[0]).toBe(1);
+    expect(versions.at(-1)).toBe(LATEST_VERSION);
+    expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+    expect(new Set(versions).size).toBe(versions.length);
   });
 
   test("pendingMigrations skips applied versions and keeps the order", () => {

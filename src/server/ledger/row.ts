@@ -30,6 +30,9 @@ export const UPLOAD_COLUMNS = [
   "idempotency_key",
   "request_hash",
   "file_index",
+  "quota_subject",
+  "capability_hash",
+  "download_token_hash",
 ] as const;
 
 const PATCH_COLUMNS: Record<Exclude<keyof TransitionPatch, "forgetIdempotency">, string> = {
@@ -38,6 +41,8 @@ const PATCH_COLUMNS: Record<Exclude<keyof TransitionPatch, "forgetIdempotency">,
   verifiedType: "verified_type",
   completedAt: "completed_at",
   expiresAt: "expires_at",
+  capabilityHash: "capability_hash",
+  downloadTokenHash: "download_token_hash",
 };
 
 /**
@@ -73,7 +78,15 @@ export function insertValues(row: NewUpload, time: (date: Date) => unknown, inde
     row.idempotency?.key ?? null,
     row.idempotency?.requestHash ?? null,
     row.idempotency ? index : null,
+    subjectOf(row),
+    row.capabilityHash ?? null,
+    row.downloadTokenHash ?? null,
   ];
+}
+
+/** A new row's quota subject: its user unless it says otherwise. */
+export function subjectOf(row: { userId: string; quotaSubject?: string }): string {
+  return row.quotaSubject ?? row.userId;
 }
 
 /** The columns a transition patch sets, with their values; fields left undefined are not touched. */
@@ -115,6 +128,9 @@ export function toUploadRow(raw: Record<string, unknown>): UploadRow {
     partCount: nullableNumber(raw.part_count),
     clientIp: nullableString(raw.client_ip),
     userAgent: nullableString(raw.user_agent),
+    quotaSubject: String(raw.quota_subject),
+    capabilityHash: nullableString(raw.capability_hash),
+    downloadTokenHash: nullableString(raw.download_token_hash),
     metadata: (typeof raw.metadata === "string" ? JSON.parse(raw.metadata) : raw.metadata) as Record<
       string,
       string
