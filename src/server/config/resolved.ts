@@ -21,6 +21,8 @@ interface ResolvedJwtChecks {
   issuer?: string | string[];
   audience?: string | string[];
   clockToleranceSeconds: number;
+  /** The longest a token may live (auth.jwt.maxAge, default 24 h). */
+  maxAgeSeconds: number;
 }
 
 export type ResolvedJwt =

@@ -35,6 +35,12 @@ interface JwtChecks {
   audience?: string | string[];
   /** Allowed clock skew for exp/nbf. Default 5 s. */
   clockTolerance?: Duration;
+  /**
+   * The longest a token may live. Default "24h". Refused: tokens issued (iat) longer ago, tokens
+   * whose exp is further than this from their iat, and tokens without iat whose exp is further
+   * than this from now.
+   */
+  maxAge?: Duration;
 }
 
 /** HS256 with a shared secret (at least 32 characters). */

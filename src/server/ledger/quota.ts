@@ -15,7 +15,7 @@ export function assertRowsMatchQuota(
   rows: readonly NewUpload[],
   quota: { userId: string; subject?: string; route: string },
 ): string {
-  const subject = subjectOf(quota);
+  const subject = quota.subject ?? quota.userId;
   for (const row of rows) {
     if (row.userId !== quota.userId || subjectOf(row) !== subject || row.route !== quota.route) {
       throw new Error(
