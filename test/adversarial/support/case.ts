@@ -20,6 +20,10 @@ export const FAMILIES = [
   "type confusion",
   "slow clients",
   "request floods",
+  "anonymous quota sharing",
+  "capability leaks",
+  "idempotent replays",
+  "JWT lifetime",
 ] as const;
 export type Family = (typeof FAMILIES)[number];
 
