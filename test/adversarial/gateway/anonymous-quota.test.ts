@@ -5,9 +5,9 @@
  * behind a trusted proxy, the socket's otherwise); a route-wide cap is its own setting.
  */
 import type { AdversarialCase } from "../support/case.js";
+import { runGatewayCatalogue } from "../support/gateway-catalogue.js";
 import { type FileDecl, ok, refusal } from "../support/gateway-steps.js";
-import { type GatewayWorld, openGatewayWorld } from "../support/gateway-world.js";
-import { runCatalogue } from "../support/runner.js";
+import type { GatewayWorld } from "../support/gateway-world.js";
 import { PNG_1X1 } from "../support/samples.js";
 
 type Case = AdversarialCase<GatewayWorld>;
@@ -59,16 +59,15 @@ const cases: Case[] = [
   },
 ];
 
-runCatalogue(
+runGatewayCatalogue(
   "gateway anonymous quota sharing",
-  () =>
-    openGatewayWorld({
-      trustProxy: true,
-      routes: {
-        open: { types: ["image/png"], maxSize: "1MB", public: true, quota: { files: 3 } },
-        forever: { types: ["image/png"], maxSize: "1MB", public: true, quota: { files: 2, period: "total" } },
-      },
-    }),
+  {
+    trustProxy: true,
+    routes: {
+      open: { types: ["image/png"], maxSize: "1MB", public: true, quota: { files: 3 } },
+      forever: { types: ["image/png"], maxSize: "1MB", public: true, quota: { files: 2, period: "total" } },
+    },
+  },
   cases,
 );
 
@@ -86,19 +85,18 @@ const capCases: Case[] = [
   },
 ];
 
-runCatalogue(
+runGatewayCatalogue(
   "gateway anonymous route cap",
-  () =>
-    openGatewayWorld({
-      routes: {
-        capped: {
-          types: ["image/png"],
-          maxSize: "1MB",
-          public: true,
-          quota: { files: 2 },
-          routeQuota: { files: 3 },
-        },
+  {
+    routes: {
+      capped: {
+        types: ["image/png"],
+        maxSize: "1MB",
+        public: true,
+        quota: { files: 2 },
+        routeQuota: { files: 3 },
       },
-    }),
+    },
+  },
   capCases,
 );

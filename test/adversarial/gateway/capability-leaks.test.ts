@@ -6,9 +6,9 @@
  */
 import type { MultipartInstruction, PutInstruction } from "../../../src/core/protocol.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
+import { runGatewayCatalogue } from "../support/gateway-catalogue.js";
 import { type FileDecl, put, putParts, refusal } from "../support/gateway-steps.js";
-import { type GatewayWorld, openGatewayWorld } from "../support/gateway-world.js";
-import { runCatalogue } from "../support/runner.js";
+import type { GatewayWorld } from "../support/gateway-world.js";
 import { opaque, PNG_1X1 } from "../support/samples.js";
 
 type Case = AdversarialCase<GatewayWorld>;
@@ -159,20 +159,19 @@ const cases: Case[] = [
   },
 ];
 
-runCatalogue(
+runGatewayCatalogue(
   "gateway capability leaks",
-  () =>
-    openGatewayWorld({
-      routes: {
-        open: { types: ["image/png"], maxSize: "1MB", public: true },
-        mp: {
-          types: ["application/octet-stream"],
-          maxSize: "20MB",
-          strategy: "multipart",
-          partSize: "5MB",
-          public: true,
-        },
+  {
+    routes: {
+      open: { types: ["image/png"], maxSize: "1MB", public: true },
+      mp: {
+        types: ["application/octet-stream"],
+        maxSize: "20MB",
+        strategy: "multipart",
+        partSize: "5MB",
+        public: true,
       },
-    }),
+    },
+  },
   cases,
 );

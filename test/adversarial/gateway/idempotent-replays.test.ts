@@ -4,9 +4,9 @@
  * rate token and runs the hook like any request; an anonymous key belongs to the caller's address.
  */
 import type { AdversarialCase } from "../support/case.js";
+import { runGatewayCatalogue } from "../support/gateway-catalogue.js";
 import { type FileDecl, ok, refusal } from "../support/gateway-steps.js";
-import { type GatewayWorld, openGatewayWorld } from "../support/gateway-world.js";
-import { runCatalogue } from "../support/runner.js";
+import type { GatewayWorld } from "../support/gateway-world.js";
 import { PNG_1X1 } from "../support/samples.js";
 
 type Case = AdversarialCase<GatewayWorld>;
@@ -57,17 +57,16 @@ const cases: Case[] = [
     expect: { status: 403, code: "HOOK_REJECTED" },
     async setup(w) {
       const token = await w.token("hooked-user");
-      const file = { ...PNG, name: "later-banned.png" };
+      // A name of its own per run: the catalogue runs once per storage, and the ban outlives a world.
+      const file = { ...PNG, name: `later-banned-${banned.size}.png` };
       await created(await keyed(w, token, "hooked", "replay-hook", { file }));
       banned.add(file.name);
-      return token;
+      return { token, file };
     },
-    run: async (w, token) =>
-      refusal(
-        await keyed(w, token as string, "hooked", "replay-hook", {
-          file: { ...PNG, name: "later-banned.png" },
-        }),
-      ),
+    run: async (w, p) => {
+      const { token, file } = p as { token: string; file: FileDecl };
+      return refusal(await keyed(w, token, "hooked", "replay-hook", { file }));
+    },
   },
   {
     family: "idempotent replays",
@@ -98,20 +97,18 @@ const cases: Case[] = [
   },
 ];
 
-runCatalogue(
+runGatewayCatalogue(
   "gateway idempotent replays",
-  () =>
-    openGatewayWorld({
-      routes: {
-        limited: { types: ["image/png"], maxSize: "1MB", rateLimit: { perMinute: 2 } },
-        hooked: {
-          types: ["image/png"],
-          maxSize: "1MB",
-          onBeforeUpload: ({ file }) =>
-            banned.has(file.name) ? "this file is no longer accepted" : undefined,
-        },
-        open: { types: ["image/png"], maxSize: "1MB", public: true },
+  {
+    routes: {
+      limited: { types: ["image/png"], maxSize: "1MB", rateLimit: { perMinute: 2 } },
+      hooked: {
+        types: ["image/png"],
+        maxSize: "1MB",
+        onBeforeUpload: ({ file }) => (banned.has(file.name) ? "this file is no longer accepted" : undefined),
       },
-    }),
+      open: { types: ["image/png"], maxSize: "1MB", public: true },
+    },
+  },
   cases,
 );

@@ -6,9 +6,9 @@
 import { SignJWT } from "jose";
 import { JWT_SECRET } from "../../integ/gateway/support.js";
 import type { AdversarialCase } from "../support/case.js";
+import { runGatewayCatalogue } from "../support/gateway-catalogue.js";
 import { createRequest, type FileDecl, refusal } from "../support/gateway-steps.js";
-import { type GatewayWorld, openGatewayWorld } from "../support/gateway-world.js";
-import { runCatalogue } from "../support/runner.js";
+import type { GatewayWorld } from "../support/gateway-world.js";
 import { PNG_1X1 } from "../support/samples.js";
 
 type Case = AdversarialCase<GatewayWorld>;
@@ -55,8 +55,8 @@ const cases: Case[] = [
   ),
 ];
 
-runCatalogue(
+runGatewayCatalogue(
   "gateway JWT lifetime",
-  () => openGatewayWorld({ routes: { images: { types: ["image/png"], maxSize: "1MB" } } }),
+  { routes: { images: { types: ["image/png"], maxSize: "1MB" } } },
   cases,
 );
