@@ -16,10 +16,13 @@ export const ERROR_CODES = {
     status: 400,
     description: "The request body or a parameter is malformed; details say which field.",
   },
-  AUTH_REQUIRED: { status: 401, description: "No credentials were sent and the route is not public." },
+  AUTH_REQUIRED: {
+    status: 401,
+    description: "No credentials, or no anonymous upload's capability, were sent where they are needed.",
+  },
   AUTH_INVALID: {
     status: 401,
-    description: "The token or API key is invalid, expired or for another audience.",
+    description: "The token, API key or download token is invalid, expired or for another audience.",
   },
   AUTH_UNAVAILABLE: {
     status: 503,
@@ -67,7 +70,7 @@ export const ERROR_CODES = {
   HOOK_REJECTED: { status: 403, description: "The application's onBeforeUpload hook rejected the upload." },
   QUOTA_EXCEEDED: {
     status: 429,
-    description: "The upload would take the user past their byte or file quota.",
+    description: "The upload would take the caller past their quota, or the route past its routeQuota.",
   },
   RATE_LIMITED: {
     status: 429,

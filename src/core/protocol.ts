@@ -27,6 +27,17 @@ interface InstructionBase {
   key: string;
   /** ISO 8601: when the URLs stop working. */
   expiresAt: string;
+  /**
+   * Anonymous uploads only: the secret that lets the uploader complete, resume, delete and download
+   * this upload, sent as the `Upgate-Capability` header. Given once (the gateway keeps only its
+   * hash); the upload id alone grants nothing.
+   */
+  capability?: string;
+  /**
+   * Anonymous uploads only: a read-only token for a shareable link, `GET /v1/files/:id?token=...`.
+   * It downloads the verified file and does nothing else.
+   */
+  downloadToken?: string;
 }
 
 /** A single presigned PUT: send exactly `headers`, body = the file. */

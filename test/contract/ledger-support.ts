@@ -88,7 +88,10 @@ export function newUpload(overrides: Partial<NewUpload> = {}): NewUpload {
     metadata: {},
     createdAt: at(0),
     expiresAt: at(15 * 60_000),
+    capabilityHash: null,
+    downloadTokenHash: null,
     ...overrides,
+    quotaSubject: overrides.quotaSubject ?? overrides.userId ?? "user-1",
   };
 }
 
@@ -97,6 +100,7 @@ export async function insertRows(ledger: Ledger, rows: NewUpload[]): Promise<voi
   for (const row of rows) {
     const result = await ledger.reserve([row], {
       userId: row.userId,
+      ...(row.quotaSubject !== undefined && { subject: row.quotaSubject }),
       route: row.route,
       limit: {},
       now: row.createdAt,

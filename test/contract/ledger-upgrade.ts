@@ -32,7 +32,14 @@ export async function expectUpgraded(ledger: Ledger): Promise<void> {
   await ledger.migrate();
   const status = await ledger.migrationStatus();
   expect(status.current).toBe(status.latest);
-  expect(await ledger.get(OLD_ROW_ID)).toMatchObject({ status: "pending", verifiedEtag: null });
+  // Migration 6: the old row counts against its user as its quota subject, with no capability.
+  expect(await ledger.get(OLD_ROW_ID)).toMatchObject({
+    status: "pending",
+    verifiedEtag: null,
+    quotaSubject: "user-1",
+    capabilityHash: null,
+    downloadTokenHash: null,
+  });
   const row = newUpload({ idempotency: { key: "after-upgrade", requestHash: "h" } });
   const quota = { userId: "user-1", route: "images", limit: {}, now: new Date() };
   expect(await ledger.reserve([row], quota)).toEqual({ ok: true });

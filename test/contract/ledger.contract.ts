@@ -5,6 +5,7 @@ import { lifecycleContract } from "./ledger-lifecycle.contract.js";
 import { quotaContract } from "./ledger-quota.contract.js";
 import { rateContract } from "./ledger-rate.contract.js";
 import { rowsContract } from "./ledger-rows.contract.js";
+import { subjectContract } from "./ledger-subject.contract.js";
 import { type LedgerFactory, useLedger } from "./ledger-support.js";
 
 export type { LedgerDatabase, LedgerFactory } from "./ledger-support.js";
@@ -19,5 +20,6 @@ export function defineLedgerContract(name: string, factory: LedgerFactory): void
     rateContract(harness);
     idempotencyContract(harness);
     leaseContract(harness);
+    subjectContract(harness);
   });
 }

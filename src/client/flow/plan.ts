@@ -23,6 +23,8 @@ export interface MultipartPlan {
    * local part hashes the same (see multipart.ts).
    */
   candidates: Map<number, { etag: string; sha256?: string; recorded?: string }>;
+  /** An anonymous upload's capability (kept for resume). */
+  capability?: string;
 }
 
 export function planFromInstruction(instruction: MultipartInstruction, size: number): MultipartPlan {
@@ -42,6 +44,7 @@ export function planFromInstruction(instruction: MultipartInstruction, size: num
     etags: new Map(),
     sha256s: new Map(),
     candidates: new Map(),
+    ...(instruction.capability !== undefined && { capability: instruction.capability }),
   };
 }
 
@@ -58,6 +61,7 @@ export function recordFromPlan(plan: MultipartPlan, key: string, route: string):
     sha256s: Object.fromEntries([...plan.sha256s].map(([n, sha256]) => [String(n), sha256])),
     expiresAt: plan.expiresAt,
     updatedAt: new Date().toISOString(),
+    ...(plan.capability !== undefined && { capability: plan.capability }),
   };
 }
 

@@ -39,6 +39,9 @@ export async function resumePlan(ctx: FlowContext, job: FileJob): Promise<Multip
       break;
     }
   }
+  if (saved.capability !== undefined && ctx.gateway.secretsOf(saved.id) === undefined) {
+    ctx.gateway.remember(saved.id, { capability: saved.capability });
+  }
   let response: Awaited<ReturnType<FlowContext["gateway"]["parts"]>>;
   try {
     response = await retrying(ctx, job, () => ctx.gateway.parts(saved.id, { partNumbers: [probe] }));
@@ -68,5 +71,6 @@ export async function resumePlan(ctx: FlowContext, job: FileJob): Promise<Multip
     etags: new Map(),
     sha256s: new Map(),
     candidates,
+    ...(saved.capability !== undefined && { capability: saved.capability }),
   };
 }

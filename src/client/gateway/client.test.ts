@@ -64,6 +64,45 @@ describe("GatewayClient", () => {
     expect(gw.fileUrl("a b")).toBe("http://gw/v1/files/a%20b");
   });
 
+  it("sends an anonymous upload's capability on its parts, complete and abort calls, and nowhere else", async () => {
+    const upload = {
+      id: "anon-1",
+      key: "k",
+      expiresAt: "x",
+      method: "PUT",
+      url: "u",
+      headers: {},
+      capability: "upc_secret",
+      downloadToken: "upd_share",
+    };
+    const { seen, fetchImpl } = recorder((req) =>
+      req.url.endsWith("/v1/uploads") && req.method === "POST"
+        ? Response.json({ uploads: [upload, { ...upload, id: "signed-in", capability: undefined }] })
+        : Response.json({ parts: [], uploaded: [], expiresAt: "x" }),
+    );
+    const gw = new GatewayClient({ endpoint: "http://gw", fetch: fetchImpl });
+    await gw.createUploads({ route: "open", files: [] });
+    await gw.parts("anon-1", { partNumbers: [1] });
+    await gw.complete("anon-1", {});
+    await gw.abort("anon-1");
+    await gw.complete("signed-in", {});
+    await gw.list();
+    expect(seen.map((r) => `${r.method} ${r.url} ${r.headers.get("upgate-capability")}`)).toEqual([
+      "POST http://gw/v1/uploads null",
+      "POST http://gw/v1/uploads/anon-1/parts upc_secret",
+      "POST http://gw/v1/uploads/anon-1/complete upc_secret",
+      "DELETE http://gw/v1/uploads/anon-1 upc_secret",
+      "POST http://gw/v1/uploads/signed-in/complete null",
+      "GET http://gw/v1/uploads null",
+    ]);
+    // The file URL is a shareable link: the read-only token, never the capability.
+    expect(gw.fileUrl("anon-1")).toBe("http://gw/v1/files/anon-1?token=upd_share");
+    expect(gw.fileUrl("signed-in")).toBe("http://gw/v1/files/signed-in");
+    gw.remember("resumed", { capability: "upc_saved" });
+    await gw.complete("resumed", {});
+    expect(seen.at(-1)!.headers.get("upgate-capability")).toBe("upc_saved");
+  });
+
   it("turns failures into UploadErrors", async () => {
     const down = new GatewayClient({
       endpoint: "http://gw",

@@ -29,13 +29,23 @@ export interface ListQuery {
   cursor?: string;
 }
 
+/** An anonymous upload's secrets, as the create answer gave them. */
+export interface UploadSecrets {
+  capability: string;
+  downloadToken?: string;
+}
+
 /**
  * The gateway's HTTP API, one request per call. Failures are UploadError: GATEWAY (or CHECKSUM)
  * with the server's code, message and details, or NETWORK when no answer came. No retries here.
+ *
+ * Anonymous uploads: the capability each create answer gives is remembered by upload id and sent
+ * as the Upgate-Capability header on that upload's parts, complete and abort calls.
  */
 export class GatewayClient {
   private readonly base: string;
   private readonly doFetch: typeof fetch;
+  private readonly secrets = new Map<string, UploadSecrets>();
 
   constructor(private readonly options: GatewayClientOptions) {
     this.base = options.endpoint.replace(/\/+$/, "");
@@ -46,26 +56,63 @@ export class GatewayClient {
    * `idempotencyKey` (see newIdempotencyKey) is sent as the Idempotency-Key header: a retry with the
    * same key gets the first request's uploads back instead of reserving quota again.
    */
-  createUploads(
+  async createUploads(
     body: CreateUploadsRequest,
     signal?: AbortSignal,
     options: { idempotencyKey?: string } = {},
   ): Promise<CreateUploadsResponse> {
     const headers: Record<string, string> =
       options.idempotencyKey === undefined ? {} : { "idempotency-key": options.idempotencyKey };
-    return this.json("POST", "/v1/uploads", body, signal, headers);
+    const response = await this.json<CreateUploadsResponse>("POST", "/v1/uploads", body, signal, headers);
+    for (const upload of response?.uploads ?? []) {
+      if (typeof upload?.capability === "string") {
+        this.remember(upload.id, {
+          capability: upload.capability,
+          ...(typeof upload.downloadToken === "string" && { downloadToken: upload.downloadToken }),
+        });
+      }
+    }
+    return response;
+  }
+
+  /** Records an anonymous upload's secrets (from a create answer kept elsewhere, say for resume). */
+  remember(id: string, secrets: UploadSecrets): void {
+    this.secrets.set(id, secrets);
+  }
+
+  /** The secrets of an anonymous upload this client created or was told about. */
+  secretsOf(id: string): UploadSecrets | undefined {
+    return this.secrets.get(id);
   }
 
   parts(id: string, body: PartsRequest, signal?: AbortSignal): Promise<PartsResponse> {
-    return this.json("POST", `/v1/uploads/${encodeURIComponent(id)}/parts`, body, signal);
+    return this.json(
+      "POST",
+      `/v1/uploads/${encodeURIComponent(id)}/parts`,
+      body,
+      signal,
+      this.capability(id),
+    );
   }
 
   complete(id: string, body: CompleteRequest, signal?: AbortSignal): Promise<CompleteResponse> {
-    return this.json("POST", `/v1/uploads/${encodeURIComponent(id)}/complete`, body, signal);
+    return this.json(
+      "POST",
+      `/v1/uploads/${encodeURIComponent(id)}/complete`,
+      body,
+      signal,
+      this.capability(id),
+    );
   }
 
   async abort(id: string, signal?: AbortSignal): Promise<void> {
-    await this.json("DELETE", `/v1/uploads/${encodeURIComponent(id)}`, undefined, signal);
+    await this.json(
+      "DELETE",
+      `/v1/uploads/${encodeURIComponent(id)}`,
+      undefined,
+      signal,
+      this.capability(id),
+    );
   }
 
   list(query: ListQuery = {}, signal?: AbortSignal): Promise<ListUploadsResponse> {
@@ -75,9 +122,19 @@ export class GatewayClient {
     return this.json("GET", `/v1/uploads${qs ? `?${qs}` : ""}`, undefined, signal);
   }
 
-  /** The download URL of a verified upload (the gateway answers 302 to a short-lived link). */
+  /**
+   * The download URL of a verified upload (the gateway answers 302 to a short-lived link). For an
+   * anonymous upload this client created, it carries the read-only download token: a link to share.
+   */
   fileUrl(id: string): string {
-    return `${this.base}/v1/files/${encodeURIComponent(id)}`;
+    const token = this.secrets.get(id)?.downloadToken;
+    const query = token === undefined ? "" : `?token=${encodeURIComponent(token)}`;
+    return `${this.base}/v1/files/${encodeURIComponent(id)}${query}`;
+  }
+
+  private capability(id: string): Record<string, string> {
+    const secrets = this.secrets.get(id);
+    return secrets ? { "upgate-capability": secrets.capability } : {};
   }
 
   private async json<T>(

@@ -18,6 +18,8 @@ export interface ResumeRecord {
   /** ISO 8601, from the gateway. */
   expiresAt: string;
   updatedAt: string;
+  /** An anonymous upload's capability: what lets this client continue it. */
+  capability?: string;
 }
 
 /** Where resume records live: IndexedDB in browsers, memory elsewhere, or anything injected. */

@@ -55,7 +55,7 @@ describe("readCredential", () => {
 
 describe("createAuthenticator", () => {
   const both = createAuthenticator({
-    jwt: { kind: "secret", secret: SECRET, clockToleranceSeconds: 5 },
+    jwt: { kind: "secret", secret: SECRET, clockToleranceSeconds: 5, maxAgeSeconds: 86_400 },
     apiKeys: [
       { key: KEY, userId: "service-a" },
       { key: "sk_live_zzzzzzzzzzzzzzzzzzzz", userId: "service-b" },
@@ -90,7 +90,7 @@ describe("createAuthenticator", () => {
 
   it("with only JWT configured, refuses API keys; with only keys, refuses JWTs", async () => {
     const jwtOnly = createAuthenticator({
-      jwt: { kind: "secret", secret: SECRET, clockToleranceSeconds: 5 },
+      jwt: { kind: "secret", secret: SECRET, clockToleranceSeconds: 5, maxAgeSeconds: 86_400 },
     });
     expect(await codeOf(jwtOnly(request({ "x-api-key": KEY })))).toBe("AUTH_INVALID");
     expect(await codeOf(jwtOnly(request({ authorization: `Bearer ${KEY}` })))).toBe("AUTH_INVALID");

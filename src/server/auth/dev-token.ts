@@ -26,6 +26,7 @@ export function devJwtConfig(dev: ResolvedDevAuth): ResolvedJwt {
     issuer: DEV_ISSUER,
     audience: DEV_ISSUER,
     clockToleranceSeconds: 5,
+    maxAgeSeconds: dev.expiresInSeconds,
   };
 }
 

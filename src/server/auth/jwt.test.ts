@@ -33,6 +33,7 @@ describe("HS256 with a secret", () => {
     audience: "upgate",
     issuer: "https://app.test",
     clockToleranceSeconds: 5,
+    maxAgeSeconds: 86_400,
   });
   const good = { sub: "alice", aud: "upgate", iss: "https://app.test" };
 
@@ -57,6 +58,31 @@ describe("HS256 with a secret", () => {
     const err = await refusal(verify(await hs256(claims)));
     expect(err.code).toBe("AUTH_INVALID");
     expect(err.message).toMatch(message);
+  });
+
+  it.each([
+    ["with exp a year after iat", { ...good, iat: now(), exp: now() + 365 * 86_400 }, /lifetime/],
+    [
+      "issued longer ago than maxAge",
+      { ...good, iat: now() - 86_400 - 60, exp: now() + 60 },
+      /issued longer ago/,
+    ],
+    ["issued in the future", { ...good, iat: now() + 3600, exp: now() + 7200 }, /in the future/],
+    ["without iat, expiring in a year", { ...good, exp: now() + 365 * 86_400 }, /no iat/],
+  ])("refuses a token %s (auth.jwt.maxAge, 24 h here)", async (_name, claims, message) => {
+    const err = await refusal(verify(await hs256(claims)));
+    expect(err.code).toBe("AUTH_INVALID");
+    expect(err.message).toMatch(message);
+  });
+
+  it("accepts tokens that live at most maxAge: with iat, and without iat when they expire within it", async () => {
+    const iat = now() - 3600;
+    await expect(verify(await hs256({ ...good, iat, exp: iat + 86_400 }))).resolves.toMatchObject({
+      userId: "alice",
+    });
+    await expect(verify(await hs256({ ...good, exp: now() + 86_000 }))).resolves.toMatchObject({
+      userId: "alice",
+    });
   });
 
   it("tolerates a few seconds of clock skew, not more", async () => {
@@ -105,6 +131,7 @@ describe("RS256/ES256 keys from a JWKS", () => {
       issuer: jwks.issuer,
       audience: "upgate-api",
       clockToleranceSeconds: 5,
+      maxAgeSeconds: 86_400,
     });
   });
   afterAll(async () => {
@@ -164,6 +191,7 @@ describe("RS256/ES256 keys from a JWKS", () => {
       url: new URL("http://127.0.0.1:1/jwks.json"),
       algorithms: ["RS256"],
       clockToleranceSeconds: 5,
+      maxAgeSeconds: 86_400,
     });
     const err = await refusal(offline(await jwks.sign({})));
     expect([err.code, err.status]).toEqual(["AUTH_UNAVAILABLE", 503]);

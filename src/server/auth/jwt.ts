@@ -51,6 +51,33 @@ function refusal(err: unknown, remote: boolean): UpgateError {
   return invalid("the token is malformed", err);
 }
 
+/**
+ * Why the token lives longer than `maxAgeSeconds` allows, or undefined. With an `iat`: issued no
+ * more than maxAge ago (and not in the future), and expiring no more than maxAge after it was
+ * issued. Without one, its lifetime cannot be known, so what is left of it counts: it must expire
+ * no more than maxAge from now. Either way no accepted token is usable for longer than maxAge.
+ */
+export function lifetimeProblem(
+  payload: JWTPayload,
+  maxAgeSeconds: number,
+  toleranceSeconds: number,
+  nowSeconds: number,
+): string | undefined {
+  const limit = maxAgeSeconds + toleranceSeconds;
+  const exp = payload.exp;
+  if (typeof exp !== "number") return CLAIM_REASONS.exp;
+  const iat = payload.iat;
+  if (iat === undefined) {
+    return exp - nowSeconds > limit
+      ? "the token has no iat and expires later than auth.jwt.maxAge from now"
+      : undefined;
+  }
+  if (iat > nowSeconds + toleranceSeconds) return "the token's iat is in the future";
+  if (nowSeconds - iat > limit) return "the token was issued longer ago than auth.jwt.maxAge";
+  if (exp - iat > limit) return "the token's lifetime (exp - iat) is longer than auth.jwt.maxAge";
+  return undefined;
+}
+
 function principalOf(payload: JWTPayload): Principal {
   const sub = payload.sub;
   if (typeof sub !== "string" || sub === "") throw invalid(CLAIM_REASONS.sub!);
@@ -65,7 +92,8 @@ function principalOf(payload: JWTPayload): Principal {
 /**
  * A verifier for bearer JWTs. The accepted algorithms are pinned (HS256 for a secret; RS256/ES256
  * or the configured list for a JWKS), so "none" and HMAC-with-a-public-key confusion are refused;
- * exp and sub are required; issuer and audience are checked when configured. Throws UpgateError
+ * exp and sub are required; issuer and audience are checked when configured; no token may live
+ * longer than maxAge (lifetimeProblem). Throws UpgateError
  * AUTH_INVALID (or AUTH_UNAVAILABLE when the JWKS cannot be fetched).
  */
 export function createJwtVerifier(config: ResolvedJwt): (token: string) => Promise<Principal> {
@@ -88,6 +116,13 @@ export function createJwtVerifier(config: ResolvedJwt): (token: string) => Promi
     const hit = cache.get(token);
     if (hit) return hit;
     const payload = await check(token);
+    const tooLong = lifetimeProblem(
+      payload,
+      config.maxAgeSeconds,
+      config.clockToleranceSeconds,
+      Math.floor(Date.now() / 1000),
+    );
+    if (tooLong) throw invalid(tooLong);
     const principal = principalOf(payload);
     cache.set(token, principal, payload.exp);
     return principal;

@@ -18,6 +18,8 @@ export const ASYMMETRIC_ALGORITHMS = [
 ] as const satisfies readonly JwtAlgorithm[];
 
 const MAX_CLOCK_TOLERANCE_MS = 5 * 60_000;
+const MIN_MAX_AGE_MS = 60_000;
+const MAX_MAX_AGE_MS = 365 * 24 * 3600_000;
 
 const oneOrMore = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
   error: "must be a string or a list of strings",
@@ -38,6 +40,7 @@ const jwt = z
     issuer: oneOrMore.optional(),
     audience: oneOrMore.optional(),
     clockTolerance: duration.optional(),
+    maxAge: duration.optional(),
   })
   .superRefine((cfg, ctx) => {
     const problem = (path: string[], message: string) => ctx.addIssue({ code: "custom", path, message });
@@ -52,6 +55,9 @@ const jwt = z
     }
     if (cfg.clockTolerance !== undefined && cfg.clockTolerance > MAX_CLOCK_TOLERANCE_MS) {
       problem(["clockTolerance"], "must be at most 5 minutes");
+    }
+    if (cfg.maxAge !== undefined && (cfg.maxAge < MIN_MAX_AGE_MS || cfg.maxAge > MAX_MAX_AGE_MS)) {
+      problem(["maxAge"], "must be from 1 minute to 365 days");
     }
   });
 

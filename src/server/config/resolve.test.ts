@@ -58,7 +58,11 @@ describe("resolveConfig", () => {
     expect(config.storage).toMatchObject({ forcePathStyle: true, supportsPost: true });
     expect(config).toMatchObject({ basePath: "", trustProxy: false, limits: { maxBodyBytes: MiB } });
     expect(config.cors).toBeUndefined();
-    expect(config.auth.jwt).toMatchObject({ kind: "secret", clockToleranceSeconds: 5 });
+    expect(config.auth.jwt).toMatchObject({
+      kind: "secret",
+      clockToleranceSeconds: 5,
+      maxAgeSeconds: 86_400,
+    });
   });
 
   it("converts quotas, rate limits, CORS, the base path, the ledger URL and the quarantine prefix", () => {
@@ -117,6 +121,38 @@ describe("resolveConfig", () => {
     expect(
       problemsOf({ ...base, routes: { docs: { types: ["text/html"], maxSize: 10, inline: ["html"] } } }),
     ).toEqual([expect.objectContaining({ path: expect.stringMatching(/^routes\.docs\.inline/) })]);
+  });
+
+  it("a route-wide cap (routeQuota) resolves like a quota", () => {
+    const config = resolveConfig({
+      ...base,
+      routes: {
+        images: {
+          types: ["image/png"],
+          maxSize: 10,
+          quota: { files: 3 },
+          routeQuota: { bytes: "1KB", files: 100, period: "day" },
+        },
+      },
+    });
+    expect(config.routes.get("images")!.routeQuota).toEqual({
+      bytes: 1024,
+      files: 100,
+      periodMs: 86_400_000,
+    });
+    expect(
+      problemsOf({ ...base, routes: { images: { types: ["image/png"], maxSize: 10, routeQuota: {} } } }),
+    ).toEqual([expect.objectContaining({ path: "routes.images.routeQuota" })]);
+  });
+
+  it("auth.jwt.maxAge caps token lifetime: a duration from 1 minute to 365 days", () => {
+    const jwt = (maxAge: unknown) => ({
+      ...base,
+      auth: { jwt: { secret: "a-jwt-secret-that-is-long-enough-0123", maxAge } },
+    });
+    expect(resolveConfig(jwt("1h") as UpgateConfig).auth.jwt).toMatchObject({ maxAgeSeconds: 3600 });
+    expect(problemsOf(jwt("10s"))).toEqual([expect.objectContaining({ path: "auth.jwt.maxAge" })]);
+    expect(problemsOf(jwt("400d"))).toEqual([expect.objectContaining({ path: "auth.jwt.maxAge" })]);
   });
 
   it("uses a pino logger it is given, and creates one from a level", () => {

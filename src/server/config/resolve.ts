@@ -15,6 +15,7 @@ const DEFAULT_SWEEP_GRACE_MS = 10 * 60_000;
 const DEFAULT_CORS_MAX_AGE_SECONDS = 600;
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_DEV_TOKEN_SECONDS = 12 * 3600;
+const DEFAULT_JWT_MAX_AGE_SECONDS = 24 * 3600;
 
 function resolveJwt(
   jwt: NonNullable<Exclude<ParsedAuth, (...args: never[]) => unknown>["jwt"]>,
@@ -24,6 +25,7 @@ function resolveJwt(
       jwt.clockTolerance === undefined
         ? DEFAULT_CLOCK_TOLERANCE_SECONDS
         : Math.ceil(jwt.clockTolerance / 1000),
+    maxAgeSeconds: jwt.maxAge === undefined ? DEFAULT_JWT_MAX_AGE_SECONDS : Math.floor(jwt.maxAge / 1000),
     ...(jwt.issuer !== undefined && { issuer: jwt.issuer }),
     ...(jwt.audience !== undefined && { audience: jwt.audience }),
   };

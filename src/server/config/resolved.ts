@@ -21,6 +21,8 @@ interface ResolvedJwtChecks {
   issuer?: string | string[];
   audience?: string | string[];
   clockToleranceSeconds: number;
+  /** The longest a token may live (auth.jwt.maxAge, default 24 h). */
+  maxAgeSeconds: number;
 }
 
 export type ResolvedJwt =
@@ -42,7 +44,10 @@ export interface ResolvedAuth {
 
 export interface ResolvedRoute {
   policy: RoutePolicy;
+  /** Per quota subject (a user, or an anonymous address). */
   quota?: QuotaLimit;
+  /** Over every subject's uploads on the route together. */
+  routeQuota?: QuotaLimit;
   rateLimit?: { perMinute: number };
   key: { template: string } | { fn: KeyFunction };
   /** Type patterns downloads may render inline besides the inline-safe raster images. */

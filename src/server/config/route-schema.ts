@@ -69,6 +69,7 @@ export const routeSchema = z
     key: oneOf(isFunction, z.custom<KeyFunction>(isFunction), keyTemplate).optional(),
     metadata: fn<MetadataFunction>("metadata").optional(),
     quota: quota.optional(),
+    routeQuota: quota.optional(),
     rateLimit: z.strictObject({ perMinute: z.number().int().min(1).max(1_000_000) }).optional(),
     onBeforeUpload: fn<BeforeUploadHook>("onBeforeUpload").optional(),
     onUploadComplete: fn<UploadCompleteHook>("onUploadComplete").optional(),

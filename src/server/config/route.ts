@@ -41,13 +41,8 @@ export function resolveRoute(name: string, route: ParsedRoute): ResolvedRoute {
     policy,
     key: typeof route.key === "function" ? { fn: route.key } : { template: policy.keyTemplate },
   };
-  if (route.quota) {
-    const quota: QuotaLimit = {};
-    if (route.quota.bytes !== undefined) quota.bytes = route.quota.bytes;
-    if (route.quota.files !== undefined) quota.files = route.quota.files;
-    if (route.quota.period !== undefined) quota.periodMs = route.quota.period;
-    resolved.quota = quota;
-  }
+  if (route.quota) resolved.quota = quotaLimit(route.quota);
+  if (route.routeQuota) resolved.routeQuota = quotaLimit(route.routeQuota);
   if (route.inline && route.inline.length > 0) resolved.inline = route.inline;
   if (route.rateLimit) resolved.rateLimit = { perMinute: route.rateLimit.perMinute };
   if (route.metadata) resolved.metadata = route.metadata;
@@ -55,4 +50,12 @@ export function resolveRoute(name: string, route: ParsedRoute): ResolvedRoute {
   if (route.onUploadComplete) resolved.onUploadComplete = route.onUploadComplete;
   if (route.webhook) resolved.webhook = route.webhook;
   return resolved;
+}
+
+function quotaLimit(config: NonNullable<ParsedRoute["quota"]>): QuotaLimit {
+  const quota: QuotaLimit = {};
+  if (config.bytes !== undefined) quota.bytes = config.bytes;
+  if (config.files !== undefined) quota.files = config.files;
+  if (config.period !== undefined) quota.periodMs = config.period;
+  return quota;
 }

@@ -35,6 +35,12 @@ interface JwtChecks {
   audience?: string | string[];
   /** Allowed clock skew for exp/nbf. Default 5 s. */
   clockTolerance?: Duration;
+  /**
+   * The longest a token may live. Default "24h". Refused: tokens issued (iat) longer ago, tokens
+   * whose exp is further than this from their iat, and tokens without iat whose exp is further
+   * than this from now.
+   */
+  maxAge?: Duration;
 }
 
 /** HS256 with a shared secret (at least 32 characters). */
@@ -74,7 +80,7 @@ export interface QuotaConfig {
 }
 
 export interface RateLimitConfig {
-  /** Create requests per minute per user (bursts up to the same number). */
+  /** Create requests per minute per user or anonymous address (bursts up to the same number). */
   perMinute: number;
 }
 
@@ -149,7 +155,13 @@ export interface RouteConfig {
   key?: string | KeyFunction;
   /** Extra x-amz-meta-* values set on each object (signed). */
   metadata?: MetadataFunction;
+  /**
+   * Per caller: each user, and each anonymous address (X-Forwarded-For's with trustProxy), has
+   * its own quota on the route.
+   */
   quota?: QuotaConfig;
+  /** A cap over every caller's uploads on the route together, checked with each reservation. */
+  routeQuota?: QuotaConfig;
   rateLimit?: RateLimitConfig;
   onBeforeUpload?: BeforeUploadHook;
   onUploadComplete?: UploadCompleteHook;

@@ -6,6 +6,7 @@ import { readJson } from "../http/json-body.js";
 import { json } from "../http/respond.js";
 import type { Handler, Services } from "../runtime/services.js";
 import { runBeforeUpload } from "../upload/before-upload.js";
+import { withSecrets } from "../upload/capability.js";
 import { parseCreateRequest } from "../upload/create-request.js";
 import { createRequestHash, parseIdempotencyKey } from "../upload/idempotency-key.js";
 import { abortStarted, startMultipartUploads } from "../upload/multipart-start.js";
@@ -13,6 +14,7 @@ import { planUploads } from "../upload/plan.js";
 import { policyError } from "../upload/policy-error.js";
 import { authRequired } from "../upload/principal.js";
 import { quotaError } from "../upload/quota-error.js";
+import { quotaSubject } from "../upload/quota-subject.js";
 import { takeRateToken } from "../upload/rate-limit.js";
 import { releaseReservations } from "../upload/release.js";
 import { replayUploads } from "../upload/replay.js";
@@ -23,8 +25,12 @@ import { signatureCount, signUpload } from "../upload/sign.js";
  * anything is reserved, and reserved (all files or none) before anything is signed. Failing after
  * the reservation releases it, so a refused request never holds quota or signs a URL.
  *
- * With an Idempotency-Key, a retry of a request the user already made (same key, same route and
+ * With an Idempotency-Key, a retry of a request the caller already made (same key, same route and
  * files) answers with the first request's uploads, re-signed, and reserves nothing (docs/api.md).
+ * A retry is still a request: it runs onBeforeUpload and takes a rate token like the first one.
+ *
+ * Quota, rate limit and Idempotency-Keys belong to the caller's quota subject: the user, or for
+ * anonymous callers their address. Anonymous uploads come with a capability and a download token.
  */
 export const createUploads: Handler = async (s, req) => {
   const caller = await s.authenticate(req);
@@ -52,16 +58,17 @@ export const createUploads: Handler = async (s, req) => {
           key: idempotencyKey,
           requestHash: createRequestHash(route.policy.name, check.files),
         };
-  if (idempotency) {
-    const existing = await s.ledger.findIdempotent(principal.userId, idempotency.key);
-    if (existing) {
-      return replayed(s, await replayUploads(s.storage, existing, idempotency.requestHash, new Date()));
-    }
-  }
+  const subject = quotaSubject(principal, req.clientIp);
   await runBeforeUpload(route, principal, check.files, req);
   await takeRateToken(s.ledger, route, principal, req.clientIp);
+  if (idempotency) {
+    const existing = await s.ledger.findIdempotent(subject, idempotency.key);
+    if (existing) {
+      return replayed(s, await replayUploads(s, existing, idempotency.requestHash, new Date()));
+    }
+  }
 
-  const planned = await planUploads(s, route, principal, check.files, req);
+  const planned = await planUploads(s, route, principal, subject, check.files, req);
   await startMultipartUploads(s.storage, planned, s.log);
   const rows = planned.map((p) => p.row);
   if (idempotency) for (const row of rows) row.idempotency = idempotency;
@@ -69,8 +76,10 @@ export const createUploads: Handler = async (s, req) => {
   try {
     reservation = await s.ledger.reserve(rows, {
       userId: principal.userId,
+      subject,
       route: route.policy.name,
       limit: route.quota ?? {},
+      ...(route.routeQuota && { routeLimit: route.routeQuota }),
       now: rows[0]!.createdAt,
     });
   } catch (err) {
@@ -80,21 +89,22 @@ export const createUploads: Handler = async (s, req) => {
   const requested = { bytes: rows.reduce((sum, r) => sum + r.declaredSize, 0), files: rows.length };
   if (!reservation.ok) {
     await abortStarted(s.storage, planned, s.log);
-    throw quotaError(route, reservation.used, reservation.limit, requested, s.config.sweep.graceMs);
+    throw quotaError(route, reservation, requested, s.config.sweep.graceMs);
   }
   if (reservation.existing) {
     // A concurrent request with the same key reserved first: its uploads are the answer.
     await abortStarted(s.storage, planned, s.log);
-    return replayed(
-      s,
-      await replayUploads(s.storage, reservation.existing, idempotency!.requestHash, new Date()),
-    );
+    return replayed(s, await replayUploads(s, reservation.existing, idempotency!.requestHash, new Date()));
   }
 
   let response: CreateUploadsResponse;
   try {
     response = {
-      uploads: await Promise.all(planned.map((p) => signUpload(s.storage, p, route.policy.expiresIn))),
+      uploads: await Promise.all(
+        planned.map(async (p) =>
+          withSecrets(await signUpload(s.storage, p, route.policy.expiresIn), p.secrets),
+        ),
+      ),
     };
   } catch (err) {
     await releaseReservations(s, planned);

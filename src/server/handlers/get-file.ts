@@ -24,7 +24,7 @@ export const DOWNLOAD_CACHE_CONTROL = "private, no-store";
  * (raster images) or the route opted it in, with a name whose extension follows the verified type.
  */
 export const getFile: Handler = async (s, req) => {
-  const { row } = await loadOwnedUpload(s, req, req.params.id!);
+  const { row } = await loadOwnedUpload(s, req, req.params.id!, { download: true });
   if (row.status !== "verified") {
     throw new UpgateError(
       "UPLOAD_STATE_CONFLICT",

@@ -26,7 +26,8 @@ describe("CORS", () => {
       "access-control-allow-origin": "https://app.test",
       "access-control-allow-credentials": "true",
       "access-control-allow-methods": "GET, POST, DELETE",
-      "access-control-allow-headers": "authorization, content-type, x-api-key",
+      "access-control-allow-headers":
+        "authorization, content-type, x-api-key, idempotency-key, upgate-capability",
       "access-control-max-age": "600",
       vary: "Origin",
     });

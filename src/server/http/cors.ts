@@ -2,7 +2,7 @@ import type { ResolvedCors } from "../config/resolved.js";
 import type { Reply } from "./respond.js";
 
 const ALLOWED_METHODS = "GET, POST, DELETE";
-const ALLOWED_HEADERS = "authorization, content-type, x-api-key";
+const ALLOWED_HEADERS = "authorization, content-type, x-api-key, idempotency-key, upgate-capability";
 const EXPOSED_HEADERS = "retry-after";
 
 function allowedOrigin(cors: ResolvedCors, origin: string | null): string | undefined {

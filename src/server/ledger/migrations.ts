@@ -89,6 +89,27 @@ const SQLITE: readonly Migration[] = [
       ALTER TABLE uploads ADD COLUMN verify_lease_until INTEGER;
     `,
   },
+  {
+    version: 6,
+    description: "quota subjects and hashed anonymous capabilities",
+    // Quota, rate limit and Idempotency-Keys count per quota subject (the user id, or
+    // "anonymous@<address>"): existing rows keep counting against their user. The quota and
+    // idempotency indexes move to the subject; uploads_route_quota serves a route-wide cap.
+    sql: `
+      ALTER TABLE uploads ADD COLUMN quota_subject TEXT NOT NULL DEFAULT '';
+      UPDATE uploads SET quota_subject = user_id;
+      ALTER TABLE uploads ADD COLUMN capability_hash TEXT;
+      ALTER TABLE uploads ADD COLUMN download_token_hash TEXT;
+      DROP INDEX uploads_quota;
+      CREATE INDEX uploads_quota ON uploads
+        (quota_subject, route, status, created_at, declared_size, verified_size);
+      DROP INDEX uploads_idempotency;
+      CREATE UNIQUE INDEX uploads_idempotency ON uploads (quota_subject, idempotency_key, file_index)
+        WHERE idempotency_key IS NOT NULL;
+      CREATE INDEX uploads_route_quota ON uploads
+        (route, status, created_at, declared_size, verified_size);
+    `,
+  },
 ];
 
 const POSTGRES: readonly Migration[] = [
@@ -169,13 +190,33 @@ const POSTGRES: readonly Migration[] = [
         ADD COLUMN verify_lease_until TIMESTAMPTZ;
     `,
   },
+  {
+    version: 6,
+    description: "quota subjects and hashed anonymous capabilities",
+    sql: `
+      ALTER TABLE uploads
+        ADD COLUMN quota_subject TEXT,
+        ADD COLUMN capability_hash TEXT,
+        ADD COLUMN download_token_hash TEXT;
+      UPDATE uploads SET quota_subject = user_id;
+      ALTER TABLE uploads ALTER COLUMN quota_subject SET NOT NULL;
+      DROP INDEX uploads_quota;
+      CREATE INDEX uploads_quota ON uploads (quota_subject, route, status, created_at)
+        INCLUDE (declared_size, verified_size);
+      DROP INDEX uploads_idempotency;
+      CREATE UNIQUE INDEX uploads_idempotency ON uploads (quota_subject, idempotency_key, file_index)
+        WHERE idempotency_key IS NOT NULL;
+      CREATE INDEX uploads_route_quota ON uploads (route, status, created_at)
+        INCLUDE (declared_size, verified_size);
+    `,
+  },
 ];
 
 export const MIGRATIONS = { sqlite: SQLITE, postgres: POSTGRES } as const;
 
 /**
  * Both dialects must always have the same versions, so `latest` means the same schema on either.
- * Versions ascend but may have gaps while branches that each add one are apart.
+ * Versions ascend.
  */
 export const LATEST_VERSION = SQLITE.at(-1)?.version ?? 0;
 

@@ -2,7 +2,13 @@ import pg from "pg";
 import { decodeCursor } from "./cursor.js";
 import { LATEST_VERSION, MIGRATIONS, pendingMigrations } from "./migrations.js";
 import { assertLimit, page } from "./page.js";
-import { assertRowsMatchQuota, decideReservation, HOLDING_STATUS_SQL, windowStartMs } from "./quota.js";
+import {
+  assertRowsMatchQuota,
+  decideReservation,
+  decideWithRouteCap,
+  HOLDING_STATUS_SQL,
+  windowStartMs,
+} from "./quota.js";
 import {
   insertValues,
   LEASE_ENDED,
@@ -18,7 +24,7 @@ type Queryable = pg.Pool | pg.PoolClient;
 
 /** Two-key advisory lock for migrations; single-key locks (reservations) live in a separate key space. */
 const MIGRATION_LOCK = [0x75706761, 1] as const;
-/** Rows per INSERT statement: 27 parameters each, well under Postgres's 65535. */
+/** Rows per INSERT statement: 30 parameters each, well under Postgres's 65535. */
 const INSERT_CHUNK = 500;
 
 const toDate = (date: Date): Date => date;
@@ -79,7 +85,7 @@ export function createPostgresLedger(url: string, options: PostgresLedgerOptions
 
   async function usage(
     db: Queryable,
-    userId: string,
+    subject: string,
     route: string,
     periodMs: number | undefined,
     now: Date,
@@ -87,9 +93,26 @@ export function createPostgresLedger(url: string, options: PostgresLedgerOptions
     const since = windowStartMs(periodMs, now);
     const { rows } = await db.query(
       `SELECT COALESCE(SUM(COALESCE(verified_size, declared_size)), 0) AS bytes, COUNT(*) AS files
-       FROM uploads WHERE user_id = $1 AND route = $2 AND status IN (${HOLDING_STATUS_SQL})
+       FROM uploads WHERE quota_subject = $1 AND route = $2 AND status IN (${HOLDING_STATUS_SQL})
        AND ($3::timestamptz IS NULL OR created_at > $3::timestamptz)`,
-      [userId, route, since === undefined ? null : new Date(since)],
+      [subject, route, since === undefined ? null : new Date(since)],
+    );
+    return { bytes: Number(rows[0].bytes), files: Number(rows[0].files) };
+  }
+
+  /** A route-wide cap's usage, over every subject. */
+  async function routeUsage(
+    db: Queryable,
+    route: string,
+    periodMs: number | undefined,
+    now: Date,
+  ): Promise<QuotaUsage> {
+    const since = windowStartMs(periodMs, now);
+    const { rows } = await db.query(
+      `SELECT COALESCE(SUM(COALESCE(verified_size, declared_size)), 0) AS bytes, COUNT(*) AS files
+       FROM uploads WHERE route = $1 AND status IN (${HOLDING_STATUS_SQL})
+       AND ($2::timestamptz IS NULL OR created_at > $2::timestamptz)`,
+      [route, since === undefined ? null : new Date(since)],
     );
     return { bytes: Number(rows[0].bytes), files: Number(rows[0].files) };
   }
@@ -108,10 +131,10 @@ export function createPostgresLedger(url: string, options: PostgresLedgerOptions
     }
   }
 
-  async function findIdempotent(db: Queryable, userId: string, key: string) {
+  async function findIdempotent(db: Queryable, subject: string, key: string) {
     const { rows } = await db.query(
-      "SELECT * FROM uploads WHERE user_id = $1 AND idempotency_key = $2 ORDER BY file_index",
-      [userId, key],
+      "SELECT * FROM uploads WHERE quota_subject = $1 AND idempotency_key = $2 ORDER BY file_index",
+      [subject, key],
     );
     return toIdempotentRequest(rows);
   }
@@ -172,23 +195,37 @@ export function createPostgresLedger(url: string, options: PostgresLedgerOptions
     },
 
     async reserve(rows, quota) {
-      assertRowsMatchQuota(rows, quota);
+      const subject = assertRowsMatchQuota(rows, quota);
       const tag = rows[0]?.idempotency;
       return transaction(async (client): Promise<ReserveResult> => {
         if (tag) {
           // Same-key requests may name different routes, so the route lock below does not order them:
           // this one does (taken first by every tagged reservation, so the two locks cannot deadlock).
           await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
-            JSON.stringify(["upgate.idempotency", quota.userId, tag.key]),
+            JSON.stringify(["upgate.idempotency", subject, tag.key]),
           ]);
-          const existing = await findIdempotent(client, quota.userId, tag.key);
+          const existing = await findIdempotent(client, subject, tag.key);
           if (existing) return { ok: true, existing };
         }
         await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
-          JSON.stringify(["upgate.reserve", quota.userId, quota.route]),
+          JSON.stringify(["upgate.reserve", subject, quota.route]),
         ]);
-        const used = await usage(client, quota.userId, quota.route, quota.limit.periodMs, quota.now);
-        const decision = decideReservation(used, rows, quota.limit);
+        // Locks are always taken in this order (key, subject, route), so two reservations cannot deadlock.
+        const routeLimit = quota.routeLimit;
+        if (routeLimit) {
+          await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
+            JSON.stringify(["upgate.route-cap", quota.route]),
+          ]);
+        }
+        const used = await usage(client, subject, quota.route, quota.limit.periodMs, quota.now);
+        const routeUsed =
+          routeLimit && (await routeUsage(client, quota.route, routeLimit.periodMs, quota.now));
+        const decision = decideWithRouteCap(
+          decideReservation(used, rows, quota.limit),
+          rows,
+          routeLimit,
+          () => routeUsed!,
+        );
         if (decision.ok) await insert(client, rows);
         return decision;
       }).catch(async (error: unknown) => {
@@ -196,19 +233,19 @@ export function createPostgresLedger(url: string, options: PostgresLedgerOptions
         // could still race, and then the unique index decides and the winner's rows are the answer.
         const existing =
           tag && (error as { constraint?: unknown }).constraint === "uploads_idempotency"
-            ? await findIdempotent(pool, quota.userId, tag.key)
+            ? await findIdempotent(pool, subject, tag.key)
             : undefined;
         if (!existing) throw error;
         return { ok: true, existing } satisfies ReserveResult;
       });
     },
 
-    async findIdempotent(userId, key) {
-      return findIdempotent(pool, userId, key);
+    async findIdempotent(subject, key) {
+      return findIdempotent(pool, subject, key);
     },
 
-    async usage(userId, route, periodMs, now) {
-      return usage(pool, userId, route, periodMs, now);
+    async usage(subject, route, periodMs, now) {
+      return usage(pool, subject, route, periodMs, now);
     },
 
     async get(id) {

@@ -1,3 +1,4 @@
+import { subjectOf } from "./row.js";
 import {
   HOLDING_STATUSES,
   type NewUpload,
@@ -6,15 +7,19 @@ import {
   type ReserveResult,
 } from "./types.js";
 
-/** Refuses rows that do not belong to the user and route whose quota (and lock) the reservation takes. */
+/**
+ * Refuses rows that do not belong to the user, subject and route whose quota (and lock) the
+ * reservation takes; returns the subject.
+ */
 export function assertRowsMatchQuota(
   rows: readonly NewUpload[],
-  quota: { userId: string; route: string },
-): void {
+  quota: { userId: string; subject?: string; route: string },
+): string {
+  const subject = quota.subject ?? quota.userId;
   for (const row of rows) {
-    if (row.userId !== quota.userId || row.route !== quota.route) {
+    if (row.userId !== quota.userId || subjectOf(row) !== subject || row.route !== quota.route) {
       throw new Error(
-        `reserve(): upload ${row.id} is for user ${row.userId} on route ${row.route}, but the quota is for user ${quota.userId} on route ${quota.route}.`,
+        `reserve(): upload ${row.id} is for user ${row.userId} (subject ${subjectOf(row)}) on route ${row.route}, but the quota is for user ${quota.userId} (subject ${subject}) on route ${quota.route}.`,
       );
     }
     const tag = rows[0]?.idempotency;
@@ -22,6 +27,7 @@ export function assertRowsMatchQuota(
       throw new Error(`reserve(): upload ${row.id} has another Idempotency-Key than the first row`);
     }
   }
+  return subject;
 }
 
 /** Start of the rolling window (exclusive), or undefined when the quota counts all time. */
@@ -38,6 +44,21 @@ export function decideReservation(
   const overBytes = limit.bytes !== undefined && used.bytes + bytes > limit.bytes;
   const overFiles = limit.files !== undefined && used.files + rows.length > limit.files;
   return overBytes || overFiles ? { ok: false, used, limit } : { ok: true };
+}
+
+/**
+ * The subject's decision, then the route-wide cap's when the route sets one (`routeUsage` is read
+ * only then). A route refusal carries scope "route" and the whole route's usage.
+ */
+export function decideWithRouteCap(
+  subjectDecision: ReserveResult,
+  rows: readonly NewUpload[],
+  routeLimit: QuotaLimit | undefined,
+  routeUsage: () => QuotaUsage,
+): ReserveResult {
+  if (!subjectDecision.ok || routeLimit === undefined) return subjectDecision;
+  const decision = decideReservation(routeUsage(), rows, routeLimit);
+  return decision.ok ? decision : { ...decision, scope: "route" };
 }
 
 /** SQL list of the statuses that hold quota, e.g. `status IN (${HOLDING_STATUS_SQL})`. */

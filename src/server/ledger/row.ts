@@ -31,6 +31,9 @@ export const UPLOAD_COLUMNS = [
   "request_hash",
   "file_index",
   "verified_etag",
+  "quota_subject",
+  "capability_hash",
+  "download_token_hash",
 ] as const;
 
 const PATCH_COLUMNS: Record<Exclude<keyof TransitionPatch, "forgetIdempotency">, string> = {
@@ -41,6 +44,8 @@ const PATCH_COLUMNS: Record<Exclude<keyof TransitionPatch, "forgetIdempotency">,
   key: "key",
   completedAt: "completed_at",
   expiresAt: "expires_at",
+  capabilityHash: "capability_hash",
+  downloadTokenHash: "download_token_hash",
 };
 
 /** What every transition also sets: a status change ends the row's verification lease. */
@@ -83,7 +88,15 @@ export function insertValues(row: NewUpload, time: (date: Date) => unknown, inde
     row.idempotency?.requestHash ?? null,
     row.idempotency ? index : null,
     null,
+    subjectOf(row),
+    row.capabilityHash ?? null,
+    row.downloadTokenHash ?? null,
   ];
+}
+
+/** A new row's quota subject: its user unless it says otherwise. */
+export function subjectOf(row: { userId: string; quotaSubject?: string }): string {
+  return row.quotaSubject ?? row.userId;
 }
 
 /** The columns a transition patch sets, with their values; fields left undefined are not touched. */
@@ -126,6 +139,9 @@ export function toUploadRow(raw: Record<string, unknown>): UploadRow {
     partCount: nullableNumber(raw.part_count),
     clientIp: nullableString(raw.client_ip),
     userAgent: nullableString(raw.user_agent),
+    quotaSubject: String(raw.quota_subject),
+    capabilityHash: nullableString(raw.capability_hash),
+    downloadTokenHash: nullableString(raw.download_token_hash),
     metadata: (typeof raw.metadata === "string" ? JSON.parse(raw.metadata) : raw.metadata) as Record<
       string,
       string

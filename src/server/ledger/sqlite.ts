@@ -4,7 +4,13 @@ import { decodeCursor } from "./cursor.js";
 import { createGroupCommit } from "./group-commit.js";
 import { LATEST_VERSION, MIGRATIONS, pendingMigrations } from "./migrations.js";
 import { assertLimit, page } from "./page.js";
-import { assertRowsMatchQuota, decideReservation, HOLDING_STATUS_SQL, windowStartMs } from "./quota.js";
+import {
+  assertRowsMatchQuota,
+  decideReservation,
+  decideWithRouteCap,
+  HOLDING_STATUS_SQL,
+  windowStartMs,
+} from "./quota.js";
 import {
   insertValues,
   LEASE_ENDED,
@@ -24,9 +30,14 @@ const INSERT_SQL = `INSERT INTO uploads (${UPLOAD_COLUMNS.join(", ")}) VALUES ($
 // Two statements rather than "(? IS NULL OR created_at > ?)", so the window is a range of the
 // covering index uploads_quota (migration 2) and the sum never reads the table.
 const USAGE_SQL = `SELECT COALESCE(SUM(COALESCE(verified_size, declared_size)), 0) AS bytes, COUNT(*) AS files
-  FROM uploads WHERE user_id = ? AND route = ? AND status IN (${HOLDING_STATUS_SQL})`;
-const IDEMPOTENT_SQL = "SELECT * FROM uploads WHERE user_id = ? AND idempotency_key = ? ORDER BY file_index";
+  FROM uploads WHERE quota_subject = ? AND route = ? AND status IN (${HOLDING_STATUS_SQL})`;
+const IDEMPOTENT_SQL =
+  "SELECT * FROM uploads WHERE quota_subject = ? AND idempotency_key = ? ORDER BY file_index";
 const USAGE_SINCE_SQL = `${USAGE_SQL} AND created_at > ?`;
+// A route-wide cap's usage, over every subject (index uploads_route_quota, migration 6).
+const ROUTE_USAGE_SQL = `SELECT COALESCE(SUM(COALESCE(verified_size, declared_size)), 0) AS bytes, COUNT(*) AS files
+  FROM uploads WHERE route = ? AND status IN (${HOLDING_STATUS_SQL})`;
+const ROUTE_USAGE_SINCE_SQL = `${ROUTE_USAGE_SQL} AND created_at > ?`;
 const UPSERT_BUCKET_SQL = `INSERT INTO rate_buckets (bucket_key, credit, updated_ms) VALUES (?, ?, ?)
   ON CONFLICT (bucket_key) DO UPDATE SET credit = excluded.credit, updated_ms = excluded.updated_ms`;
 
@@ -57,18 +68,28 @@ export function createSqliteLedger(path: string): Ledger {
     return statement;
   };
 
-  const usage = (userId: string, route: string, periodMs: number | undefined, now: Date): QuotaUsage => {
+  const usage = (subject: string, route: string, periodMs: number | undefined, now: Date): QuotaUsage => {
     const since = windowStartMs(periodMs, now);
     const row = (
       since === undefined
-        ? prepare(USAGE_SQL).get(userId, route)
-        : prepare(USAGE_SINCE_SQL).get(userId, route, since)
+        ? prepare(USAGE_SQL).get(subject, route)
+        : prepare(USAGE_SINCE_SQL).get(subject, route, since)
     ) as { bytes: number; files: number };
     return { bytes: row.bytes, files: row.files };
   };
 
-  const findIdempotent = (userId: string, key: string) =>
-    toIdempotentRequest(prepare(IDEMPOTENT_SQL).all(userId, key) as Raw[]);
+  const routeUsage = (route: string, periodMs: number | undefined, now: Date): QuotaUsage => {
+    const since = windowStartMs(periodMs, now);
+    const row = (
+      since === undefined
+        ? prepare(ROUTE_USAGE_SQL).get(route)
+        : prepare(ROUTE_USAGE_SINCE_SQL).get(route, since)
+    ) as { bytes: number; files: number };
+    return { bytes: row.bytes, files: row.files };
+  };
+
+  const findIdempotent = (subject: string, key: string) =>
+    toIdempotentRequest(prepare(IDEMPOTENT_SQL).all(subject, key) as Raw[]);
 
   /**
    * One reservation, inside the batch's transaction: the usage it checks includes earlier ones, and
@@ -77,14 +98,16 @@ export function createSqliteLedger(path: string): Ledger {
   const reserveOne = (
     rows: Parameters<Ledger["reserve"]>[0],
     quota: Parameters<Ledger["reserve"]>[1],
+    subject: string,
   ): ReserveResult => {
     const tag = rows[0]?.idempotency;
-    const existing = tag && findIdempotent(quota.userId, tag.key);
+    const existing = tag && findIdempotent(subject, tag.key);
     if (existing) return { ok: true, existing };
-    const decision = decideReservation(
-      usage(quota.userId, quota.route, quota.limit.periodMs, quota.now),
+    const decision = decideWithRouteCap(
+      decideReservation(usage(subject, quota.route, quota.limit.periodMs, quota.now), rows, quota.limit),
       rows,
-      quota.limit,
+      quota.routeLimit,
+      () => routeUsage(quota.route, quota.routeLimit?.periodMs, quota.now),
     );
     if (decision.ok) {
       const insert = prepare(INSERT_SQL);
@@ -152,16 +175,16 @@ export function createSqliteLedger(path: string): Ledger {
     },
 
     async reserve(rows, quota) {
-      assertRowsMatchQuota(rows, quota);
-      return group.run(() => reserveOne(rows, quota));
+      const subject = assertRowsMatchQuota(rows, quota);
+      return group.run(() => reserveOne(rows, quota, subject));
     },
 
-    async usage(userId, route, periodMs, now) {
-      return usage(userId, route, periodMs, now);
+    async usage(subject, route, periodMs, now) {
+      return usage(subject, route, periodMs, now);
     },
 
-    async findIdempotent(userId, key) {
-      return findIdempotent(userId, key);
+    async findIdempotent(subject, key) {
+      return findIdempotent(subject, key);
     },
 
     async get(id) {

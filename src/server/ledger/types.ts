@@ -29,6 +29,15 @@ export interface UploadRow {
   partCount: number | null;
   clientIp: string | null;
   userAgent: string | null;
+  /**
+   * Whose quota, rate limit and Idempotency-Keys the upload counts against: the user id for a
+   * signed-in user, `anonymous@<client address>` for an anonymous caller (see quota-subject.ts).
+   */
+  quotaSubject: string;
+  /** SHA-256 (hex) of an anonymous upload's capability; null for signed-in users' uploads. */
+  capabilityHash: string | null;
+  /** SHA-256 (hex) of the upload's read-only download token; null when none was issued. */
+  downloadTokenHash: string | null;
   metadata: Record<string, string>;
   createdAt: Date;
   /** When the signed URLs stop working. */
@@ -39,8 +48,23 @@ export interface UploadRow {
 
 export type NewUpload = Omit<
   UploadRow,
-  "status" | "reason" | "verifiedSize" | "verifiedType" | "verifiedEtag" | "updatedAt" | "completedAt"
+  | "status"
+  | "reason"
+  | "verifiedSize"
+  | "verifiedType"
+  | "verifiedEtag"
+  | "updatedAt"
+  | "completedAt"
+  | "quotaSubject"
+  | "capabilityHash"
+  | "downloadTokenHash"
 > & {
+  /** Default: the user id (see UploadRow.quotaSubject). */
+  quotaSubject?: string;
+  /** Default null. */
+  capabilityHash?: string | null;
+  /** Default null. */
+  downloadTokenHash?: string | null;
   /** The create request's Idempotency-Key; every row of one reserve() call carries the same one. */
   idempotency?: IdempotencyTag;
 };
@@ -76,7 +100,27 @@ export interface QuotaUsage {
  */
 export type ReserveResult =
   | { ok: true; existing?: IdempotentRequest }
-  | { ok: false; used: QuotaUsage; limit: QuotaLimit };
+  | {
+      ok: false;
+      used: QuotaUsage;
+      limit: QuotaLimit;
+      /** Set when the route-wide cap refused (`used` is then the whole route's). */
+      scope?: "route";
+    };
+
+/** What a reservation is counted against. */
+export interface ReserveQuota {
+  /** The rows' user: every row of the call must carry it. */
+  userId: string;
+  /** The rows' quota subject (default: the user id): every row of the call must carry it. */
+  subject?: string;
+  route: string;
+  /** The subject's quota on the route. */
+  limit: QuotaLimit;
+  /** The route-wide cap over every subject's uploads, when the route sets one. */
+  routeLimit?: QuotaLimit;
+  now: Date;
+}
 
 /** Statuses whose bytes count against a quota (reserved or stored). */
 export const HOLDING_STATUSES: readonly UploadStatus[] = ["pending", "uploaded", "verified"];
@@ -103,7 +147,15 @@ export interface RateResult {
 export type TransitionPatch = Partial<
   Pick<
     UploadRow,
-    "reason" | "verifiedSize" | "verifiedType" | "verifiedEtag" | "key" | "completedAt" | "expiresAt"
+    | "reason"
+    | "verifiedSize"
+    | "verifiedType"
+    | "verifiedEtag"
+    | "key"
+    | "completedAt"
+    | "expiresAt"
+    | "capabilityHash"
+    | "downloadTokenHash"
   >
 > & {
   /** Detaches the row from its Idempotency-Key, so a retry with that key creates anew. */
@@ -125,18 +177,17 @@ export interface Ledger {
 
   /**
    * Inserts the rows as "pending" and reserves their bytes, all or nothing, in one transaction that
-   * serializes with every other reservation for the same user and route: concurrent calls can never
-   * push usage past the limit. Rows tagged with an Idempotency-Key that the user already reserved
-   * with are not inserted (nor checked against the quota): the result carries the existing rows.
-   * Same-key calls are atomic with each other: exactly one of them inserts.
+   * serializes with every other reservation for the same quota subject and route (and, with a
+   * route-wide cap, for the route): concurrent calls can never push usage past either limit. Rows
+   * tagged with an Idempotency-Key that the subject already reserved with are not inserted (nor
+   * checked against the quota): the result carries the existing rows. Same-key calls are atomic
+   * with each other: exactly one of them inserts.
    */
-  reserve(
-    rows: NewUpload[],
-    quota: { userId: string; route: string; limit: QuotaLimit; now: Date },
-  ): Promise<ReserveResult>;
-  usage(userId: string, route: string, periodMs: number | undefined, now: Date): Promise<QuotaUsage>;
-  /** The rows this user reserved with this Idempotency-Key, or undefined; never another user's. */
-  findIdempotent(userId: string, key: string): Promise<IdempotentRequest | undefined>;
+  reserve(rows: NewUpload[], quota: ReserveQuota): Promise<ReserveResult>;
+  /** The quota subject's holding usage on a route (see UploadRow.quotaSubject). */
+  usage(subject: string, route: string, periodMs: number | undefined, now: Date): Promise<QuotaUsage>;
+  /** The rows this quota subject reserved with this Idempotency-Key, or undefined; never another's. */
+  findIdempotent(subject: string, key: string): Promise<IdempotentRequest | undefined>;
 
   get(id: string): Promise<UploadRow | undefined>;
   /**

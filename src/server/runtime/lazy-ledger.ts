@@ -51,8 +51,8 @@ export function lazyLedger(open: () => Promise<Ledger>, owned: boolean): Ledger 
       if (ledger && owned) await ledger.close();
     },
     reserve: (rows, quota) => run((l) => l.reserve(rows, quota)),
-    usage: (userId, route, periodMs, now) => run((l) => l.usage(userId, route, periodMs, now)),
-    findIdempotent: (userId, key) => run((l) => l.findIdempotent(userId, key)),
+    usage: (subject, route, periodMs, now) => run((l) => l.usage(subject, route, periodMs, now)),
+    findIdempotent: (subject, key) => run((l) => l.findIdempotent(subject, key)),
     get: (id) => run((l) => l.get(id)),
     transition: (id, from, to, patch) => run((l) => l.transition(id, from, to, patch)),
     claimVerification: (id, leaseId, until, now) => run((l) => l.claimVerification(id, leaseId, until, now)),

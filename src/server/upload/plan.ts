@@ -7,6 +7,7 @@ import type { Principal } from "../auth/principal.js";
 import type { ResolvedRoute } from "../config/resolved.js";
 import type { NewUpload, Strategy } from "../ledger/types.js";
 import type { RequestContext, Services } from "../runtime/services.js";
+import { type AnonymousSecrets, newAnonymousSecrets } from "./capability.js";
 import { objectKey } from "./object-key.js";
 import { fileMetadata, fitsMetadataBudget, MAX_METADATA, uploaderMetadata } from "./object-metadata.js";
 
@@ -17,15 +18,21 @@ export interface PlannedUpload {
   /** Every x-amz-meta-* value to sign (names without the prefix), uploader values included. */
   metadata: Record<string, string>;
   parts?: PartPlan;
+  /** Anonymous uploads: the capability and download token, returned once in the create answer. */
+  secrets?: AnonymousSecrets;
 }
 
 const MAX_USER_AGENT = 512;
 
-/** Ids, keys, strategies, part plans and metadata for every file, before anything is reserved or signed. */
+/**
+ * Ids, keys, strategies, part plans and metadata for every file, before anything is reserved or
+ * signed; `subject` is the caller's quota subject (quota-subject.ts).
+ */
 export async function planUploads(
   s: Services,
   route: ResolvedRoute,
   principal: Principal,
+  subject: string,
   files: readonly FileDeclaration[],
   req: RequestContext,
 ): Promise<PlannedUpload[]> {
@@ -45,9 +52,10 @@ export async function planUploads(
           return req.request;
         },
       };
-      const [key, extra] = await Promise.all([
+      const [key, extra, secrets] = await Promise.all([
         objectKey(route, ctx, id),
         fileMetadata(route, principal, file),
+        principal.via === "anonymous" ? newAnonymousSecrets() : undefined,
       ]);
       const strategy = chooseStrategy(route.policy, file.size, s.config.storage.supportsPost);
       const parts = strategy === "multipart" ? planParts(file.size, route.policy.partSize) : undefined;
@@ -55,6 +63,7 @@ export async function planUploads(
         strategy,
         metadata: { ...extra, ...uploaderMetadata(principal.userId, id) },
         ...(parts && { parts }),
+        ...(secrets && { secrets }),
         row: {
           id,
           userId: principal.userId,
@@ -71,6 +80,9 @@ export async function planUploads(
           partCount: parts?.partCount ?? null,
           clientIp: req.clientIp ?? null,
           userAgent,
+          quotaSubject: subject,
+          capabilityHash: secrets?.capabilityHash ?? null,
+          downloadTokenHash: secrets?.downloadTokenHash ?? null,
           metadata: extra,
           createdAt: now,
           expiresAt,

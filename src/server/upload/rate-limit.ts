@@ -2,6 +2,7 @@ import { UpgateError } from "../../core/errors.js";
 import type { Principal } from "../auth/principal.js";
 import type { ResolvedRoute } from "../config/resolved.js";
 import type { Ledger } from "../ledger/types.js";
+import { quotaSubject } from "./quota-subject.js";
 
 /**
  * "create": POST /v1/uploads, `rateLimit.perMinute` per minute (bucket `<who>:<route>`). "complete":
@@ -12,8 +13,8 @@ export type RateAction = "create" | "complete";
 
 /**
  * Takes one token from the caller's bucket for the route and action (shared by every instance
- * through the ledger), or throws RATE_LIMITED with the wait. Anonymous callers get a bucket per
- * client IP.
+ * through the ledger), or throws RATE_LIMITED with the wait. The bucket is the caller's quota subject:
+ * the user, or for anonymous callers their address (quota-subject.ts).
  */
 export async function takeRateToken(
   ledger: Ledger,
@@ -23,7 +24,7 @@ export async function takeRateToken(
   action: RateAction = "create",
 ): Promise<void> {
   if (!route.rateLimit) return;
-  const who = principal.via === "anonymous" ? `anonymous@${clientIp ?? "unknown"}` : principal.userId;
+  const who = quotaSubject(principal, clientIp);
   const creates = action === "create";
   const perMinute = creates ? route.rateLimit.perMinute : route.rateLimit.perMinute * route.policy.maxFiles;
   // Route names have no ":" nor "/", so no user id can make a create key equal a complete key.

@@ -1,8 +1,9 @@
 import { UpgateError } from "../../core/errors.js";
 import { planParts } from "../../core/policy/parts.js";
 import type { CreateUploadsResponse } from "../../core/protocol.js";
-import type { IdempotentRequest, UploadRow } from "../ledger/types.js";
+import type { IdempotentRequest, Ledger, UploadRow } from "../ledger/types.js";
 import type { StorageClient } from "../storage/types.js";
+import { newAnonymousSecrets, withSecrets } from "./capability.js";
 import { uploaderMetadata } from "./object-metadata.js";
 import type { PlannedUpload } from "./plan.js";
 import { signUpload } from "./sign.js";
@@ -11,9 +12,12 @@ import { signUpload } from "./sign.js";
  * The answer to a create request repeated with an Idempotency-Key already used: the same uploads,
  * freshly signed, when it is the same request and every upload is still pending and unexpired. The
  * URLs expire with the rows (nothing is extended, nothing reserved again).
+ *
+ * Anonymous uploads get new secrets: the ledger keeps only the hashes of the first ones, so they
+ * cannot be given again. The first answer's capability and download token stop working.
  */
 export async function replayUploads(
-  storage: StorageClient,
+  s: { storage: StorageClient; ledger: Ledger },
   existing: IdempotentRequest,
   requestHash: string,
   now: Date,
@@ -42,9 +46,30 @@ export async function replayUploads(
   }
   return {
     uploads: await Promise.all(
-      existing.rows.map((row) => signUpload(storage, replanned(row), secondsLeft(row))),
+      existing.rows.map(async (row) => {
+        const instruction = await signUpload(s.storage, replanned(row), secondsLeft(row));
+        return row.capabilityHash === null
+          ? instruction
+          : withSecrets(instruction, await reissue(s.ledger, row));
+      }),
     ),
   };
+}
+
+/** New secrets for a pending anonymous upload, their hashes stored in place of the old ones. */
+async function reissue(ledger: Ledger, row: UploadRow) {
+  const secrets = await newAnonymousSecrets();
+  const updated = await ledger.transition(row.id, ["pending"], "pending", {
+    capabilityHash: secrets.capabilityHash,
+    downloadTokenHash: secrets.downloadTokenHash,
+  });
+  if (!updated) {
+    throw new UpgateError(
+      "UPLOAD_STATE_CONFLICT",
+      "The uploads this Idempotency-Key created are no longer all pending; start a new request with a new key",
+    );
+  }
+  return secrets;
 }
 
 /** The plan signUpload needs, rebuilt from the stored row (same key, metadata, parts and upload id). */

@@ -27,6 +27,10 @@ export const FAMILIES = [
   "part URL after complete",
   "changed behind the gateway",
   "download names",
+  "anonymous quota sharing",
+  "capability leaks",
+  "idempotent replays",
+  "JWT lifetime",
 ] as const;
 export type Family = (typeof FAMILIES)[number];
 

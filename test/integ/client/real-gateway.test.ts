@@ -47,6 +47,13 @@ describe("client against the real gateway and store", () => {
           partSize: "5MB",
           checksum: "required",
         },
+        "open-videos": {
+          types: ["application/octet-stream"],
+          maxSize: "100MB",
+          strategy: "multipart",
+          partSize: "5MB",
+          public: true,
+        },
         archives: {
           types: ["application/octet-stream"],
           maxSize: "100MB",
@@ -133,6 +140,40 @@ describe("client against the real gateway and store", () => {
     expect(record!.status).toBe("verified");
     expect(transport.sent.map((s) => s.partNumber)).toEqual([3]);
     expect(sha256b64(await download(record!.id))).toBe(sha256b64(data));
+  });
+
+  it("anonymous: the client sends the capability, keeps it for resume, and shares a token link", async () => {
+    const anonymous = (options: Partial<UploaderOptions> = {}) =>
+      uploader({ headers: async () => ({}), ...options });
+    const data = bytes(12 * MiB, 8);
+    const file = new File([data], "anon.bin", { type: "application/octet-stream", lastModified: 2 });
+    transport.before = (_r, n) => {
+      if (n === 3) throw new Error("offline");
+    };
+    const first = await anonymous({ retry: { retries: 0 } })
+      .upload(file, { route: "open-videos" })
+      .catch((e: unknown) => e);
+    expect(first).toMatchObject({ code: "NETWORK" });
+    transport.before = undefined;
+    transport.sent.length = 0;
+    // A new uploader (a reloaded page) knows the capability only from the saved resume record.
+    const second = anonymous();
+    const [record] = await second.upload(file, { route: "open-videos" });
+    expect(record!.status).toBe("verified");
+    expect(transport.sent.map((s) => s.partNumber)).toEqual([3]);
+    expect((await h.gateway.ledger.get(record!.id))!.capabilityHash).not.toBeNull();
+    // The id alone cannot delete it; the uploader that created it can.
+    expect((await h.api(`/v1/uploads/${record!.id}`, { method: "DELETE" })).status).toBe(401);
+    await second.abort(record!.id);
+    expect((await h.gateway.ledger.get(record!.id))!.status).toBe("aborted");
+
+    const small = new File([bytes(1000, 9)], "small.bin", { type: "application/octet-stream" });
+    const client = anonymous();
+    const [shared] = await client.upload(small, { route: "open-videos" });
+    const link = client.fileUrl(shared!.id);
+    expect(link).toMatch(/\?token=upd_/);
+    const res = await h.gateway.fetch(new Request(link), { clientIp: "203.0.113.50" });
+    expect(res.status).toBe(302);
   });
 
   it("abort: DELETE removes the multipart upload and releases the quota", async () => {

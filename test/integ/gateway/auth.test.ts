@@ -76,13 +76,21 @@ describe("authentication at the gateway (HS256 secret, audience checked)", () =>
     );
   });
 
-  it("a public route takes uploads without credentials; the upload id is then the capability", async () => {
+  it("a public route takes uploads without credentials; the upload's capability is what completes it", async () => {
     const res = await h.api("/v1/uploads", { body: { ...request, route: "open" } });
     expect(res.status).toBe(201);
     const { uploads } = await json(res);
     expect(uploads[0].key).toMatch(/^open\/anonymous\//);
     await fetch(uploads[0].url, { method: "PUT", headers: uploads[0].headers, body: PNG_1X1 });
-    expect((await h.api(`/v1/uploads/${uploads[0].id}/complete`, { method: "POST" })).status).toBe(200);
+    await expect401(
+      await h.api(`/v1/uploads/${uploads[0].id}/complete`, { method: "POST" }),
+      "AUTH_REQUIRED",
+    );
+    const completed = await h.api(`/v1/uploads/${uploads[0].id}/complete`, {
+      method: "POST",
+      headers: { "upgate-capability": uploads[0].capability },
+    });
+    expect(completed.status).toBe(200);
     // Bad credentials are refused even on a public route.
     await expect401(
       await h.api("/v1/uploads", { token: "garbage", body: { ...request, route: "open" } }),
