@@ -35,6 +35,8 @@ describe("unplannedHeader", () => {
     {},
     { "cache-control": "no-cache" },
     { "cache-control": "No-Cache, no-store" },
+    // What Chromium sends (and storage keeps) with the signed If-None-Match: *.
+    { "cache-control": "max-age=0" },
     { "x-amz-storage-class": "STANDARD" },
     { "x-amz-object-lock-legal-hold": "OFF" },
     { "content-language": "  " },

@@ -3,9 +3,9 @@ import type { ObjectHead } from "../storage/types.js";
 /**
  * System headers whose stored value is harmless: the default storage class and a legal hold that
  * is off (some backends always return them), and a Cache-Control that forbids caching. The last is
- * what every browser stores without being asked: fetch and XHR add "Cache-Control: no-cache" to a
- * request with a conditional header (the signed If-None-Match: *), as the Fetch standard says, and
- * S3 keeps it. Every other stored system header was not planned by the gateway, which never sets
+ * what every browser stores without being asked: fetch and XHR add a Cache-Control to a request
+ * with a conditional header (the signed If-None-Match: *), "no-cache" as the Fetch standard says or
+ * "max-age=0" (Chromium), and S3 keeps it. Every other stored system header was not planned by the gateway, which never sets
  * one: an uploader sent it with a signed URL that does not sign it.
  */
 const HARMLESS: Readonly<Record<string, (value: string) => boolean>> = {
@@ -18,7 +18,7 @@ const HARMLESS: Readonly<Record<string, (value: string) => boolean>> = {
       .every((directive) => NO_CACHING.has(directive.trim())),
 };
 
-const NO_CACHING: ReadonlySet<string> = new Set(["no-cache", "no-store"]);
+const NO_CACHING: ReadonlySet<string> = new Set(["no-cache", "no-store", "max-age=0"]);
 
 /** The first stored system header the gateway did not plan, or undefined when there is none. */
 export function unplannedHeader(head: ObjectHead): { name: string; value: string } | undefined {
