@@ -5,8 +5,8 @@ import type { ObjectHead } from "../storage/types.js";
  * is off (some backends always return them), and a Cache-Control that forbids caching. The last is
  * what every browser stores without being asked: fetch and XHR add a Cache-Control to a request
  * with a conditional header (the signed If-None-Match: *), "no-cache" as the Fetch standard says or
- * "max-age=0" (Chromium), and S3 keeps it. Every other stored system header was not planned by the gateway, which never sets
- * one: an uploader sent it with a signed URL that does not sign it.
+ * "max-age=0" (Chromium), and S3 keeps it. Every other stored system header was not planned by the
+ * gateway, which never sets one: an uploader sent it with a signed URL that does not sign it.
  */
 const HARMLESS: Readonly<Record<string, (value: string) => boolean>> = {
   "x-amz-storage-class": (value) => value.toUpperCase() === "STANDARD",
