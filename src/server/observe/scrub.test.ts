@@ -26,6 +26,10 @@ describe("createScrubber", () => {
     expect(scrub.text(`{"x-amz-signature":"${hex}"}`)).not.toContain(hex);
     expect(scrub.text("Authorization: Bearer abc.def-123")).toBe("Authorization: Bearer [redacted]");
     expect(scrub.text("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln here")).toBe("token [redacted] here");
+    const capability = `upc_${"a2".repeat(16)}`;
+    expect(scrub.text(`/v1/files/x?token=upd_${"b3".repeat(16)} and ${capability}`)).toBe(
+      "/v1/files/x?token=[redacted] and [redacted]",
+    );
   });
 
   it("walks objects, arrays and errors, redacting secret-named keys whole", () => {
@@ -58,6 +62,7 @@ describe("createScrubber", () => {
       "Authorization: Bearer\tx.y.z",
       "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln",
       "x eyJ.a. y",
+      `UPC_${"z".repeat(32)}`,
     ];
     for (const [pattern] of PATTERNS) {
       for (const sample of samples) {

@@ -12,13 +12,15 @@ export const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b(Bearer|Basic)\s+[^\s"',;]+/gi, `$1 ${REDACTED}`],
   // Anything shaped like a JWT (header.payload.signature, the header always starting "eyJ").
   [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
+  // An anonymous upload's capability or download token (upload/capability.ts), wherever it appears.
+  [/\bup[cd]_[a-z2-7]{16,}/gi, REDACTED],
 ];
 
 /**
  * Every PATTERNS match contains one of these (case aside): a string without any cannot match, so
  * the replacements are skipped for it. Keep in step with PATTERNS (scrub.test.ts checks each).
  */
-export const PATTERN_TRIGGER = /x-amz-|signature|bearer|basic|eyj/i;
+export const PATTERN_TRIGGER = /x-amz-|signature|bearer|basic|eyj|up[cd]_/i;
 
 export type Scrubber = {
   /** A copy of `value` with secrets replaced: known secret values, signatures, tokens, secret-named keys. */
