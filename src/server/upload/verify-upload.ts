@@ -59,7 +59,7 @@ export async function verifyUpload(
     type: row.declaredType,
     ...(row.sha256 !== null && { sha256: row.sha256 }),
     ...(parts !== undefined && { parts }),
-    metadata: uploaderMetadata(row.userId, row.id),
+    metadata: { ...row.metadata, ...uploaderMetadata(row.userId, row.id) },
     sniff: route?.policy.sniff ?? true,
   };
   const result = await verifyObject(s.storage, expectation).catch((err: unknown) => {
