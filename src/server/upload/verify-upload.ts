@@ -109,7 +109,7 @@ export async function verifyUpload(
     completedAt: new Date(),
   });
   if (!rejected) return { changed: true };
-  await disposeRejected(s, row, result.code);
+  await disposeRejected(s, row, result.code, result.details);
   throw new UpgateError(result.code, `The upload was rejected: ${result.message}`, {
     details: result.details,
   });

@@ -32,6 +32,12 @@ describe("metadataMismatch", () => {
     });
   });
 
+  it("reports the gateway's own names first: they decide whether the object is this upload's", () => {
+    expect(
+      metadataMismatch(SIGNED, { ...SIGNED, album: "x", "upgate-upload": "up2", evil: "1" }),
+    ).toMatchObject({ name: "upgate-upload" });
+  });
+
   it("compares names lower-case, as S3 returns them", () => {
     expect(metadataMismatch({ Album: "summer" }, { album: "summer" })).toBeUndefined();
     expect(metadataMismatch({ album: "summer" }, { ALBUM: "summer", Extra: "1" })).toMatchObject({

@@ -1,5 +1,14 @@
+import { RESERVED_METADATA_PREFIX } from "../../core/policy/metadata.js";
+
 /** Printable ASCII: what a signed header value can carry and what every store returns unchanged. */
 const SIGNABLE = /^[\x20-\x7e]*$/;
+
+/**
+ * The gateway's own names (uploader, upload id) are compared first: a mismatch there means the
+ * object was not written through this upload's URL, which decides what happens to it
+ * (dispose-rejected.ts).
+ */
+const order = (name: string): number => (name.startsWith(RESERVED_METADATA_PREFIX) ? 0 : 1);
 
 export interface MetadataMismatch {
   name: string;
@@ -23,7 +32,7 @@ export function metadataMismatch(
 ): MetadataMismatch | undefined {
   const want = new Map(Object.entries(signed).map(([name, value]) => [name.toLowerCase(), value]));
   const have = new Map(Object.entries(stored).map(([name, value]) => [name.toLowerCase(), value]));
-  for (const [name, expected] of [...want].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [name, expected] of [...want].sort(([a], [b]) => order(a) - order(b))) {
     const actual = have.get(name);
     if (actual === undefined || (SIGNABLE.test(expected) && actual !== expected)) {
       return {
