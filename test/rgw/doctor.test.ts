@@ -110,7 +110,9 @@ describeRgw("upgate doctor against Ceph RGW", (rgw) => {
 
   it("warns that RGW applies an unsigned x-amz-acl (the object becomes public), naming storage.acl", () => {
     expect(checks.acl).toMatchObject({ status: "warn" });
-    expect(checks.acl!.detail).toMatch(/public-read was stored, and the object is readable without credentials/);
+    expect(checks.acl!.detail).toMatch(
+      /public-read was stored, and the object is readable without credentials/,
+    );
     expect(checks.acl!.fix).toMatch(/set storage\.acl: "private"/);
   });
 
