@@ -47,11 +47,14 @@ describe("upgate doctor", { timeout: 120_000 }, () => {
       "write-once",
       "cors",
       "checksum",
+      "acl",
       "clock",
       "ledger",
     ]) {
       expect(result[id]?.status, `${id}: ${result[id]?.detail}`).toBe("pass");
     }
+    // The embedded store refuses every unsigned x-amz-* header, as AWS does.
+    expect(result.acl?.detail).toMatch(/x-amz-acl: public-read was refused \(403 AccessDenied/);
     expect(result.post?.status).toBe("skip");
     expect(JSON.parse(r.stdout).ok).toBe(true);
     // The probes cleaned up after themselves.
@@ -136,17 +139,29 @@ describe("upgate doctor", { timeout: 120_000 }, () => {
 
   it("reads storage, origins and ledger from a config file, and refuses one holding a literal secret", async () => {
     const config = {
-      storage: { endpoint: rig.stack.storeUrl, bucket: rig.stack.bucket, forcePathStyle: true },
+      storage: {
+        endpoint: rig.stack.storeUrl,
+        bucket: rig.stack.bucket,
+        forcePathStyle: true,
+        acl: "private",
+      },
       ledger: rig.ledger,
       cors: { origins: [rig.stack.gatewayUrl] },
       routes: { images: { types: ["image/png"], maxSize: "1MB", strategy: "post" } },
     };
     const file = join(rig.dir, "doctor.config.json");
     await writeFile(file, JSON.stringify(config));
+    // storage.acl is signed into upload URLs: cors apply lets browsers send it.
+    const applied = await runCli(["cors", "apply", "--config", file], rig.env);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toMatch(/^\+ {3}AllowedHeader x-amz-acl$/m);
     const r = await runCli(["doctor", "--config", file, "--json"], rig.env);
     expect(r.code, r.stdout).toBe(0);
     // A "post" route makes the POST probe run.
     expect(checks(r.stdout).post).toMatchObject({ status: "pass" });
+    // storage.acl: the probes sign x-amz-acl, and another ACL breaks the signature.
+    expect(checks(r.stdout).acl).toMatchObject({ status: "pass" });
+    expect(checks(r.stdout).acl!.detail).toMatch(/refused \(403 SignatureDoesNotMatch/);
     const literal = join(rig.dir, "literal.config.json");
     await writeFile(
       literal,

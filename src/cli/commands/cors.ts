@@ -51,7 +51,7 @@ export async function runCors(argv: string[], env: NodeJS.ProcessEnv = process.e
   }
   const desiredRule = upgateRule(
     setup.origins,
-    requiredHeaders(setup.routes, values.header),
+    requiredHeaders(setup.routes, values.header, setup.storage),
     setup.maxAgeSeconds,
   );
   const transport = createS3Transport(setup.storage, { timeoutMs: 15_000 });

@@ -13,7 +13,9 @@ with a fix for each failure:
   preflight (OPTIONS) from the first origin; POST uploads (only for routes with strategy "post");
   checksum enforcement (a PUT, and a multipart part, with a wrong x-amz-checksum-sha256 must be
   refused, else a warning); multipart write-once (Complete with if-none-match over an existing
-  object must get 412, else a warning); the ledger and its migrations.
+  object must get 412, else a warning); unsigned ACLs (a PUT with an added x-amz-acl: public-read
+  must be refused or leave the object private, else a warning naming storage.acl); the ledger and
+  its migrations.
 
 Options:
   --config <file>     gateway config (default ./upgate.config.*, if any)

@@ -43,7 +43,7 @@ export async function checkCors(ctx: DoctorContext, extraHeaders: readonly strin
     rules,
     origins,
     requiredMethods(routes),
-    requiredHeaders(routes, extraHeaders),
+    requiredHeaders(routes, extraHeaders, ctx.setup.storage),
   );
   if (problems.length > 0) return result(ID, NAME, "fail", problems.join("; "), `run ${ctx.corsFix}`);
   const shown = origins === "*" ? "any origin" : origins.join(", ");

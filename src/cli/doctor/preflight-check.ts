@@ -19,7 +19,7 @@ export async function checkPreflight(
   const { origins, routes, storage } = ctx.setup;
   if (origins === undefined) return result(ID, NAME, "skip", "no browser origins configured");
   const origin = origins === "*" ? "https://upgate-doctor.example" : origins[0]!;
-  const headers = requiredHeaders(routes, extraHeaders).filter((h) => !h.includes("*"));
+  const headers = requiredHeaders(routes, extraHeaders, storage).filter((h) => !h.includes("*"));
   const url = requestUrl(
     { endpoint: storage.endpoint, forcePathStyle: storage.forcePathStyle },
     headObject(storage.bucket, probeKey("preflight")),

@@ -56,6 +56,7 @@ describe("resolveConfig", () => {
     expect(route.key).toEqual({ template: DEFAULT_KEY_TEMPLATE });
     expect(config.ledger).toEqual({ kind: "sqlite", path: "./.upgate/ledger.db" });
     expect(config.storage).toMatchObject({ forcePathStyle: true, supportsPost: true });
+    expect(config.storage.acl).toBeUndefined();
     expect(config).toMatchObject({ basePath: "", trustProxy: false, limits: { maxBodyBytes: MiB } });
     expect(config.cors).toBeUndefined();
     expect(config.auth.jwt).toMatchObject({
@@ -194,6 +195,19 @@ describe("resolveConfig", () => {
     expect(error!.message).toContain("  - auth.jwt.secret: must be at least 32 characters");
     expect(error!.message).toContain("  - storage.credentials.accessKeyId: must not be empty");
     expect(error!.message).toContain('"not a type" is not a MIME type pattern');
+  });
+
+  it("storage.acl is a canned ACL that lets only the bucket's owner read", () => {
+    for (const acl of ["private", "bucket-owner-full-control"] as const) {
+      expect(resolveConfig({ ...base, storage: { ...storage, acl } }).storage.acl).toBe(acl);
+    }
+    for (const acl of ["public-read", "authenticated-read", "PRIVATE"]) {
+      const [problem] = problemsOf({ ...base, storage: { ...storage, acl } });
+      expect(problem).toMatchObject({ path: "storage.acl" });
+      expect(problem!.message).toMatch(
+        /"private", "bucket-owner-full-control".*bypass the gateway's downloads/,
+      );
+    }
   });
 
   it("says what is missing", () => {

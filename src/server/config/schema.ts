@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import { s3KeyProblem } from "../../core/policy/s3-key.js";
 import type { Ledger } from "../ledger/types.js";
+import { CANNED_ACLS } from "../storage/types.js";
 import { authSchema } from "./auth-schema.js";
 import { ROUTE_NAME, routeSchema } from "./route-schema.js";
 import { duration, httpUrl, isFunction, oneOf, size } from "./schema-helpers.js";
@@ -19,6 +20,11 @@ const storage = z.strictObject({
   }),
   forcePathStyle: z.boolean().optional(),
   supportsPost: z.boolean().optional(),
+  acl: z
+    .enum(CANNED_ACLS, {
+      error: `must be one of ${CANNED_ACLS.map((a) => `"${a}"`).join(", ")} (an ACL that lets others read would bypass the gateway's downloads)`,
+    })
+    .optional(),
 });
 
 const LEDGER_METHODS = [

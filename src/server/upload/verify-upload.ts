@@ -59,7 +59,7 @@ export async function verifyUpload(
     type: row.declaredType,
     ...(row.sha256 !== null && { sha256: row.sha256 }),
     ...(parts !== undefined && { parts }),
-    metadata: uploaderMetadata(row.userId, row.id),
+    metadata: { ...row.metadata, ...uploaderMetadata(row.userId, row.id) },
     sniff: route?.policy.sniff ?? true,
   };
   const result = await verifyObject(s.storage, expectation).catch((err: unknown) => {
@@ -109,7 +109,7 @@ export async function verifyUpload(
     completedAt: new Date(),
   });
   if (!rejected) return { changed: true };
-  await disposeRejected(s, row, result.code);
+  await disposeRejected(s, row, result.code, result.details);
   throw new UpgateError(result.code, `The upload was rejected: ${result.message}`, {
     details: result.details,
   });

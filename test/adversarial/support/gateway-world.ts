@@ -16,7 +16,8 @@ export { type ApiInit, CLIENT_IP };
 
 /**
  * A gateway with a SQLite ledger file in front of the embedded store (memory backend) or a fresh
- * bucket on Ceph RGW, for the adversarial catalogue. The embedded store's clock can be moved (the
+ * bucket on Ceph RGW (with storage.acl "private", the configuration docs recommend there), for
+ * the adversarial catalogue. The embedded store's clock can be moved (the
  * gateway signs with the real time), so URLs can be used after their expiry without waiting.
  * snapshot() reads the bucket, the multipart uploads with their parts, and every ledger row and
  * quota usage straight from the database.
@@ -62,7 +63,8 @@ export async function openGatewayWorld(overrides: WorldConfig, rgw?: RgwEnv): Pr
   let storage: StorageConfig;
   let bucketState: () => Promise<BucketState>;
   if (rgw) {
-    storage = await createRgwBucket(rgw, "adversarial");
+    // As docs/production.md says for Ceph RGW, which applies an unsigned x-amz-acl on a presigned PUT.
+    storage = { ...(await createRgwBucket(rgw, "adversarial")), acl: "private" };
     bucketState = rgwBucketState(storage);
   } else {
     const backend = createMemoryBackend();

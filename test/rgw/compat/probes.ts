@@ -224,7 +224,11 @@ export const PROBES: Probe[] = [
     capability: "PutBucketCors / GetBucketCors round trip (rules read back as written)",
     async run(ctx) {
       const { setup } = ctx;
-      const rule = upgateRule(setup.origins ?? "*", requiredHeaders(setup.routes), setup.maxAgeSeconds);
+      const rule = upgateRule(
+        setup.origins ?? "*",
+        requiredHeaders(setup.routes, [], setup.storage),
+        setup.maxAgeSeconds,
+      );
       const written = mergeRules(await getBucketCors(ctx.transport), rule);
       await putBucketCors(ctx.transport, written);
       const check = await checkCors(ctx, []);
