@@ -79,6 +79,10 @@ console.log((await hash.digest()).toString("hex"));`;
     });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout.trim()).toBe(createHash("md5").update(Buffer.alloc(1 << 20)).digest("hex"));
+    expect(run.stdout.trim()).toBe(
+      createHash("md5")
+        .update(Buffer.alloc(1 << 20))
+        .digest("hex"),
+    );
   });
 });
