@@ -4,6 +4,7 @@
  * thread), and while clients hold keep-alive connections open. Exit times are only bounded here:
  * grace + 1 s, measured from the signal.
  */
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
+import Database from "better-sqlite3";
 import { SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { presignUrl } from "../../src/core/index.js";
@@ -76,6 +78,21 @@ async function expectCleanExit(s: Serving<unknown>, signal: NodeJS.Signals, grac
   return s.stderr();
 }
 
+/**
+ * The ledger was closed cleanly (SQLite checkpoints and removes the WAL when the last connection
+ * closes) and holds the three verified uploads.
+ */
+function expectLedgerFlushed(file: string) {
+  expect(existsSync(`${file}-wal`)).toBe(false);
+  const db = new Database(file, { readonly: true });
+  try {
+    const verified = db.prepare("SELECT COUNT(*) FROM uploads WHERE status = 'verified'").pluck().get();
+    expect(verified).toBe(3);
+  } finally {
+    db.close();
+  }
+}
+
 /** Single PUTs (one small, one of 5 MiB), a form POST and a multipart upload, all through the AWS SDK's keep-alive agent. */
 async function s3Uploads(a: KeepAliveAgent, endpoint: string, bucket: string, credentials: Credentials) {
   const s3 = sdkClient(a, endpoint, credentials);
@@ -131,7 +148,8 @@ async function s3Uploads(a: KeepAliveAgent, endpoint: string, bucket: string, cr
 
 /**
  * A request whose body is sent in two halves SLOW_PAUSE_MS apart (the second never, if `finish` is
- * false). Resolves once the first half is out and the server has had a moment to read the headers.
+ * false). Resolves once the server has the request (it answered `100 Continue`) and the first half
+ * is out.
  */
 async function slowRequest(
   a: KeepAliveAgent,
@@ -146,7 +164,11 @@ async function slowRequest(
     started = r;
   });
   const answer = send(a, method, url, {
-    headers: { ...headers, "content-length": String(Buffer.byteLength(halves.join(""))) },
+    headers: {
+      ...headers,
+      "content-length": String(Buffer.byteLength(halves.join(""))),
+      expect: "100-continue",
+    },
     body: async (write) => {
       write(halves[0]);
       started();
@@ -157,7 +179,6 @@ async function slowRequest(
   });
   answer.catch(() => {});
   await onWire;
-  await new Promise((r) => setTimeout(r, 200));
   return { answer };
 }
 
@@ -287,6 +308,7 @@ describe("upgate dev stops", { timeout: 120_000 }, () => {
     expect(sdk.open()).toBeGreaterThan(0);
     const stderr = await expectCleanExit(dev, "SIGTERM", DEFAULT_GRACE_MS);
     expect(stderr).toMatch(/upgate dev: SIGTERM: stopping; no requests in flight\nupgate dev: stopped\n/);
+    expectLedgerFlushed(join(dir, "dev-idle", "ledger.db"));
   });
 
   it("lets an upload to its store in flight at SIGINT finish, closing idle connections at once", async () => {
@@ -335,6 +357,7 @@ describe("upgate serve stops", { timeout: 120_000 }, () => {
     expect(api.open(serve.info.url)).toBeGreaterThan(0);
     const stderr = await expectCleanExit(serve, "SIGTERM", DEFAULT_GRACE_MS);
     expect(stderr).toMatch(/upgate serve: SIGTERM: stopping; no requests in flight\nupgate serve: stopped\n/);
+    expectLedgerFlushed(join(rig.dir, "serve-ledger.db"));
   });
 
   it("lets a request in flight at SIGINT finish, closing idle connections at once", async () => {

@@ -1,5 +1,5 @@
 import { Agent, createServer, request, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { trackRequests } from "./drain.js";
 
@@ -125,6 +125,27 @@ describe("graceful close", () => {
     expect((await slow).body).toBe("done");
     expect(await closing).toBe(0);
     agent.destroy();
+  });
+
+  it("serves a request whose headers were still arriving when the close began", async () => {
+    const { drain, server } = await slowServer(0);
+    const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+    await new Promise((r) => socket.once("connect", r));
+    let received = "";
+    socket.setEncoding("utf8").on("data", (d: string) => {
+      received += d;
+    });
+    const ended = new Promise((r) => socket.once("close", r));
+    socket.write("GET /fast HTTP/1.1\r\nHost: x\r\n");
+    await new Promise((r) => setTimeout(r, 50));
+    const closing = drain.close(30_000);
+    await new Promise((r) => setTimeout(r, 100));
+    socket.write("\r\n");
+    expect(await closing).toBe(0);
+    await ended;
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(received).toMatch(/\r\nConnection: close\r\n/i);
+    expect(received).toMatch(/done$/);
   });
 
   it("keeps listening until listenUntil settles, then drains what came meanwhile", async () => {

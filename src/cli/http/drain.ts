@@ -37,17 +37,14 @@ function until(promise: Promise<unknown>, deadline: number): Promise<void> {
 export function trackRequests(server: Server): Drain {
   const active = new Set<ServerResponse>();
   let draining = false;
-  let allDone: (() => void) | undefined;
   // First among the listeners: a handler may write its headers before a later listener runs.
   server.prependListener("request", (_req, res: ServerResponse) => {
     active.add(res);
     if (draining) res.shouldKeepAlive = false;
     res.once("close", () => {
       active.delete(res);
-      if (!draining) return;
       // The connection is idle once the response is out; close it now rather than at keepAliveTimeout.
-      setImmediate(() => server.closeIdleConnections());
-      if (active.size === 0) allDone?.();
+      if (draining) setImmediate(() => server.closeIdleConnections());
     });
   });
   return {
@@ -60,14 +57,8 @@ export function trackRequests(server: Server): Drain {
       if (options.listenUntil) await until(options.listenUntil, deadline);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      if (active.size > 0) {
-        await until(
-          new Promise<void>((resolve) => {
-            allDone = resolve;
-          }),
-          deadline,
-        );
-      }
+      // Closed once every connection is: a request whose headers were still arriving counts too.
+      await until(closed, deadline);
       const cut = active.size;
       server.closeAllConnections();
       await closed;

@@ -48,7 +48,11 @@ export interface Answer {
   body: Buffer;
 }
 
-/** One request through `agent`; `body` may be a function that writes it piece by piece. */
+/**
+ * One request through `agent`. `body` may be a function that writes it piece by piece; with an
+ * `expect: 100-continue` header it is called once the server has answered 100, which node:http
+ * does right as it hands the request to its handler: the request is then surely in flight.
+ */
 export function send(
   agent: Agent,
   method: string,
@@ -70,10 +74,18 @@ export function send(
     req.on("error", reject);
     const body = options.body;
     if (typeof body === "function") {
-      body((chunk) => req.write(chunk)).then(
-        () => req.end(),
-        (err: Error) => req.destroy(err),
+      const expectsContinue = Object.entries(options.headers ?? {}).some(
+        ([k, v]) => k.toLowerCase() === "expect" && v.toLowerCase() === "100-continue",
       );
+      const write = () =>
+        body((chunk) => req.write(chunk)).then(
+          () => req.end(),
+          (err: Error) => req.destroy(err),
+        );
+      if (expectsContinue) {
+        req.once("continue", write);
+        req.flushHeaders();
+      } else void write();
     } else req.end(body);
   });
 }
