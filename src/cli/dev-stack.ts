@@ -58,11 +58,11 @@ export interface DevStack {
   /**
    * Stops taking requests and closes idle connections; the requests in flight may finish for up to
    * `graceMs`, then the rest are cut. The store keeps listening until the gateway's requests are
-   * done, as they may need it. Then closes the gateway (and its ledger) and the store. Resolves
-   * with the number of requests cut.
+   * done, as they may need it. Then closes the gateway (its webhook deliveries get what is left of
+   * the grace period; its ledger is flushed) and the store. Resolves with the number of requests cut.
    */
   shutdown(graceMs: number): Promise<number>;
-  /** shutdown(0): cuts the requests in flight. */
+  /** Cuts the requests in flight, waits for webhook deliveries as gateway.close() does, closes everything. */
   close(): Promise<void>;
 }
 
@@ -126,12 +126,14 @@ async function shutdownStack(
   gatewayDrain: Drain,
   storeDrain: Drain,
   graceMs: number,
-  closeRest: () => Promise<void>,
+  closeRest: (webhookWaitMs: number) => Promise<void>,
 ): Promise<number> {
+  const deadline = Date.now() + graceMs;
   const gatewayCut = gatewayDrain.close(graceMs);
   const storeCut = storeDrain.close(graceMs, { listenUntil: gatewayCut });
   const cut = (await gatewayCut) + (await storeCut);
-  await closeRest();
+  // Webhook deliveries get what is left of the grace period.
+  await closeRest(Math.max(0, deadline - Date.now()));
   return cut;
 }
 
@@ -146,9 +148,10 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   });
   const storeDrain = trackRequests(store.server);
   await store.listen(options.storePort ?? 9000, host);
-  const started: Array<() => Promise<void>> = [() => store.close()];
-  const stop = async () => {
-    for (const close of started.splice(0).reverse()) await close().catch(() => {});
+  /** Closers, run in reverse; `webhookWaitMs` bounds the gateway's wait for webhook deliveries. */
+  const started: Array<(webhookWaitMs?: number) => Promise<void>> = [() => store.close()];
+  const stop = async (webhookWaitMs?: number) => {
+    for (const close of started.splice(0).reverse()) await close(webhookWaitMs).catch(() => {});
   };
   try {
     const gateway = createGateway({
@@ -165,7 +168,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       routes: options.routes ?? DEV_ROUTES,
       logger: { level: options.logLevel ?? "info" },
     });
-    started.push(() => gateway.close());
+    started.push((webhookWaitMs) => gateway.close(webhookWaitMs === undefined ? {} : { webhookWaitMs }));
     const api = toNodeHandler(gateway);
     const files = staticFiles(options.webDir, { "content-security-policy": pagePolicy(store.url) });
     const config = demoConfig(gateway);
@@ -199,7 +202,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       inFlight: () => gatewayDrain.inFlight() + storeDrain.inFlight(),
       shutdown: (graceMs) => shutdownStack(gatewayDrain, storeDrain, graceMs, stop),
       close: async () => {
-        await shutdownStack(gatewayDrain, storeDrain, 0, stop);
+        await shutdownStack(gatewayDrain, storeDrain, 0, () => stop());
       },
     };
   } catch (err) {

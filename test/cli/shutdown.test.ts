@@ -6,6 +6,8 @@
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -21,7 +23,7 @@ import { SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { presignUrl } from "../../src/core/index.js";
 import { type DevRig, startDevRig } from "./support/dev.js";
-import { FLOW_ROUTES, uploadEachKind } from "./support/gateway-flows.js";
+import { FLOW_ROUTES, uploadEachKind, uploadThrough } from "./support/gateway-flows.js";
 import { type Answer, KeepAliveAgent, sdkClient, send, sendJson } from "./support/keep-alive.js";
 import { type Serving, startServing } from "./support/serving.js";
 
@@ -80,14 +82,14 @@ async function expectCleanExit(s: Serving<unknown>, signal: NodeJS.Signals, grac
 
 /**
  * The ledger was closed cleanly (SQLite checkpoints and removes the WAL when the last connection
- * closes) and holds the three verified uploads.
+ * closes) and holds the verified uploads.
  */
-function expectLedgerFlushed(file: string) {
+function expectLedgerFlushed(file: string, uploads = 3) {
   expect(existsSync(`${file}-wal`)).toBe(false);
   const db = new Database(file, { readonly: true });
   try {
     const verified = db.prepare("SELECT COUNT(*) FROM uploads WHERE status = 'verified'").pluck().get();
-    expect(verified).toBe(3);
+    expect(verified).toBe(uploads);
   } finally {
     db.close();
   }
@@ -377,5 +379,50 @@ describe("upgate serve stops", { timeout: 120_000 }, () => {
       [body.slice(0, 20), body.slice(20)],
     );
     await expectInFlightFinishes(serve, slow, api, [serve.info.url], 201);
+  });
+
+  it("does not wait past the grace period for a webhook receiver that never answers", async () => {
+    let received = 0;
+    const receiver = createServer(() => {
+      received++; // and never answers
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    try {
+      const hooked = join(rig.dir, "hooked.config.mjs");
+      const port = (receiver.address() as AddressInfo).port;
+      const settings = {
+        storage: { endpoint: rig.stack.storeUrl, bucket: rig.stack.bucket, forcePathStyle: true },
+        ledger: `sqlite:${join(rig.dir, "hooked-ledger.db")}`,
+        auth: { jwt: {} },
+        logger: { level: "silent" },
+      };
+      const webhook = `{ url: "http://127.0.0.1:${port}/hook", secret: process.env.HOOK_SECRET }`;
+      await writeFile(
+        hooked,
+        `export default { ...${JSON.stringify(settings)}, routes: { notes: { ...${JSON.stringify(FLOW_ROUTES.notes)}, webhook: ${webhook} } } };\n`,
+      );
+      const graceMs = 1_000;
+      const serve = await serving<ServeInfo>(
+        ["serve", "--config", hooked, "--port", "0", "--json", "--grace", `${graceMs}ms`],
+        { ...env(), HOOK_SECRET: "shutdown-hook-secret-0123456789" },
+      );
+      const api = agent();
+      await uploadThrough(
+        api,
+        serve.info.url,
+        await token(),
+        "notes",
+        new TextEncoder().encode("hi\n"),
+        "text/plain",
+      );
+      const deadline = Date.now() + 10_000;
+      while (received === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(received).toBe(1);
+      await expectCleanExit(serve, "SIGTERM", graceMs);
+      expectLedgerFlushed(join(rig.dir, "hooked-ledger.db"), 1);
+    } finally {
+      receiver.closeAllConnections();
+      receiver.close();
+    }
   });
 });

@@ -85,8 +85,10 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     graceMs,
     inFlight: http.inFlight,
     async stop(grace) {
+      const deadline = Date.now() + grace;
       const cut = await http.close(grace);
-      await gateway.close();
+      // Webhook deliveries get what is left of the grace period.
+      await gateway.close({ webhookWaitMs: Math.max(0, deadline - Date.now()) });
       return cut;
     },
   });

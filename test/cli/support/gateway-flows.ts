@@ -38,7 +38,7 @@ export async function uploadThrough(
   agent: Agent,
   gatewayUrl: string,
   token: string,
-  route: keyof typeof FLOW_ROUTES,
+  route: string,
   bytes: Uint8Array,
   type: string,
 ): Promise<void> {
