@@ -36,8 +36,11 @@ export type GatewaySweepOptions = Pick<SweepOptions, "dryRun" | "limit" | "curso
 export interface Gateway {
   /** Answers one API request; never rejects (every failure is an error response). */
   fetch(request: Request, info?: RequestInfo): Promise<Response>;
-  /** Waits for webhook deliveries in flight, then closes the ledger if the gateway opened it. */
-  close(): Promise<void>;
+  /**
+   * Waits for webhook deliveries in flight (up to `webhookWaitMs`, default 15 s, then abandons
+   * them), then closes the ledger if the gateway opened it.
+   */
+  close(options?: { webhookWaitMs?: number }): Promise<void>;
   /** Expires abandoned uploads and removes orphans under the routes' key prefixes (see sweep()). */
   sweep(options?: GatewaySweepOptions): Promise<SweepReport>;
   /** The audit ledger, opened and migrated on first use. */
@@ -133,10 +136,10 @@ export function createGateway(input: UpgateConfig): Gateway {
       return toResponse(await serve(fromRequest(request), info));
     },
 
-    async close() {
+    async close(options = {}) {
       if (closed) return;
       closed = true;
-      await webhooks.drain();
+      await webhooks.drain(options.webhookWaitMs);
       await ledger.close();
     },
 

@@ -122,7 +122,7 @@ describe("upgate dev", { timeout: 120_000 }, () => {
     expect((await slow).status).toBe(200);
     expect(await first.closed).toBe(0);
     expect(first.stderr()).toMatch(
-      /upgate dev: SIGINT: stopping; waiting up to 5000 ms for 1 storage request\(s\)/,
+      /upgate dev: SIGINT: stopping; 1 request\(s\) in flight may take up to 5000 ms to finish\nupgate dev: stopped\n/,
     );
 
     const second = startDev();

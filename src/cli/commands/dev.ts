@@ -6,8 +6,7 @@ import { parseCommandArgs, parseDurationFlag, parsePort } from "../args.js";
 import { CliError } from "../cli-error.js";
 import { loadConfig, withConfigErrors } from "../config/gateway-config.js";
 import { type DevStack, startDevStack } from "../dev-stack.js";
-import { trackRequests } from "../http/drain.js";
-import { shutdownSignal } from "../shutdown.js";
+import { shutdownSignal, stopOnSignal } from "../shutdown.js";
 
 /** <project>/web/dist, from src/cli/commands (tsx) or dist/cli/commands (built) alike. */
 const DEFAULT_WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../../web/dist");
@@ -19,8 +18,9 @@ Runs everything on this machine in one process: the embedded S3-compatible store
 <data-dir>/data across restarts) with its bucket and CORS, the gateway in dev mode (the demo page
 signs in as a named demo user; dev tokens are refused outside dev mode) with the default routes
 (images up to 10 MB, documents up to 50 MB, any file up to 5 GB in multipart), and the demo page.
-Ctrl-C stops taking requests, lets uploads in flight finish for a moment, and closes everything;
-multipart uploads cut short resume from the parts already stored.
+Ctrl-C or SIGTERM stops taking connections and closes idle ones at once, lets requests in flight
+(uploads too) finish for up to --grace, cuts what is left, closes the ledger and exits 0; multipart
+uploads cut short resume from the parts already stored. A second Ctrl-C exits at once.
 
 Options:
   --port <n>           gateway and demo page port (default 8080; 0 picks a free one)
@@ -29,7 +29,7 @@ Options:
   --data-dir <dir>     objects, ledger and the dev token secret (default ./.upgate)
   --config <file>      a gateway config whose routes replace the default routes
   --web-dir <dir>      the built demo page (default web/dist)
-  --grace <duration>   on Ctrl-C, how long uploads in flight may finish (default 5s)
+  --grace <duration>   on Ctrl-C or SIGTERM, how long requests in flight may finish (default 5s)
   --log-level <level>  gateway log level (default info; silent for none)
   --json               print the URLs and credentials as one JSON line
   -h, --help           show this help`;
@@ -120,7 +120,6 @@ export async function runDev(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (err instanceof CliError) throw err;
     throw new CliError(`upgate dev: cannot start: ${(err as Error).message.split("\n")[0]}`);
   }
-  const storeDrain = trackRequests(stack.store.server);
   try {
     // Open and migrate the ledger now: a broken one fails here, not at the first upload.
     await stack.gateway.ledger.migrate();
@@ -131,13 +130,13 @@ export async function runDev(argv: string[], env: NodeJS.ProcessEnv = process.en
   // Listen before announcing: whoever reads the announcement may signal at once.
   const stopRequested = shutdownSignal();
   announce(stack, dataDir, values.json === true);
-  const signal = await stopRequested;
-  console.error(
-    `upgate dev: ${signal}: stopping; waiting up to ${graceMs} ms for ${storeDrain.inFlight()} storage request(s)`,
-  );
-  const cut = await storeDrain.close(graceMs);
-  await stack.close();
-  if (cut > 0)
-    console.error(`upgate dev: cut ${cut} upload request(s); multipart uploads resume from the parts stored`);
+  await stopOnSignal({
+    command: "dev",
+    signal: stopRequested,
+    graceMs,
+    inFlight: stack.inFlight,
+    stop: stack.shutdown,
+    cutNote: "multipart uploads resume from the parts stored",
+  });
   return 0;
 }

@@ -5,19 +5,21 @@ import { CliError } from "../cli-error.js";
 import { ENVIRONMENT } from "../config/env.js";
 import { loadConfig, type UpgateConfig, withConfigErrors } from "../config/gateway-config.js";
 import { listenHttp } from "../http/listen.js";
-import { shutdownSignal } from "../shutdown.js";
+import { shutdownSignal, stopOnSignal } from "../shutdown.js";
 
 export const SERVE_HELP = `Usage: upgate serve [--config upgate.config.ts] [options]
 
 Runs the production gateway on node:http. The config file (.ts through tsx, .mjs, .js or .json;
 default ./upgate.config.*) is read first, then UPGATE_* environment variables override it. Secrets
-come only from the environment: a config holding a literal secret is refused.
+come only from the environment: a config holding a literal secret is refused. SIGINT or SIGTERM
+stops accepting connections and closes idle ones at once, lets requests in flight finish for up to
+--grace, cuts what is left, closes the ledger and exits 0. A second signal exits at once.
 
 Options:
   --config <file>     the gateway config
   --port <n>          port (or UPGATE_PORT; default 8080; 0 picks a free one)
   --host <addr>       address to bind (or UPGATE_HOST; default 127.0.0.1; 0.0.0.0 in containers)
-  --grace <duration>  on SIGINT/SIGTERM, how long requests in flight may finish (default 10s)
+  --grace <duration>  on SIGINT/SIGTERM, how long requests in flight may finish (default 5s)
   --json              print the start-up line as JSON
   -h, --help          show this help
 
@@ -42,7 +44,7 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     values.port === undefined ? "UPGATE_PORT" : "--port",
   );
   const host = values.host ?? env.UPGATE_HOST ?? "127.0.0.1";
-  const graceMs = parseDurationFlag(values.grace, 10_000, "--grace");
+  const graceMs = parseDurationFlag(values.grace, 5_000, "--grace");
   const { file, config } = await loadConfig({
     command: "serve",
     file: values.config,
@@ -64,6 +66,8 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     await gateway.close().catch(() => {});
     throw new CliError(`upgate serve: cannot listen on ${host}:${port}: ${(err as Error).message}`);
   }
+  // Listen before printing: whoever reads the start-up line may signal at once.
+  const signal = shutdownSignal();
   const info = {
     url: http.url,
     config: file,
@@ -75,12 +79,18 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     console.log(
       `upgate gateway listening on ${info.url} (config ${file}; bucket ${info.bucket}; routes ${info.routes.join(", ")})`,
     );
-  const signal = await shutdownSignal();
-  console.error(
-    `upgate serve: ${signal}: no new connections; waiting up to ${graceMs} ms for ${http.inFlight()} request(s)`,
-  );
-  const cut = await http.close(graceMs);
-  await gateway.close();
-  if (cut > 0) console.error(`upgate serve: cut ${cut} request(s) still running after the grace period`);
+  await stopOnSignal({
+    command: "serve",
+    signal,
+    graceMs,
+    inFlight: http.inFlight,
+    async stop(grace) {
+      const deadline = Date.now() + grace;
+      const cut = await http.close(grace);
+      // Webhook deliveries get what is left of the grace period.
+      await gateway.close({ webhookWaitMs: Math.max(0, deadline - Date.now()) });
+      return cut;
+    },
+  });
   return 0;
 }

@@ -23,6 +23,8 @@ export interface SendWebhookOptions {
   backoffMs?: number;
   /** Default: the global fetch. */
   fetch?: typeof fetch;
+  /** Abandons the delivery when aborted: the attempt in flight is cut and no retry follows. */
+  signal?: AbortSignal;
 }
 
 export interface WebhookAttempt {

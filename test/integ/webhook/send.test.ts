@@ -140,6 +140,30 @@ describe("sendWebhook to a node:http receiver", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(90);
   });
 
+  it("abandons the delivery when its signal aborts: the attempt in flight is cut and no retry follows", async () => {
+    receiver.answer("hang");
+    const abandon = new AbortController();
+    const delivering = sendWebhook(options({ retries: 5, timeoutMs: 30_000, signal: abandon.signal }));
+    while (receiver.received.length === 0) await new Promise((r) => setTimeout(r, 5));
+    abandon.abort();
+    const outcome = await delivering;
+    expect(outcome).toMatchObject({ delivered: false, error: "abandoned" });
+    expect(outcome.attempts).toHaveLength(1);
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it("does not start a retry once abandoned during the wait before it", async () => {
+    receiver.answer(500);
+    const abandon = new AbortController();
+    const delivering = sendWebhook(options({ retries: 5, backoffMs: 30_000, signal: abandon.signal }));
+    while (receiver.received.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+    abandon.abort();
+    const outcome = await delivering;
+    expect(outcome.attempts.map((a) => a.status ?? a.error)).toEqual([500, "abandoned"]);
+    expect(receiver.received).toHaveLength(1);
+  });
+
   it("never throws into the caller, whatever fetch does", async () => {
     const outcome = await sendWebhook(
       options({
