@@ -18,12 +18,14 @@ import { fromRequest, requestContext, SERVE_INCOMING, type ServeIncoming } from 
 import { lazyLedger } from "./runtime/lazy-ledger.js";
 import { openLedger } from "./runtime/open-ledger.js";
 import type { RequestContext, Services } from "./runtime/services.js";
-import { createWebhookSender } from "./runtime/webhooks.js";
+import { createWebhookSender, WEBHOOK_DRAIN_MS } from "./runtime/webhooks.js";
 import { createStorageClient } from "./storage/s3-client.js";
 import type { StorageClient } from "./storage/types.js";
 import { sweep as runSweep } from "./sweep/index.js";
+import { type SweepSchedule, scheduleSweeps } from "./sweep/schedule.js";
 import type { SweepOptions, SweepReport } from "./sweep/types.js";
 import { createSingleFlight } from "./upload/single-flight.js";
+import { sweeperComplete } from "./upload/sweeper-complete.js";
 
 /** What the adapter knows about the connection that the Request cannot carry. */
 export interface RequestInfo {
@@ -41,8 +43,19 @@ export interface Gateway {
    * them), then closes the ledger if the gateway opened it.
    */
   close(options?: { webhookWaitMs?: number }): Promise<void>;
-  /** Expires abandoned uploads and removes orphans under the routes' key prefixes (see sweep()). */
+  /**
+   * Completes uploads whose URLs lapsed with their object stored (verified as `complete` would:
+   * hook and webhook told `completedBy: "sweeper"`), expires the rest once past the grace period,
+   * and removes orphans under the routes' key prefixes (see sweep()).
+   */
   sweep(options?: GatewaySweepOptions): Promise<SweepReport>;
+  /**
+   * Runs sweep() every `sweep.interval` (default 5 minutes, 30 seconds in dev mode) until close(),
+   * each run going on where the last one's limit stopped it. For long-running servers (`upgate
+   * serve` and `upgate dev` call it); on serverless platforms schedule sweep() instead. Does
+   * nothing when already started or when the config turns the interval off (`sweep: false`).
+   */
+  startSweeping(): void;
   /** The audit ledger, opened and migrated on first use. */
   readonly ledger: Ledger;
   readonly storage: StorageClient;
@@ -79,6 +92,17 @@ export function createGateway(input: UpgateConfig): Gateway {
   const router = createEndpointRouter(config.mode);
   const prefixes = keyPrefixes(config.routes.values());
   let closed = false;
+  let sweeping: SweepSchedule | undefined;
+
+  const sweep = (options: GatewaySweepOptions & Pick<SweepOptions, "signal">) =>
+    runSweep({
+      ...options,
+      ledger,
+      storage,
+      graceMs: config.sweep.graceMs,
+      prefixes,
+      complete: (row, dryRun) => sweeperComplete(services, row, dryRun),
+    });
 
   async function dispatch(req: RequestContext, endpoint: { name: string }): Promise<Answer> {
     if (closed) throw new UpgateError("INTERNAL", "The gateway is closed");
@@ -139,12 +163,26 @@ export function createGateway(input: UpgateConfig): Gateway {
     async close(options = {}) {
       if (closed) return;
       closed = true;
-      await webhooks.drain(options.webhookWaitMs);
+      const waitMs = options.webhookWaitMs ?? WEBHOOK_DRAIN_MS;
+      const deadline = Date.now() + waitMs;
+      // A sweep in flight stops before its next action; what it already started gets the same wait.
+      await sweeping?.stop(waitMs);
+      await webhooks.drain(Math.max(0, deadline - Date.now()));
       await ledger.close();
     },
 
     sweep(options = {}) {
-      return runSweep({ ...options, ledger, storage, graceMs: config.sweep.graceMs, prefixes });
+      return sweep(options);
+    },
+
+    startSweeping() {
+      const intervalMs = config.sweep.intervalMs;
+      if (sweeping || closed || intervalMs === undefined) return;
+      sweeping = scheduleSweeps({
+        intervalMs,
+        sweep: (cursor, signal) => sweep({ signal, ...(cursor !== undefined && { cursor }) }),
+        log,
+      });
     },
 
     ledger,

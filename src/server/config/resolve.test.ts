@@ -66,6 +66,22 @@ describe("resolveConfig", () => {
     });
   });
 
+  it.each([
+    ["no sweep setting", {}, { graceMs: 600_000, intervalMs: 300_000 }],
+    ["dev mode", { mode: "dev", auth: { dev: { secret: "d".repeat(32) } } }, { intervalMs: 30_000 }],
+    ["a grace and an interval", { sweep: { grace: "1m", interval: "2s" } }, { graceMs: 60_000, intervalMs: 2000 }],
+    ["sweep: false", { sweep: false }, { graceMs: 600_000, intervalMs: undefined }],
+    ["interval: false", { sweep: { grace: 30, interval: false } }, { graceMs: 30_000, intervalMs: undefined }],
+  ])("resolves the sweeper's settings with %s", (_name, change, expected) => {
+    expect(resolveConfig({ ...base, ...change } as UpgateConfig).sweep).toMatchObject(expected);
+  });
+
+  it("refuses a sweep interval under a second", () => {
+    expect(problemsOf({ ...base, sweep: { interval: "10ms" } })).toEqual([
+      { path: "sweep.interval", message: expect.stringMatching(/at least 1 second/) },
+    ]);
+  });
+
   it("converts quotas, rate limits, CORS, the base path, the ledger URL and the quarantine prefix", () => {
     const config = resolveConfig({
       ...base,

@@ -129,7 +129,18 @@ export const configSchema = z
     basePath: basePath.optional(),
     trustProxy: z.boolean().optional(),
     quarantinePrefix: quarantinePrefix.optional(),
-    sweep: z.strictObject({ grace: duration.optional() }).optional(),
+    sweep: z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          grace: duration.optional(),
+          interval: z
+            .union([z.literal(false), duration])
+            .refine((ms) => ms === false || ms >= 1000, { error: "must be at least 1 second (or false)" })
+            .optional(),
+        }),
+      ])
+      .optional(),
     logger: logger.optional(),
     limits: limits.optional(),
   })

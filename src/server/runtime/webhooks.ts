@@ -1,4 +1,5 @@
 import type { UploadRecord } from "../../core/protocol.js";
+import type { CompletedBy } from "../webhook/types.js";
 import type { GatewayLog } from "../observe/log.js";
 import { uploadVerifiedEvent } from "../webhook/event.js";
 import { sendWebhook } from "../webhook/send.js";
@@ -18,8 +19,8 @@ export function createWebhookSender(log: GatewayLog) {
   // Aborted when close() stops waiting: an abandoned delivery must not keep the process alive.
   const abandon = new AbortController();
   return {
-    deliver(webhook: { url: string; secret: string }, upload: UploadRecord): void {
-      const event = uploadVerifiedEvent(upload);
+    deliver(webhook: { url: string; secret: string }, upload: UploadRecord, completedBy: CompletedBy): void {
+      const event = uploadVerifiedEvent(upload, completedBy);
       const task = sendWebhook({
         url: webhook.url,
         secret: webhook.secret,

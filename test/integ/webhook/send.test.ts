@@ -31,7 +31,7 @@ afterEach(() => receiver.close());
 const options = (extra: Partial<SendWebhookOptions> = {}): SendWebhookOptions => ({
   url: receiver.url,
   secret: SECRET,
-  event: uploadVerifiedEvent(UPLOAD),
+  event: uploadVerifiedEvent(UPLOAD, "client"),
   retries: 2,
   timeoutMs: 2_000,
   backoffMs: 5,
@@ -54,6 +54,7 @@ describe("sendWebhook to a node:http receiver", () => {
       id: sent.event.id,
       type: "upload.verified",
       createdAt: sent.event.createdAt,
+      completedBy: "client",
       upload: UPLOAD,
     });
     const header = delivery!.headers["upgate-signature"] as string;
@@ -175,7 +176,7 @@ describe("sendWebhook to a node:http receiver", () => {
     );
     expect(outcome).toMatchObject({ delivered: false, error: "fetch is broken" });
     expect(outcome.attempts).toHaveLength(2);
-    const unserializable = { ...uploadVerifiedEvent(UPLOAD), upload: { size: 1n } } as never;
+    const unserializable = { ...uploadVerifiedEvent(UPLOAD, "client"), upload: { size: 1n } } as never;
     const bad = await sendWebhook(options({ event: unserializable }));
     expect(bad.delivered).toBe(false);
     expect(bad.error).toMatch(/BigInt/);
