@@ -69,9 +69,17 @@ describe("resolveConfig", () => {
   it.each([
     ["no sweep setting", {}, { graceMs: 600_000, intervalMs: 300_000 }],
     ["dev mode", { mode: "dev", auth: { dev: { secret: "d".repeat(32) } } }, { intervalMs: 30_000 }],
-    ["a grace and an interval", { sweep: { grace: "1m", interval: "2s" } }, { graceMs: 60_000, intervalMs: 2000 }],
+    [
+      "a grace and an interval",
+      { sweep: { grace: "1m", interval: "2s" } },
+      { graceMs: 60_000, intervalMs: 2000 },
+    ],
     ["sweep: false", { sweep: false }, { graceMs: 600_000, intervalMs: undefined }],
-    ["interval: false", { sweep: { grace: 30, interval: false } }, { graceMs: 30_000, intervalMs: undefined }],
+    [
+      "interval: false",
+      { sweep: { grace: 30, interval: false } },
+      { graceMs: 30_000, intervalMs: undefined },
+    ],
   ])("resolves the sweeper's settings with %s", (_name, change, expected) => {
     expect(resolveConfig({ ...base, ...change } as UpgateConfig).sweep).toMatchObject(expected);
   });

@@ -1,8 +1,8 @@
 import type { UploadRecord } from "../../core/protocol.js";
-import type { CompletedBy } from "../webhook/types.js";
 import type { GatewayLog } from "../observe/log.js";
 import { uploadVerifiedEvent } from "../webhook/event.js";
 import { sendWebhook } from "../webhook/send.js";
+import type { CompletedBy } from "../webhook/types.js";
 
 const RETRIES = 3;
 const TIMEOUT_MS = 10_000;

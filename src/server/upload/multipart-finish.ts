@@ -14,7 +14,11 @@ export const UPLOAD_GONE = ["NoSuchUpload", "NoSuchKey"] as const;
 const unquote = (etag: string) => etag.replace(/^W\//, "").replace(/^"|"$/g, "");
 
 /** How the parts in storage differ from the plan fixed at creation (and from the client's ETags). */
-export function partProblems(row: UploadRow, stored: readonly StoragePart[], clientParts: CompleteRequest["parts"]) {
+export function partProblems(
+  row: UploadRow,
+  stored: readonly StoragePart[],
+  clientParts: CompleteRequest["parts"],
+) {
   const plan = planParts(row.declaredSize, row.partSize!);
   const byNumber = new Map(stored.map((p) => [p.partNumber, p]));
   const claimed = new Map((clientParts ?? []).map((p) => [p.partNumber, unquote(p.etag)]));

@@ -24,7 +24,11 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
  * the object is verified where it is, without promotion or a verdict; a multipart upload whose
  * parts are all stored counts as one that would be verified.
  */
-export async function sweeperComplete(s: Services, row: UploadRow, dryRun: boolean): Promise<SweepCompletion> {
+export async function sweeperComplete(
+  s: Services,
+  row: UploadRow,
+  dryRun: boolean,
+): Promise<SweepCompletion> {
   try {
     if (!(await looksStored(s, row))) return { outcome: "absent" };
     if (dryRun) return await wouldComplete(s, row);
