@@ -63,12 +63,15 @@ async function runPhases(
       start?.phase === "multipart" ? start.prefix : undefined,
     )) {
       const at = start?.phase === "multipart" && start.prefix === prefix ? start : undefined;
+      // Told to stop: not even the next listing.
+      if (run.signal?.aborted) return at ?? { phase: "multipart", prefix, atKey: "", atUploadId: "" };
       const stopped = await abortOrphanUploads(run, prefix, at);
       if (stopped) return stopped;
     }
   }
   for (const prefix of remainingPrefixes(prefixes, start?.phase === "objects" ? start.prefix : undefined)) {
     const at = start?.phase === "objects" && start.prefix === prefix ? start : undefined;
+    if (run.signal?.aborted) return at ?? { phase: "objects", prefix, atKey: "" };
     const stopped = await deleteOrphanObjects(run, prefix, at);
     if (stopped) return stopped;
   }

@@ -140,6 +140,17 @@ describe("sweep against the embedded store and a SQLite ledger", () => {
     expect(await snapshot(w)).toEqual(before);
   });
 
+  it("stops before any action once its signal is aborted; the cursor resumes it", async () => {
+    const w = await fresh();
+    const before = await snapshot(w);
+    const stopped = await sweep(options(w, { signal: AbortSignal.abort() }));
+    expect(stopped.complete).toBe(false);
+    expect(actions(w, [stopped])).toEqual({ expired: [], deletedObjects: [], abortedMultipart: [] });
+    expect(await snapshot(w)).toEqual(before);
+    const resumed = await sweep(options(w, { cursor: stopped.next }));
+    expect(actions(w, [resumed])).toEqual(expectedActions);
+  });
+
   it("reports a storage failure and goes on with the rest", async () => {
     const w = await fresh();
     const failing = {
