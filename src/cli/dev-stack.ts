@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import type { LevelWithSilent } from "pino";
 import { describeTypes, formatSize } from "../core/policy/index.js";
-import type { RouteConfig } from "../server/config/types.js";
+import type { RouteConfig, UpgateConfig } from "../server/config/types.js";
 import { createGateway, type Gateway } from "../server/gateway.js";
 import { toNodeHandler } from "../server/node.js";
 import {
@@ -42,6 +42,8 @@ export interface DevStackOptions {
   routes?: Record<string, RouteConfig>;
   /** The gateway's log level (default "info"). */
   logLevel?: LevelWithSilent;
+  /** The sweeper's settings; it runs every 30 seconds unless `interval` says otherwise (false: never). */
+  sweep?: UpgateConfig["sweep"];
 }
 
 export interface DevStack {
@@ -167,6 +169,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       auth: { dev: { secret: await devSecret(dataDir) } },
       routes: options.routes ?? DEV_ROUTES,
       logger: { level: options.logLevel ?? "info" },
+      ...(options.sweep !== undefined && { sweep: options.sweep }),
     });
     started.push((webhookWaitMs) => gateway.close(webhookWaitMs === undefined ? {} : { webhookWaitMs }));
     const api = toNodeHandler(gateway);
@@ -191,6 +194,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       await gatewayDrain.close(0);
     });
     await store.state.backend.setBucketCors(DEV_BUCKET, devCorsRules(pageOrigins(gatewayUrl)));
+    // Uploads whose page closed before its complete are completed (or expired) without it.
+    gateway.startSweeping();
     return {
       gatewayUrl,
       storeUrl: store.url,

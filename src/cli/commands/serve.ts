@@ -15,6 +15,10 @@ come only from the environment: a config holding a literal secret is refused. SI
 stops accepting connections and closes idle ones at once, lets requests in flight finish for up to
 --grace, cuts what is left, closes the ledger and exits 0. A second signal exits at once.
 
+It also runs the sweeper every sweep.interval of the config (default 5m; sweep: false turns it
+off): uploads whose URLs lapsed with their file stored are verified without their client, the
+rest expired after the grace period, orphans removed (see upgate sweep --help).
+
 Options:
   --config <file>     the gateway config
   --port <n>          port (or UPGATE_PORT; default 8080; 0 picks a free one)
@@ -66,18 +70,21 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     await gateway.close().catch(() => {});
     throw new CliError(`upgate serve: cannot listen on ${host}:${port}: ${(err as Error).message}`);
   }
+  gateway.startSweeping();
   // Listen before printing: whoever reads the start-up line may signal at once.
   const signal = shutdownSignal();
+  const sweepMs = gateway.config.sweep.intervalMs;
   const info = {
     url: http.url,
     config: file,
     bucket: gateway.config.storage.bucket,
     routes: [...gateway.config.routes.keys()],
+    sweepIntervalMs: sweepMs ?? null,
   };
   if (values.json) console.log(JSON.stringify(info));
   else
     console.log(
-      `upgate gateway listening on ${info.url} (config ${file}; bucket ${info.bucket}; routes ${info.routes.join(", ")})`,
+      `upgate gateway listening on ${info.url} (config ${file}; bucket ${info.bucket}; routes ${info.routes.join(", ")}; ${sweepMs === undefined ? "sweeper off" : `sweeping every ${sweepMs / 1000} s`})`,
     );
   await stopOnSignal({
     command: "serve",
