@@ -124,7 +124,7 @@ function conflict(): UpgateError {
   );
 }
 
-export function stillVerifying(): UpgateError {
+function stillVerifying(): UpgateError {
   return new UpgateError(
     "UPLOAD_STATE_CONFLICT",
     "Another request is still verifying this upload; complete again later for its verdict",

@@ -370,7 +370,7 @@ describe("a complete racing the sweeper: one verification", () => {
     await h.close();
   });
 
-  it("a sweep during a complete's verification joins it: the client's verdict, one hook", async () => {
+  it("a sweep during a complete's verification leaves the upload to it: the client's verdict, one hook", async () => {
     const put = await putOnly(h, token);
     const hold = holdSniffs(h);
     const completing = complete(h, token, put.id);
@@ -385,7 +385,7 @@ describe("a complete racing the sweeper: one verification", () => {
     expect(await verifications(h.gateway)).toBe(1);
   });
 
-  it("a complete during the sweeper's verification joins it: the sweeper's verdict, one hook", async () => {
+  it("a complete during the sweeper's verification waits for its verdict: one verification, one hook", async () => {
     const put = await putOnly(h, token);
     const hold = holdSniffs(h);
     const sweeping = h.gateway.sweep({ now: lapsed() });
