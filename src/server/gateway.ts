@@ -39,8 +39,9 @@ export interface Gateway {
   /** Answers one API request; never rejects (every failure is an error response). */
   fetch(request: Request, info?: RequestInfo): Promise<Response>;
   /**
-   * Waits for webhook deliveries in flight (up to `webhookWaitMs`, default 15 s, then abandons
-   * them), then closes the ledger if the gateway opened it.
+   * Stops startSweeping()'s sweeper (a sweep in flight stops before its next action) and waits for
+   * it and for webhook deliveries in flight, together up to `webhookWaitMs` (default 15 s; then they
+   * are abandoned), then closes the ledger if the gateway opened it.
    */
   close(options?: { webhookWaitMs?: number }): Promise<void>;
   /**

@@ -37,7 +37,6 @@ describeInChromium("the demo page: a tab closed before its complete", () => {
   it("is verified by the sweeper within an interval of its URL lapsing, and downloads byte-identical", async () => {
     const demo = await openDemo(browser, stack, "grace");
     const { page } = demo;
-    let closedAt = 0;
     const completeAsked = new Promise<void>((resolve) => {
       // The complete never leaves the tab: the tab closes as it would be sent.
       void page.route("**/v1/uploads/*/complete", async (route: Route) => {
@@ -49,7 +48,7 @@ describeInChromium("the demo page: a tab closed before its complete", () => {
     await page.setInputFiles("#picker", { name: "left.png", mimeType: "image/png", buffer: png });
     await completeAsked;
     await demo.context.close();
-    closedAt = Date.now();
+    const closedAt = Date.now();
     // The PUT landed; nobody completed.
     expect(stack.log.writes().map((r) => [r.method, r.status])).toEqual([["PUT", 200]]);
     const [pending] = await ledgerRows(stack, "grace");
