@@ -4,6 +4,7 @@ import type { LevelWithSilent } from "pino";
 import type { RouteConfig } from "../../server/config/types.js";
 import { parseCommandArgs, parseDurationFlag, parsePort } from "../args.js";
 import { CliError } from "../cli-error.js";
+import { commandFailure } from "../command-failure.js";
 import { loadConfig, withConfigErrors } from "../config/gateway-config.js";
 import { type DevStack, startDevStack } from "../dev-stack.js";
 import { trackRequests } from "../http/drain.js";
@@ -126,7 +127,7 @@ export async function runDev(argv: string[], env: NodeJS.ProcessEnv = process.en
     await stack.gateway.ledger.migrate();
   } catch (err) {
     await stack.close();
-    throw new CliError(`upgate dev: cannot open the ledger: ${(err as Error).message.split("\n")[0]}`);
+    throw commandFailure("dev", err, "cannot open the ledger: ");
   }
   // Listen before announcing: whoever reads the announcement may signal at once.
   const stopRequested = shutdownSignal();
