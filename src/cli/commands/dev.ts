@@ -20,6 +20,8 @@ Runs everything on this machine in one process: the embedded S3-compatible store
 <data-dir>/data across restarts) with its bucket and CORS, the gateway in dev mode (the demo page
 signs in as a named demo user; dev tokens are refused outside dev mode) with the default routes
 (images up to 10 MB, documents up to 50 MB, any file up to 5 GB in multipart), and the demo page.
+The ledger is SQLite (<data-dir>/ledger.db) through better-sqlite3, an optional peer dependency:
+without it, dev stops at start saying to run npm install better-sqlite3@12.
 Ctrl-C stops taking requests, lets uploads in flight finish for a moment, and closes everything;
 multipart uploads cut short resume from the parts already stored.
 
@@ -29,7 +31,7 @@ Options:
   --host <addr>        address both bind (default 127.0.0.1)
   --data-dir <dir>     objects, ledger and the dev token secret (default ./.upgate)
   --config <file>      a gateway config whose routes replace the default routes
-  --web-dir <dir>      the built demo page (default web/dist)
+  --web-dir <dir>      the built demo page (default: web/dist of this upgate package)
   --grace <duration>   on Ctrl-C, how long uploads in flight may finish (default 5s)
   --log-level <level>  gateway log level (default info; silent for none)
   --json               print the URLs and credentials as one JSON line
