@@ -128,8 +128,8 @@ describe("the packed tarball", () => {
     }
     expect([...packed].filter((f) => /(^|\/)(src|test)\//.test(f) && !f.startsWith("docs/"))).toEqual([]);
     const broken: string[] = [];
-    const { stdout } = await run("tar", ["-xzf", tarball, "-C", root], { cwd: root });
-    expect(stdout).toBe("");
+    const unpacked = await run("tar", ["-xzf", tarball, "-C", root], { cwd: root });
+    expect(unpacked.code, why(unpacked)).toBe(0);
     for (const doc of [...packed].filter((f) => f.endsWith(".md"))) {
       broken.push(...brokenLinks(await readFile(join(root, "package", doc), "utf8"), doc, packed));
     }
