@@ -4,6 +4,7 @@ import type { LevelWithSilent } from "pino";
 import type { RouteConfig, UpgateConfig } from "../../server/config/types.js";
 import { parseCommandArgs, parseDurationFlag, parsePort } from "../args.js";
 import { CliError } from "../cli-error.js";
+import { commandFailure } from "../command-failure.js";
 import { loadConfig, withConfigErrors } from "../config/gateway-config.js";
 import { writeDevConfig } from "../dev-config-file.js";
 import { DEV_ROUTES } from "../dev-routes.js";
@@ -21,6 +22,8 @@ Runs everything on this machine in one process: the embedded S3-compatible store
 <data-dir>/data across restarts) with its bucket and CORS, the gateway in dev mode (the demo page
 signs in as a named demo user; dev tokens are refused outside dev mode) with the default routes
 (images up to 10 MB, documents up to 50 MB, any file up to 5 GB in multipart), and the demo page.
+The ledger is SQLite (<data-dir>/ledger.db) through better-sqlite3, an optional peer dependency:
+without it, dev stops at start saying to run npm install better-sqlite3@12.
 Ctrl-C or SIGTERM stops taking connections and closes idle ones at once, lets requests in flight
 (uploads too) finish for up to --grace, cuts what is left, closes the ledger and exits 0; multipart
 uploads cut short resume from the parts already stored. A second Ctrl-C exits at once.
@@ -36,7 +39,7 @@ Options:
   --host <addr>        address both bind (default 127.0.0.1)
   --data-dir <dir>     objects, ledger and the dev token secret (default ./.upgate)
   --config <file>      a gateway config whose routes (and sweep settings) replace the defaults
-  --web-dir <dir>      the built demo page (default web/dist)
+  --web-dir <dir>      the built demo page (default: web/dist of this upgate package)
   --grace <duration>   on Ctrl-C or SIGTERM, how long requests in flight may finish (default 5s)
   --sweep <duration>   how often the sweeper runs (default 30s; off: never)
   --log-level <level>  gateway log level (default info; silent for none)
@@ -160,7 +163,7 @@ export async function runDev(argv: string[], env: NodeJS.ProcessEnv = process.en
     await stack.gateway.ledger.migrate();
   } catch (err) {
     await stack.close();
-    throw new CliError(`upgate dev: cannot open the ledger: ${(err as Error).message.split("\n")[0]}`);
+    throw commandFailure("dev", err, "cannot open the ledger: ");
   }
   let configFile: string;
   try {

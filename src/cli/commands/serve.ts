@@ -2,6 +2,7 @@ import { createGateway } from "../../server/gateway.js";
 import { toNodeHandler } from "../../server/node.js";
 import { parseCommandArgs, parseDurationFlag, parsePort } from "../args.js";
 import { CliError } from "../cli-error.js";
+import { commandFailure } from "../command-failure.js";
 import { ENVIRONMENT } from "../config/env.js";
 import { loadConfig, type UpgateConfig, withConfigErrors } from "../config/gateway-config.js";
 import { listenHttp } from "../http/listen.js";
@@ -61,7 +62,7 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     await gateway.ledger.migrate();
   } catch (err) {
     await gateway.close().catch(() => {});
-    throw new CliError(`upgate serve: cannot open the ledger: ${(err as Error).message.split("\n")[0]}`);
+    throw commandFailure("serve", err, "cannot open the ledger: ");
   }
   let http: Awaited<ReturnType<typeof listenHttp>>;
   try {

@@ -2,6 +2,7 @@ import { createGateway } from "../../server/gateway.js";
 import type { SweepReport } from "../../server/sweep/types.js";
 import { parseCommandArgs } from "../args.js";
 import { CliError } from "../cli-error.js";
+import { commandFailure } from "../command-failure.js";
 import { loadConfig, type UpgateConfig, withConfigErrors } from "../config/gateway-config.js";
 import { flagsAsEnv } from "../config/setup.js";
 
@@ -111,7 +112,7 @@ export async function runSweep(argv: string[], env: NodeJS.ProcessEnv = process.
       cursor = next.next;
     } while (limit === undefined && !report.complete);
   } catch (err) {
-    throw new CliError(`upgate sweep: ${(err as Error).message.split("\n")[0]}`);
+    throw commandFailure("sweep", err);
   } finally {
     await gateway.close();
   }

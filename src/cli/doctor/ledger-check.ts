@@ -1,6 +1,7 @@
 import { access } from "node:fs/promises";
 import type { LedgerSource } from "../../server/config/resolved.js";
 import type { Ledger } from "../../server/ledger/types.js";
+import { MissingDriverError } from "../../server/runtime/ledger-driver.js";
 import { openLedger } from "../../server/runtime/open-ledger.js";
 import { type CheckResult, result } from "./types.js";
 
@@ -45,6 +46,8 @@ export async function checkLedger(source: LedgerSource | undefined): Promise<Che
     }
     return result(ID, NAME, "pass", `${where} answers, schema ${current} of ${latest}`);
   } catch (err) {
+    if (err instanceof MissingDriverError)
+      return result(ID, NAME, "fail", `${where}: ${err.problem}`, err.fix);
     return result(
       ID,
       NAME,
