@@ -62,10 +62,13 @@ export async function openGatewayWorld(overrides: WorldConfig, rgw?: RgwEnv): Pr
   let store: ObjectStore | undefined;
   let storage: StorageConfig;
   let bucketState: () => Promise<BucketState>;
+  let removeBucket = async () => {};
   if (rgw) {
     // As docs/production.md says for Ceph RGW, which applies an unsigned x-amz-acl on a presigned PUT.
     storage = { ...(await createRgwBucket(rgw, "adversarial")), acl: "private" };
-    bucketState = rgwBucketState(storage);
+    const bucket = rgwBucketState(storage);
+    bucketState = bucket.read;
+    removeBucket = bucket.remove;
   } else {
     const backend = createMemoryBackend();
     store = createObjectStore({
@@ -131,6 +134,7 @@ export async function openGatewayWorld(overrides: WorldConfig, rgw?: RgwEnv): Pr
       await gateway.close();
       db.close();
       await store?.close();
+      await removeBucket();
       await rm(dir, { recursive: true, force: true });
     },
   };
