@@ -110,7 +110,7 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-describe("the packed tarball", () => {
+describe("the packed tarball", { timeout: 3 * MINUTE }, () => {
   it("holds the bin, the built demo page, the docs and everything their links point at", async () => {
     for (const file of [
       "package.json",
@@ -164,7 +164,7 @@ describe("the packed tarball", () => {
   });
 });
 
-describe("installed without the optional drivers", () => {
+describe("installed without the optional drivers", { timeout: 3 * MINUTE }, () => {
   beforeAll(async () => {
     await measure("upgate alone", await npm(["install", tarball, "--cache", join(root, "cache")]));
   }, 4 * MINUTE);
@@ -256,7 +256,7 @@ describe("installed without the optional drivers", () => {
   });
 });
 
-describe("installed with the drivers", () => {
+describe("installed with the drivers", { timeout: 3 * MINUTE }, () => {
   beforeAll(async () => {
     await measure(
       "upgate with better-sqlite3 and pg",
