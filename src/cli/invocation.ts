@@ -12,3 +12,8 @@ const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export function upgateCommand(packageRoot = PACKAGE_ROOT): string {
   return packageRoot.split(sep).includes("node_modules") ? "npx upgate" : "npm run upgate --";
 }
+
+/** An upgate command line to print for pasting: `upgateRun("doctor --json")` → `npx upgate doctor --json`. */
+export function upgateRun(args: string, packageRoot = PACKAGE_ROOT): string {
+  return `${upgateCommand(packageRoot)} ${args}`;
+}

@@ -114,7 +114,7 @@ export default {
     const r = await runCli(["serve", "--config", file, "--port", "0"], rig.env);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(
-      `upgate serve: ${file} holds a secret as a literal (auth.jwt.secret): secrets come only from the environment; remove it and set the UPGATE_* variable (see upgate serve --help)`,
+      `upgate serve: ${file} holds a secret as a literal (auth.jwt.secret): secrets come only from the environment; remove it and set the UPGATE_* variable (see npm run upgate -- serve --help)`,
     );
   });
 

@@ -2,6 +2,7 @@ import { parseCommandArgs } from "../args.js";
 import { loadSetup, SETUP_OPTIONS, type Setup } from "../config/setup.js";
 import { renderReport } from "../doctor/report.js";
 import { runDoctor } from "../doctor/run.js";
+import { upgateRun } from "../invocation.js";
 
 export const DOCTOR_HELP = `Usage: upgate doctor [options]
 
@@ -44,7 +45,7 @@ function corsFixCommand(setup: Setup, values: { origin?: string[]; header?: stri
       ];
   for (const origin of values.origin ?? []) args.push(`--origin ${origin}`);
   for (const header of values.header ?? []) args.push(`--header ${header}`);
-  return `upgate cors apply ${args.join(" ")}`;
+  return upgateRun(`cors apply ${args.join(" ")}`);
 }
 
 export async function runDoctorCommand(

@@ -6,6 +6,7 @@ import { commandFailure } from "../command-failure.js";
 import { ENVIRONMENT } from "../config/env.js";
 import { loadConfig, type UpgateConfig, withConfigErrors } from "../config/gateway-config.js";
 import { listenHttp } from "../http/listen.js";
+import { upgateRun } from "../invocation.js";
 import { shutdownSignal, stopOnSignal } from "../shutdown.js";
 
 export const SERVE_HELP = `Usage: upgate serve [--config upgate.config.ts] [options]
@@ -18,7 +19,7 @@ stops accepting connections and closes idle ones at once, lets requests in fligh
 
 It also runs the sweeper every sweep.interval of the config (default 5m; sweep: false turns it
 off): uploads whose URLs lapsed with their file stored are verified without their client, the
-rest expired after the grace period, orphans removed (see upgate sweep --help).
+rest expired after the grace period, orphans removed (see ${upgateRun("sweep --help")}).
 
 Options:
   --config <file>     the gateway config

@@ -1,4 +1,5 @@
 import { getObject, requestUrl } from "../../core/index.js";
+import { upgateRun } from "../invocation.js";
 import { describeStorageFailure } from "../storage-failure.js";
 import { gatewayStylePut, probeKey } from "./probe-checks.js";
 import { describeAnswer, s3Answer } from "./s3-answer.js";
@@ -76,7 +77,7 @@ export async function checkUnsignedAcl(ctx: DoctorContext): Promise<CheckResult>
       NAME,
       "warn",
       "a PUT with an added unsigned x-amz-acl: public-read was stored, and the object is readable without credentials: any uploader can make its upload public, past the gateway's downloads",
-      'set storage.acl: "private" in the config (every upload URL then signs x-amz-acl, and storage refuses any other), then run upgate cors apply',
+      `set storage.acl: "private" in the config (every upload URL then signs x-amz-acl, and storage refuses any other), then run ${upgateRun("cors apply")} with credentials allowed to set bucket CORS`,
     );
   } catch (err) {
     return result(
