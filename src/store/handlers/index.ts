@@ -3,6 +3,7 @@ import type { Operation } from "../router.js";
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from "./bucket.js";
 import { deleteBucketCors, getBucketCors, preflight, putBucketCors } from "./cors-config.js";
 import { listObjects } from "./list-objects.js";
+import { listObjectVersions } from "./list-versions.js";
 import {
   abortMultipartUpload,
   completeMultipartUpload,
@@ -26,6 +27,7 @@ export const handlers: Record<Operation, Handler> = {
   GetBucketCors: getBucketCors,
   DeleteBucketCors: deleteBucketCors,
   ListObjects: listObjects,
+  ListObjectVersions: listObjectVersions,
   ListMultipartUploads: listMultipartUploads,
   DeleteObjects: deleteObjects,
   PostObject: postObject,
