@@ -22,6 +22,7 @@ export type Operation =
   | "DeleteObject"
   | "CreateMultipartUpload"
   | "UploadPart"
+  | "UploadPartCopy"
   | "ListParts"
   | "CompleteMultipartUpload"
   | "AbortMultipartUpload"
@@ -123,8 +124,7 @@ export function resolveOperation(method: string, route: Route, headers: Map<stri
   switch (method) {
     case "PUT":
       if (uploadId || q.has("partNumber")) {
-        if (headers.has("x-amz-copy-source")) throw notImplemented("UploadPartCopy");
-        return "UploadPart";
+        return headers.has("x-amz-copy-source") ? "UploadPartCopy" : "UploadPart";
       }
       return headers.has("x-amz-copy-source") ? "CopyObject" : "PutObject";
     case "GET":

@@ -16,6 +16,7 @@ import { deleteObject, deleteObjects } from "./object-delete.js";
 import { getObject, headObject } from "./object-get.js";
 import { copyObject, putObject } from "./object-put.js";
 import { postObject } from "./post-object.js";
+import { uploadPartCopy } from "./upload-part-copy.js";
 
 export const handlers: Record<Operation, Handler> = {
   ListBuckets: listBuckets,
@@ -38,6 +39,7 @@ export const handlers: Record<Operation, Handler> = {
   DeleteObject: deleteObject,
   CreateMultipartUpload: createMultipartUpload,
   UploadPart: uploadPart,
+  UploadPartCopy: uploadPartCopy,
   ListParts: listParts,
   CompleteMultipartUpload: completeMultipartUpload,
   AbortMultipartUpload: abortMultipartUpload,

@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -18,6 +18,27 @@ import { parseJunit, type TestOutcome } from "./junit.js";
 /** The suite's pinned commit (../shared/peer-suites/README.md), and the files whose tests are classified. */
 export const SUITE_COMMIT = "8f0ae7b404a3a2fcf7038bf1e6bf29544fe9b6a3";
 export const SUITE_FILES = ["s3tests/functional/test_s3.py", "s3tests/functional/test_headers.py"] as const;
+
+/**
+ * sha256 of the files the selection depends on at SUITE_COMMIT (the copy in ../shared has no git
+ * history to ask): another version of the suite is refused rather than run against a stale selection.
+ */
+export const SUITE_FINGERPRINT: Record<string, string> = {
+  "s3tests/functional/test_s3.py": "0275f6ee7bef972c15972ea72ef70be030cf4bdf6cda66c9eacb24b26d47359e",
+  "s3tests/functional/test_headers.py": "f4367a4ecbe5168c090471e9ba7692e895c67601949c6666a94bd8870c8c380d",
+  "s3tests/functional/__init__.py": "5e2dade44ba3dcbb131918e5742415bde5bbcbbf9be6f31fe9955d5ba9d4df65",
+  "s3tests/functional/utils.py": "8535c7055cb455298fad05a7a473b751a515ecc602094384f0f69bd7368d413b",
+};
+
+/** The files of the suite in ../shared that differ from the pinned commit's. */
+export function unpinnedFiles(dir = suiteDir()): string[] {
+  return Object.entries(SUITE_FINGERPRINT)
+    .filter(([file, sha]) => {
+      const path = join(dir, file);
+      return !existsSync(path) || createHash("sha256").update(readFileSync(path)).digest("hex") !== sha;
+    })
+    .map(([file]) => file);
+}
 
 export const PYTHON = "/usr/bin/python3";
 /** Debian's packages the suite imports (python3-boto3 and the others .ci/run installs). */
