@@ -9,7 +9,13 @@
  *   npm run test:s3-tests -- --write-docs      also writes the counts into docs/store.md
  */
 import { parseArgs } from "node:util";
-import { type BackendKind, collectSuite, missingPrerequisite, runSuite, startPeerStore } from "../test/peer/s3-tests/harness.js";
+import {
+  type BackendKind,
+  collectSuite,
+  missingPrerequisite,
+  runSuite,
+  startPeerStore,
+} from "../test/peer/s3-tests/harness.js";
 import { loadSelection, selectionTable } from "../test/peer/s3-tests/selection.js";
 import { updateSection } from "./doc-sections.js";
 
@@ -55,7 +61,9 @@ const excluded = selection.sections
   .filter((s) => s.kind === "exclude")
   .reduce((n, s) => n + s.tests.length, 0);
 const what = section ? `group ${section.name}` : "selected";
-console.log(`\n${what} ${wanted.size}, passed ${passed}, excluded ${excluded} (${backend} backend, ${seconds} s)`);
+console.log(
+  `\n${what} ${wanted.size}, passed ${passed}, excluded ${excluded} (${backend} backend, ${seconds} s)`,
+);
 
 if (values["write-docs"] && !section) {
   const status = passed === wanted.size ? "all pass" : `${passed} pass`;

@@ -13,8 +13,8 @@ import {
   type PeerStore,
   type RunResult,
   runSuite,
-  type SuiteTest,
   SUITE_COMMIT,
+  type SuiteTest,
   startPeerStore,
   unpinnedFiles,
 } from "./s3-tests/harness.js";

@@ -23,7 +23,10 @@ export interface ObjectMeta {
 }
 
 /** What a writer of a new object supplies; size, etag and lastModified are computed by the store. */
-export type ObjectAttributes = Omit<ObjectMeta, "key" | "size" | "lastModified" | "partSizes" | "completedUpload">;
+export type ObjectAttributes = Omit<
+  ObjectMeta,
+  "key" | "size" | "lastModified" | "partSizes" | "completedUpload"
+>;
 
 export interface CorsRule {
   id?: string;

@@ -88,8 +88,14 @@ function renderEntries(entries: ListEntry[], encode: (v: string) => string, owne
   return { objects, prefixes };
 }
 
-/** Characters XML 1.0 cannot carry, even escaped (CR is written as a character reference). */
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+/** Whether XML 1.0 cannot carry `text`, even escaped (CR is written as a character reference). */
+function notXml(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0xfffe || c === 0xffff) return true;
+  }
+  return false;
+}
 
 /**
  * ListObjects (v1) with encoding-type=url echoes Prefix as sent, as Ceph RGW does: botocore asks for
@@ -98,7 +104,7 @@ const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
  * newline). Only a prefix XML cannot carry is encoded.
  */
 function v1Prefix(prefix: string): string {
-  return NOT_XML.test(prefix) ? listEncode(prefix) : prefix;
+  return notXml(prefix) ? listEncode(prefix) : prefix;
 }
 
 /** GET /bucket: ListObjectsV2 with list-type=2, the original ListObjects otherwise. */

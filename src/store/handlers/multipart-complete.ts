@@ -167,10 +167,11 @@ function sendResult(ctx: RequestContext, bucket: string, key: string, meta: Obje
  */
 async function answerRepeatedComplete(ctx: RequestContext): Promise<void> {
   const uploadId = ctx.query.get("uploadId") ?? "";
-  const meta =
-    uploadId === "" ? undefined : await ctx.state.backend.headObject(ctx.bucket!, ctx.key ?? "");
+  const meta = uploadId === "" ? undefined : await ctx.state.backend.headObject(ctx.bucket!, ctx.key ?? "");
   if (!meta || meta.completedUpload !== uploadId) throw noSuchUpload(uploadId);
-  const plan = normalizePlan(parsePlan(await ctx.readSmallBody(MAX_REQUEST_BYTES, { checksumHeaders: false })));
+  const plan = normalizePlan(
+    parsePlan(await ctx.readSmallBody(MAX_REQUEST_BYTES, { checksumHeaders: false })),
+  );
   let etag: string;
   try {
     etag = `"${multipartETag(plan.map((p) => p.etag))}"`;
@@ -189,7 +190,9 @@ export async function completeMultipartUpload(ctx: RequestContext): Promise<void
   const conditions = writeConditions(ctx);
   const upload = await findUpload(ctx);
   if (!upload) return answerRepeatedComplete(ctx);
-  const plan = normalizePlan(parsePlan(await ctx.readSmallBody(MAX_REQUEST_BYTES, { checksumHeaders: false })));
+  const plan = normalizePlan(
+    parsePlan(await ctx.readSmallBody(MAX_REQUEST_BYTES, { checksumHeaders: false })),
+  );
   const backend = ctx.state.backend;
   const stored = await backend.listParts(upload).catch((err) => backendRefusal(err, upload.uploadId));
   const parts = checkPlan(upload, plan, stored);

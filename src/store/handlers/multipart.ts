@@ -33,7 +33,13 @@ export async function createMultipartUpload(ctx: RequestContext): Promise<void> 
 }
 
 /** The algorithms S3 accepts in x-amz-checksum-algorithm. */
-const S3_CHECKSUM_ALGORITHMS: ReadonlySet<string> = new Set(["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"]);
+const S3_CHECKSUM_ALGORITHMS: ReadonlySet<string> = new Set([
+  "CRC32",
+  "CRC32C",
+  "CRC64NVME",
+  "SHA1",
+  "SHA256",
+]);
 
 /**
  * x-amz-checksum-algorithm on CreateMultipartUpload, echoed as S3 does. The composite SHA-256 is kept

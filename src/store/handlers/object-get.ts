@@ -107,7 +107,9 @@ async function serveObject(ctx: RequestContext, withBody: boolean): Promise<void
       return;
     }
     // An empty part is read as an empty range of the object.
-    const readRange = selection.range ?? (selection.partsCount !== undefined ? { start: meta.size, end: meta.size } : undefined);
+    const readRange =
+      selection.range ??
+      (selection.partsCount !== undefined ? { start: meta.size, end: meta.size } : undefined);
     const read = await backend.readObject(bucket.name, key, readRange);
     if (!read) throw noSuchKey(key);
     if (read.meta.etag !== meta.etag || read.meta.lastModified.getTime() !== meta.lastModified.getTime()) {

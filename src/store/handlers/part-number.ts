@@ -3,7 +3,6 @@ import type { ByteRange, ObjectMeta } from "../backend/types.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
 
-
 /** The partNumber query parameter: an integer from 1 to 10,000, or S3's InvalidArgument. */
 export function partNumberOf(ctx: RequestContext): number {
   const text = ctx.query.get("partNumber") ?? "";
@@ -29,6 +28,12 @@ export type PartSelection =
  */
 export function selectPart(meta: ObjectMeta, partNumber: number): PartSelection {
   const sizes = meta.partSizes;
+  if (!sizes && meta.partsCount !== undefined) {
+    throw new S3Error(
+      "NotImplemented",
+      "Reads by partNumber are not implemented for multipart objects stored before part sizes were recorded",
+    );
+  }
   if (!sizes) {
     if (partNumber === 1) return { kind: "whole" };
     throw new S3Error("InvalidPart", undefined, [["PartNumber", String(partNumber)]]);

@@ -10,10 +10,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createFsBackend, createMemoryBackend, createObjectStore, type ObjectStore } from "../../../src/store/index.js";
+import {
+  createFsBackend,
+  createMemoryBackend,
+  createObjectStore,
+  type ObjectStore,
+} from "../../../src/store/index.js";
 import { sharedDir } from "../../support/shared.js";
 import { parseJunit, type TestOutcome } from "./junit.js";
-
 
 /** The suite's pinned commit (../shared/peer-suites/README.md), and the files whose tests are classified. */
 export const SUITE_COMMIT = "8f0ae7b404a3a2fcf7038bf1e6bf29544fe9b6a3";
@@ -86,9 +90,21 @@ export interface SuiteUser {
 }
 
 export const SUITE_USERS: SuiteUser[] = [
-  { section: "s3 main", accessKeyId: "S3TESTSMAIN000000001", secretAccessKey: "s3-tests-main-secret/0123456789abcdefghij" },
-  { section: "s3 alt", accessKeyId: "S3TESTSALT0000000001", secretAccessKey: "s3-tests-alt-secret/0123456789abcdefghijk" },
-  { section: "s3 tenant", accessKeyId: "S3TESTSTENANT0000001", secretAccessKey: "s3-tests-tenant-secret/0123456789abcdefg" },
+  {
+    section: "s3 main",
+    accessKeyId: "S3TESTSMAIN000000001",
+    secretAccessKey: "s3-tests-main-secret/0123456789abcdefghij",
+  },
+  {
+    section: "s3 alt",
+    accessKeyId: "S3TESTSALT0000000001",
+    secretAccessKey: "s3-tests-alt-secret/0123456789abcdefghijk",
+  },
+  {
+    section: "s3 tenant",
+    accessKeyId: "S3TESTSTENANT0000001",
+    secretAccessKey: "s3-tests-tenant-secret/0123456789abcdefg",
+  },
 ];
 
 /**
