@@ -4,6 +4,9 @@
  * Needs Debian's python3-boto3 and the other packages .ci/run installs: under CI=true a missing one
  * fails the run; elsewhere the suite is skipped, saying how to install them.
  */
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   APT_PACKAGES,
@@ -18,7 +21,7 @@ import {
   startPeerStore,
   unpinnedFiles,
 } from "./s3-tests/harness.js";
-import { compareWithSuite, loadSelection } from "./s3-tests/selection.js";
+import { compareWithSuite, loadSelection, selectionTable } from "./s3-tests/selection.js";
 
 /** pytest-timeout for one test; the slowest selected test takes a few seconds. */
 const PER_TEST_TIMEOUT_S = 60;
@@ -26,6 +29,15 @@ const RUN_TIMEOUT_MS = 8 * 60_000;
 
 const missing = missingPrerequisite();
 const selection = loadSelection();
+
+describe("ceph/s3-tests selection in docs/store.md", () => {
+  test("shows every area and excluded group with its count and reason", () => {
+    const doc = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), "../../docs/store.md"), "utf8");
+    const section =
+      /<!-- generated:s3-tests -->\n([\s\S]*?)<!-- \/generated:s3-tests -->/.exec(doc)?.[1] ?? "";
+    expect(section, "run npm run test:s3-tests -- --write-docs").toContain(selectionTable(selection));
+  });
+});
 
 let collected: Promise<SuiteTest[]> | undefined;
 const suiteTests = () => (collected ??= collectSuite());
