@@ -119,7 +119,6 @@ export async function listObjects(ctx: RequestContext): Promise<void> {
   const encode = encodeOrUndefined ?? ((v: string) => v);
   const prefix = ctx.query.get("prefix") ?? "";
   const delimiter = ctx.query.get("delimiter") ?? "";
-  const name = bucket.name;
   if (listType === "2") {
     const token = ctx.query.get("continuation-token");
     const startAfter = ctx.query.get("start-after");
@@ -134,7 +133,7 @@ export async function listObjects(ctx: RequestContext): Promise<void> {
     const owner = ctx.query.get("fetch-owner") === "true" ? ownerOf(ctx) : undefined;
     const { objects, prefixes } = renderEntries(entries, encode, owner);
     sendXml(ctx, 200, "ListBucketResult", {
-      Name: name,
+      Name: bucket.name,
       Prefix: encode(prefix),
       ContinuationToken: token,
       StartAfter: startAfter === undefined ? undefined : encode(startAfter),
@@ -158,7 +157,7 @@ export async function listObjects(ctx: RequestContext): Promise<void> {
   });
   const { objects, prefixes } = renderEntries(entries, encode, ownerOf(ctx));
   sendXml(ctx, 200, "ListBucketResult", {
-    Name: name,
+    Name: bucket.name,
     Prefix: encodeOrUndefined ? v1Prefix(prefix) : prefix,
     Marker: encode(marker),
     // S3 sends NextMarker only with a delimiter; otherwise clients resume after the last key.
