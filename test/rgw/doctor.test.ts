@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createStorageClient } from "../../src/server/storage/s3-client.js";
-import type { StorageConfig } from "../../src/server/storage/types.js";
 import { JWT_SECRET } from "../integ/gateway/support.js";
 import { runCli } from "../support/cli.js";
+import type { KeyedStorageConfig } from "../support/keyed-storage.js";
 import { probeContext } from "./compat/context.js";
 import { DOCTOR_CHECK } from "./compat/matrix.js";
 import { type Measured, measure } from "./compat/probes.js";
@@ -21,7 +21,7 @@ interface Check {
 }
 
 describeRgw("upgate doctor against Ceph RGW", (rgw) => {
-  let storage: StorageConfig;
+  let storage: KeyedStorageConfig;
   let dir: string;
   let env: NodeJS.ProcessEnv;
   let config: string;

@@ -9,6 +9,7 @@ function recordingLog() {
   const errors: Array<{ message: string; error: unknown }> = [];
   const log: GatewayLog = {
     request() {},
+    info() {},
     warn() {},
     error(message, error) {
       errors.push({ message, error });

@@ -31,6 +31,7 @@ function requestLogger(logger: Logger): Logger {
 /** The gateway's logging: everything passes through the scrubber first, whatever logger is configured. */
 export interface GatewayLog {
   request(line: RequestLogLine): void;
+  info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, error: unknown, fields?: Record<string, unknown>): void;
 }
@@ -49,6 +50,9 @@ export function createGatewayLog(logger: Logger, scrub: Scrubber): GatewayLog {
         if (typeof value === "string") out[key] = scrub.text(value);
       }
       lines[level](out, "request");
+    },
+    info(message, fields = {}) {
+      logger.info(scrub(fields), scrub.text(message));
     },
     warn(message, fields = {}) {
       logger.warn(scrub(fields), scrub.text(message));

@@ -2,7 +2,7 @@ import { UpgateError } from "../../core/errors.js";
 import { planParts } from "../../core/policy/parts.js";
 import type { CreateUploadsResponse } from "../../core/protocol.js";
 import type { IdempotentRequest, Ledger, UploadRow } from "../ledger/types.js";
-import type { StorageClient } from "../storage/types.js";
+import type { StorageClient, UrlWindow } from "../storage/types.js";
 import { newAnonymousSecrets, withSecrets } from "./capability.js";
 import { uploaderMetadata } from "./object-metadata.js";
 import type { PlannedUpload } from "./plan.js";
@@ -47,13 +47,21 @@ export async function replayUploads(
   return {
     uploads: await Promise.all(
       existing.rows.map(async (row) => {
-        const instruction = await signUpload(s.storage, replanned(row), secondsLeft(row));
+        const instruction = await signUpload(s.storage, replanned(row), await windowUntil(s.storage, row));
         return row.capabilityHash === null
           ? instruction
           : withSecrets(instruction, await reissue(s.ledger, row));
       }),
     ),
   };
+}
+
+/** URLs signed now that expire with the row (or with the credentials, if they end sooner). */
+async function windowUntil(storage: StorageClient, row: UploadRow): Promise<UrlWindow> {
+  const end = row.expiresAt.getTime();
+  const window = await storage.urlWindow(Math.ceil((end - Date.now()) / 1000) + 1);
+  const expiresIn = Math.min(window.expiresIn, Math.floor((end - window.date.getTime()) / 1000));
+  return { ...window, expiresIn, expiresAt: new Date(window.date.getTime() + expiresIn * 1000) };
 }
 
 /** New secrets for a pending anonymous upload, their hashes stored in place of the old ones. */
