@@ -62,9 +62,17 @@ const SDK_SOURCES: ReadonlyArray<[string[], string]> = [
   [["CREDENTIALS_ENV_VARS"], "environment (AWS_ACCESS_KEY_ID)"],
 ];
 
-/** Where AWS SDK credentials came from, read from their $source marks; undefined without any. */
-export function sdkSource(value: unknown): string | undefined {
-  const marks = isObject(value) && isObject(value.$source) ? value.$source : undefined;
-  if (!marks) return undefined;
-  return SDK_SOURCES.find(([ids]) => ids.some((id) => id in marks))?.[1];
+/**
+ * Where AWS SDK credentials came from, read from their $source marks. The chain's last links (EC2
+ * instance metadata, and the ECS endpoint's legacy path) leave none: which of them answered follows
+ * from the environment, as the chain itself chooses.
+ */
+export function sdkSource(value: unknown): string {
+  const marks = isObject(value) && isObject(value.$source) ? value.$source : {};
+  const marked = SDK_SOURCES.find(([ids]) => ids.some((id) => id in marks))?.[1];
+  if (marked) return marked;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+  return env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+    ? "container credentials endpoint (ECS)"
+    : "EC2 instance metadata (IMDS)";
 }

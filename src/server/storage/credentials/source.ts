@@ -29,7 +29,7 @@ export const DEFAULT_REFRESH_MARGIN_MS = 6 * 60_000;
 const MIN_LIFE_MS = 1000;
 /** After a failed refresh, the credentials held (still valid) are used this long before trying again. */
 const RETRY_AFTER_FAILURE_MS = 5000;
-/** A refused request triggers a new fetch only if the last one is at least this old (no storms). */
+/** After a fetch because storage refused the credentials, another such fetch waits this long (no storms). */
 const MIN_RENEW_INTERVAL_MS = 1000;
 /** Secret values of this many recent sets stay known to the log scrubber. */
 const REMEMBERED_SETS = 3;
@@ -91,7 +91,7 @@ export function createCredentialSource(
   let held: Held | undefined;
   let inflight: Promise<Held> | undefined;
   let generation = 0;
-  let lastAttempt = Number.NEGATIVE_INFINITY;
+  let lastRenewal = Number.NEGATIVE_INFINITY;
   let retryAt = 0;
   let lastError: string | undefined;
   let recent: string[][] = [];
@@ -117,8 +117,7 @@ export function createCredentialSource(
   }
 
   async function fetchOnce(reason: RefreshEvent["reason"]): Promise<Held> {
-    const started = now();
-    lastAttempt = started;
+    if (reason === "refused") lastRenewal = now();
     try {
       provider ??= (options.loadAwsChain ?? loadAwsChain)().catch((err: unknown) => {
         provider = undefined;
@@ -137,7 +136,7 @@ export function createCredentialSource(
         credentials: { ...credentials, generation },
         fetchedAt: at,
         refreshAt: refreshAt(credentials.expiration, at),
-        source: kind === "aws" ? `${label}: ${sdkSource(fetched) ?? "unknown provider"}` : label,
+        source: kind === "aws" ? `${label}: ${sdkSource(fetched)}` : label,
       };
       held = next;
       retryAt = 0;
@@ -191,7 +190,7 @@ export function createCredentialSource(
     async renew(used) {
       if (held && held.credentials.generation !== used.generation) return held.credentials;
       if (inflight) return (await inflight).credentials;
-      if (held && now() - lastAttempt < MIN_RENEW_INTERVAL_MS) return held.credentials;
+      if (held && now() - lastRenewal < MIN_RENEW_INTERVAL_MS) return held.credentials;
       return (await refresh("refused")).credentials;
     },
 
