@@ -11,7 +11,10 @@ export const SERVE_HELP = `Usage: upgate serve [--config upgate.config.ts] [opti
 
 Runs the production gateway on node:http. The config file (.ts through tsx, .mjs, .js or .json;
 default ./upgate.config.*) is read first, then UPGATE_* environment variables override it. Secrets
-come only from the environment: a config holding a literal secret is refused.
+come only from the environment: a config holding a literal secret is refused. With no storage keys
+in the config or UPGATE_STORAGE_*, the storage credentials come from the AWS default chain (a role
+on ECS, EKS, EC2 or Lambda; AWS_PROFILE; ...), refreshed before they expire; this needs the
+optional package @aws-sdk/credential-providers.
 
 Options:
   --config <file>     the gateway config
@@ -57,6 +60,14 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     await gateway.close().catch(() => {});
     throw new CliError(`upgate serve: cannot open the ledger: ${(err as Error).message.split("\n")[0]}`);
   }
+  // Fetched before listening: a missing role, package or key fails the start, not the first upload.
+  try {
+    await gateway.storage.credentials.get();
+  } catch (err) {
+    await gateway.close().catch(() => {});
+    throw new CliError(`upgate serve: no storage credentials: ${(err as Error).message}`);
+  }
+  const credentials = gateway.storage.credentials.status();
   let http: Awaited<ReturnType<typeof listenHttp>>;
   try {
     http = await listenHttp(toNodeHandler(gateway), port, host);
@@ -69,11 +80,12 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     config: file,
     bucket: gateway.config.storage.bucket,
     routes: [...gateway.config.routes.keys()],
+    credentials: credentials.source,
   };
   if (values.json) console.log(JSON.stringify(info));
   else
     console.log(
-      `upgate gateway listening on ${info.url} (config ${file}; bucket ${info.bucket}; routes ${info.routes.join(", ")})`,
+      `upgate gateway listening on ${info.url} (config ${file}; bucket ${info.bucket}; routes ${info.routes.join(", ")}; credentials: ${info.credentials})`,
     );
   const signal = await shutdownSignal();
   console.error(
