@@ -3,7 +3,7 @@
  * the ECS/EKS container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) and EC2's
  * instance metadata service, version 2 (a token PUT, then the role's credentials;
  * AWS_EC2_METADATA_SERVICE_ENDPOINT). Both serve credentials the embedded store issued, rotated
- * every `rotateMs` and expiring `lifeSeconds` after issue, as AWS rotates them ahead of expiry.
+ * every `rotateMs` and expiring `lifeSeconds` after, as AWS rotates them ahead of expiry.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -12,20 +12,31 @@ import { isoSeconds } from "../../src/core/sigv4/time.js";
 import type { ObjectStore, TemporaryCredentials } from "../../src/store/index.js";
 
 export interface Rotation {
-  /** The set to hand out now: a new one once the current is `rotateMs` old. */
+  /** The set to hand out now: a new one at the start of every `rotateMs` slot. */
   current(): TemporaryCredentials;
   /** Sets handed out so far. */
   readonly sets: number;
 }
 
+/**
+ * A new set of the store's credentials every `rotateMs` (counted from the first request), each
+ * expiring `lifeSeconds` after its slot began: a set is handed out until the next slot, then
+ * still works for `lifeSeconds - rotateMs / 1000` seconds, as AWS rotates role credentials early.
+ */
 export function rotation(store: ObjectStore, options: { rotateMs: number; lifeSeconds: number }): Rotation {
-  let held: { creds: TemporaryCredentials; at: number } | undefined;
+  let origin: number | undefined;
+  let held: { creds: TemporaryCredentials; slot: number } | undefined;
   let sets = 0;
   return {
     current() {
       const now = Date.now();
-      if (!held || now - held.at >= options.rotateMs) {
-        held = { creds: store.issueCredentials(options.lifeSeconds), at: now };
+      origin ??= now;
+      const slot = Math.floor((now - origin) / options.rotateMs);
+      if (!held || slot > held.slot) {
+        // The store counts from the current whole second: round up, so the set lasts its full life.
+        const expires = origin + slot * options.rotateMs + options.lifeSeconds * 1000;
+        const seconds = Math.max(1, Math.ceil((expires - Math.floor(now / 1000) * 1000) / 1000));
+        held = { creds: store.issueCredentials(seconds), slot };
         sets += 1;
       }
       return held.creds;

@@ -1,0 +1,51 @@
+import { table } from "../../scripts/doc-sections.js";
+import type { CredentialSoakReport } from "./run.js";
+
+const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function rows(r: CredentialSoakReport): Array<[string, string | number]> {
+  const { settings: s, uploads: u } = r;
+  return [
+    [
+      "Duration",
+      `${s1(r.elapsedMs)} (${s.workers} concurrent uploaders, ${s.pauseMs} ms apart, no client retries)`,
+    ],
+    [
+      "Credentials",
+      `a new set every ${s.rotateMs / 1000} s, each expiring ${s.lifeSeconds} s after its rotation began (ECS container endpoint stand-in, through the AWS SDK default chain)`,
+    ],
+    ["Rotations (sets handed out)", r.rotations],
+    [
+      "Gateway refreshes: ok / failed / after a refusal",
+      `${r.refreshes.ok} / ${r.refreshes.failed} / ${r.refreshes.refused}`,
+    ],
+    ["Uploads: PUT / POST / multipart", `${u.put} / ${u.post} / ${u.multipart}`],
+    ["Uploads verified", `${u.verified} (${(u.bytes / 1024 / 1024).toFixed(1)} MiB)`],
+    ["Downloads checked / mismatched", `${r.downloads.checked} / ${r.downloads.mismatches}`],
+    ["Sweeps run / failed", `${r.sweeps.runs} / ${r.sweeps.failed}`],
+    ["Failed legitimate uploads", r.failures.length],
+  ];
+}
+
+export function formatCredentialSoak(r: CredentialSoakReport): string {
+  const lines = rows(r).map(([k, v]) => `  ${k.padEnd(48)} ${v}`);
+  const verdict = r.problems.length === 0 ? "PASSED" : `FAILED: ${r.problems.join("; ")}`;
+  return [
+    "credential rotation soak",
+    ...lines,
+    ...r.failures.slice(0, 20).map((f) => `  failure: ${f}`),
+    verdict,
+  ].join("\n");
+}
+
+export function credentialSoakMarkdown(r: CredentialSoakReport, command: string): string {
+  return [
+    "## Credential rotation soak",
+    "",
+    `\`${command}\` (${new Date().toISOString().slice(0, 10)}): the gateway with \`credentials: "aws"\` takes role credentials through the real AWS SDK default chain from a stand-in ECS container endpoint that hands out the embedded store's temporary credentials, rotated every ${r.settings.rotateMs / 1000} s, while clients upload over HTTP with the upgate client (retries off), verified files are downloaded and compared, and the sweeper lists the bucket every 5 s.`,
+    "",
+    table(["", "result"], rows(r)),
+    "",
+    r.problems.length === 0 ? "Passed: no legitimate upload failed." : `Failed: ${r.problems.join("; ")}.`,
+  ].join("\n");
+}
