@@ -6,7 +6,8 @@
 #   eval "$(bash scripts/ceph-rgw-up.sh)"   # start (or reuse) it; prints the export lines
 #   bash scripts/ceph-rgw-down.sh           # stop it and delete its state
 # Installs Debian's Ceph packages when missing (as root). Only export lines go to stdout:
-# UPGATE_TEST_RGW_URL, UPGATE_TEST_RGW_REGION, UPGATE_TEST_RGW_ACCESS_KEY, UPGATE_TEST_RGW_SECRET_KEY.
+# UPGATE_TEST_RGW_URL, UPGATE_TEST_RGW_REGION, UPGATE_TEST_RGW_ACCESS_KEY, UPGATE_TEST_RGW_SECRET_KEY,
+# and UPGATE_TEST_RGW_STS_ROLE: a role the user may assume through RGW's STS (AssumeRole).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -39,6 +40,8 @@ print_env() {
   echo "export UPGATE_TEST_RGW_REGION=$region"
   echo "export UPGATE_TEST_RGW_ACCESS_KEY=$access_key"
   echo "export UPGATE_TEST_RGW_SECRET_KEY=$secret_key"
+  # Clusters started before STS was enabled have no role: the STS suites then say so.
+  if [ -n "${sts_role:-}" ]; then echo "export UPGATE_TEST_RGW_STS_ROLE=$sts_role"; fi
 }
 
 # Any HTTP answer from the gateway (an anonymous ListBuckets gets 200 with an empty list).
@@ -79,6 +82,8 @@ rgw_port=$(free_port)
 fsid=$(cat /proc/sys/kernel/random/uuid)
 conf="$dir/ceph.conf"
 url="http://127.0.0.1:$rgw_port"
+# RGW wants exactly 16 characters.
+sts_key=$(node -e 'console.log(require("node:crypto").randomBytes(8).toString("hex"))')
 
 # Recorded before anything starts, so ceph-rgw-down.sh cleans up after a half-started cluster.
 mkdir -p "$(dirname "$state_file")"
@@ -127,7 +132,10 @@ osd memory target = 939524096
 rgw frontends = beast endpoint=127.0.0.1:$rgw_port
 rgw data = $dir/rgw
 rgw dns name = 127.0.0.1
-rgw enable apis = s3, admin
+rgw enable apis = s3, admin, sts, iam
+# STS for the credential-rotation suites: S3 takes its session tokens, sealed with this key.
+rgw s3 auth use sts = true
+rgw sts key = $sts_key
 CONF
 
 ceph_() { timeout 30 ceph -c "$conf" "$@" 2>>"$dir/log/cli.log"; }
@@ -165,6 +173,17 @@ timeout 60 radosgw-admin -c "$conf" -n client.rgw.upgate user create --uid=upgat
   --access-key="$access_key" --secret-key="$secret_key" >/dev/null 2>>"$dir/log/cli.log" ||
   fail "radosgw-admin user create failed"
 
+# A role the test user may assume (STS AssumeRole), allowed everything in S3.
+sts_role_name=upgate-gateway
+timeout 60 radosgw-admin -c "$conf" -n client.rgw.upgate role create --role-name="$sts_role_name" \
+  --assume-role-policy-doc='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam:::user/upgate-test"]},"Action":["sts:AssumeRole"]}]}' \
+  >/dev/null 2>>"$dir/log/cli.log" || fail "radosgw-admin role create failed"
+timeout 60 radosgw-admin -c "$conf" -n client.rgw.upgate role-policy put --role-name="$sts_role_name" \
+  --policy-name=upgate-s3 \
+  --policy-doc='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*"],"Resource":["arn:aws:s3:::*"]}]}' \
+  >/dev/null 2>>"$dir/log/cli.log" || fail "radosgw-admin role-policy put failed"
+sts_role="arn:aws:iam:::role/$sts_role_name"
+
 {
   echo "dir=$dir"
   echo "conf=$conf"
@@ -172,6 +191,7 @@ timeout 60 radosgw-admin -c "$conf" -n client.rgw.upgate user create --uid=upgat
   echo "region=$region"
   echo "access_key=$access_key"
   echo "secret_key=$secret_key"
+  echo "sts_role=$sts_role"
 } >"$state_file"
 log "Ceph $(ceph --version | awk '{print $3}') RGW on $url after $(($(date +%s) - started)) s (state in $dir)"
 print_env

@@ -3,12 +3,14 @@
  *
  * The credential-rotation soak (test/credentials-soak/run.ts): uploads through a gateway whose role
  * credentials, fetched through the AWS SDK default chain from a stand-in ECS endpoint, rotate every
- * --rotate seconds. Prints its totals, writes the "credentials-soak" section of docs/reliability.md,
- * and exits 1 when a legitimate upload failed.
+ * --rotate seconds. With --rgw, against Ceph RGW (scripts/ceph-rgw-up.sh), each set a new session
+ * of its STS (AssumeRole). Prints its totals, writes the "credentials-soak" (or "credentials-soak-rgw")
+ * section of docs/reliability.md, and exits 1 when a legitimate upload failed.
  */
 import { parseArgs } from "node:util";
 import { credentialSoakMarkdown, formatCredentialSoak } from "../test/credentials-soak/format.js";
 import { runCredentialSoak } from "../test/credentials-soak/run.js";
+import { rgwFromEnv } from "../test/rgw/env.js";
 import { updateSection } from "./doc-sections.js";
 
 const DEFAULTS = { duration: "120", rotate: "10", life: "15", workers: "4", "multipart-every": "20" };
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     life: { type: "string", default: DEFAULTS.life },
     workers: { type: "string", default: DEFAULTS.workers },
     "multipart-every": { type: "string", default: DEFAULTS["multipart-every"] },
+    rgw: { type: "boolean", default: false },
     "no-docs": { type: "boolean", default: false },
   },
 });
@@ -44,15 +47,34 @@ if (settings.lifeSeconds * 1000 <= settings.rotateMs) {
   process.exit(2);
 }
 
-const report = await runCredentialSoak({ ...settings, log: (line) => console.log(line) });
+/** --rgw: Ceph RGW's STS, from the variables scripts/ceph-rgw-up.sh prints. */
+function rgwTarget() {
+  const rgw = rgwFromEnv();
+  const roleArn = process.env.UPGATE_TEST_RGW_STS_ROLE;
+  if (!rgw || !roleArn) {
+    console.error(
+      'npm run soak:credentials -- --rgw needs Ceph RGW with STS: eval "$(bash scripts/ceph-rgw-up.sh)" (it sets UPGATE_TEST_RGW_* and UPGATE_TEST_RGW_STS_ROLE)',
+    );
+    process.exit(2);
+  }
+  return { ...rgw, roleArn };
+}
+
+const report = await runCredentialSoak({
+  ...settings,
+  ...(values.rgw && { rgw: rgwTarget() }),
+  log: (line) => console.log(line),
+});
 console.log(`\n${formatCredentialSoak(report)}`);
 
 if (!values["no-docs"]) {
   const flags = (Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>)
     .filter((name) => values[name] !== DEFAULTS[name])
     .map((name) => `--${name} ${values[name]}`);
+  if (values.rgw) flags.push("--rgw");
   const command = `npm run soak:credentials${flags.length ? ` -- ${flags.join(" ")}` : ""}`;
-  updateSection("docs/reliability.md", "credentials-soak", credentialSoakMarkdown(report, command));
-  console.log("wrote the credentials-soak section of docs/reliability.md");
+  const section = values.rgw ? "credentials-soak-rgw" : "credentials-soak";
+  updateSection("docs/reliability.md", section, credentialSoakMarkdown(report, command));
+  console.log(`wrote the ${section} section of docs/reliability.md`);
 }
 process.exit(report.problems.length === 0 ? 0 : 1);

@@ -10,9 +10,12 @@ function rows(r: CredentialSoakReport): Array<[string, string | number]> {
       "Duration",
       `${s1(r.elapsedMs)} (${s.workers} concurrent uploaders, ${s.pauseMs} ms apart, no client retries)`,
     ],
+    ["Storage", s.storage],
     [
       "Credentials",
-      `a new set every ${s.rotateMs / 1000} s, each expiring ${s.lifeSeconds} s after its rotation began (ECS container endpoint stand-in, through the AWS SDK default chain)`,
+      s.storage.startsWith("Ceph")
+        ? `a new STS AssumeRole session every ~${s.rotateMs / 1000} s (reported as ending ${(2 * s.rotateMs) / 1000} s after it began; RGW's own last 900 s)`
+        : `a new set every ${s.rotateMs / 1000} s, each expiring ${s.lifeSeconds} s after its rotation began (ECS container endpoint stand-in, through the AWS SDK default chain)`,
     ],
     ["Rotations (sets handed out)", r.rotations],
     [
@@ -39,10 +42,14 @@ export function formatCredentialSoak(r: CredentialSoakReport): string {
 }
 
 export function credentialSoakMarkdown(r: CredentialSoakReport, command: string): string {
+  const rgw = r.settings.storage.startsWith("Ceph");
+  const how = rgw
+    ? `the gateway takes its credentials from Ceph RGW's STS (a new AssumeRole session through \`@aws-sdk/credential-providers\`' fromTemporaryCredentials about every ${r.settings.rotateMs / 1000} s)`
+    : `the gateway with \`credentials: "aws"\` takes role credentials through the real AWS SDK default chain from a stand-in ECS container endpoint that hands out the embedded store's temporary credentials, rotated every ${r.settings.rotateMs / 1000} s`;
   return [
-    "## Credential rotation soak",
+    rgw ? "## Credential rotation soak on Ceph RGW STS" : "## Credential rotation soak",
     "",
-    `\`${command}\` (${new Date().toISOString().slice(0, 10)}): the gateway with \`credentials: "aws"\` takes role credentials through the real AWS SDK default chain from a stand-in ECS container endpoint that hands out the embedded store's temporary credentials, rotated every ${r.settings.rotateMs / 1000} s, while clients upload over HTTP with the upgate client (retries off), verified files are downloaded and compared, and the sweeper lists the bucket every 5 s.`,
+    `\`${command}\` (${new Date().toISOString().slice(0, 10)}): ${how}, while clients upload over HTTP with the upgate client (retries off), verified files are downloaded and compared, and the sweeper lists the bucket every 5 s.`,
     "",
     table(["", "result"], rows(r)),
     "",

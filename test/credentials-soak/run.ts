@@ -9,11 +9,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { SignJWT } from "jose";
 import { createUploader } from "../../src/client/index.js";
 import { createGateway, type Gateway } from "../../src/server/gateway.js";
 import { toNodeHandler } from "../../src/server/node.js";
+import type { StorageConfig } from "../../src/server/storage/types.js";
 import { createMemoryBackend, createObjectStore } from "../../src/store/index.js";
+import { createRgwBucket, type RgwEnv } from "../rgw/env.js";
 import { rotation, startContainerEndpoint, withAwsEnvironment } from "../support/credential-endpoints.js";
 import { TEST_BUCKET, TEST_CREDENTIALS, TEST_REGION } from "../support/store-fixture.js";
 
@@ -29,11 +32,13 @@ export interface CredentialSoakOptions {
   multipartEvery: number;
   /** Each uploader's pause between uploads (the machine is shared). Default 100 ms. */
   pauseMs?: number;
+  /** Run against Ceph RGW and its STS instead of the embedded store and a stand-in ECS endpoint. */
+  rgw?: RgwStsEnv;
   log?: (line: string) => void;
 }
 
 export interface CredentialSoakReport {
-  settings: Omit<CredentialSoakOptions, "log">;
+  settings: Omit<CredentialSoakOptions, "log" | "rgw"> & { storage: string };
   elapsedMs: number;
   uploads: { put: number; post: number; multipart: number; verified: number; bytes: number };
   downloads: { checked: number; mismatches: number };
@@ -47,6 +52,9 @@ export interface CredentialSoakReport {
   /** What failed the soak: empty when it passed. */
   problems: string[];
 }
+
+/** Ceph RGW with a role its user may assume (scripts/ceph-rgw-up.sh: UPGATE_TEST_RGW_STS_ROLE). */
+export type RgwStsEnv = RgwEnv & { roleArn: string };
 
 const JWT_SECRET = "credentials-soak-jwt-secret-0123456789abcdef";
 const MiB = 1024 * 1024;
@@ -73,8 +81,18 @@ async function refreshCounts(gateway: Gateway): Promise<CredentialSoakReport["re
   return out;
 }
 
-export async function runCredentialSoak(options: CredentialSoakOptions): Promise<CredentialSoakReport> {
-  const log = options.log ?? (() => {});
+/** Where the soak's credentials come from and what they sign for. */
+interface Target {
+  storage: StorageConfig;
+  /** Credential sets handed out so far. */
+  readonly sets: number;
+  /** Runs the soak with the environment the target needs (the AWS chain's variables). */
+  around<T>(body: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The embedded store, its credentials handed out by a stand-in ECS endpoint to the AWS default chain. */
+async function embeddedTarget(options: CredentialSoakOptions): Promise<Target> {
   const store = createObjectStore({
     backend: createMemoryBackend(),
     credentials: [{ ...TEST_CREDENTIALS }],
@@ -88,16 +106,63 @@ export async function runCredentialSoak(options: CredentialSoakOptions): Promise
     AWS_CONTAINER_CREDENTIALS_FULL_URI: ecs.fullUri,
     AWS_CONTAINER_AUTHORIZATION_TOKEN: AUTHORIZATION,
   };
+  return {
+    storage: {
+      endpoint: store.url,
+      region: TEST_REGION,
+      bucket: TEST_BUCKET,
+      credentials: "aws",
+      forcePathStyle: true,
+    },
+    get sets() {
+      return sets.sets;
+    },
+    around: (body) => withAwsEnvironment(env, body),
+    async close() {
+      await ecs.close();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * Ceph RGW's STS: each set is a new AssumeRole session (@aws-sdk/credential-providers'
+ * fromTemporaryCredentials). RGW's sessions last at least 900 s, so the provider reports them as
+ * ending twice `rotateMs` after they began: the gateway, refreshing at half that life, takes a new
+ * one every `rotateMs` or so (when the next request comes).
+ */
+async function rgwTarget(rgw: RgwStsEnv, options: CredentialSoakOptions): Promise<Target> {
+  const bucket = await createRgwBucket(rgw, "credsoak");
+  const assume = fromTemporaryCredentials({
+    params: { RoleArn: rgw.roleArn, RoleSessionName: "upgate-credentials-soak", DurationSeconds: 900 },
+    masterCredentials: { ...rgw.credentials },
+    clientConfig: { endpoint: rgw.endpoint, region: rgw.region },
+  });
+  let sets = 0;
+  const provider = async () => {
+    const began = Date.now();
+    const session = await assume();
+    sets += 1;
+    const reported = Math.min(session.expiration!.getTime(), began + 2 * options.rotateMs);
+    return { ...session, expiration: new Date(reported) };
+  };
+  return {
+    storage: { ...bucket, credentials: provider },
+    get sets() {
+      return sets;
+    },
+    around: (body) => body(),
+    close: async () => {},
+  };
+}
+
+export async function runCredentialSoak(options: CredentialSoakOptions): Promise<CredentialSoakReport> {
+  const log = options.log ?? (() => {});
+  const target = options.rgw ? await rgwTarget(options.rgw, options) : await embeddedTarget(options);
   try {
-    return await withAwsEnvironment(env, async () => {
+    return await target.around(async () => {
       const gateway = createGateway({
-        storage: {
-          endpoint: store.url,
-          region: TEST_REGION,
-          bucket: TEST_BUCKET,
-          credentials: "aws",
-          forcePathStyle: true,
-        },
+        storage: target.storage,
         ledger: "sqlite::memory:",
         auth: { jwt: { secret: JWT_SECRET } },
         logger: { level: "silent" },
@@ -117,7 +182,7 @@ export async function runCredentialSoak(options: CredentialSoakOptions): Promise
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       try {
-        return await drive(gateway, endpoint, options, sets, log);
+        return await drive(gateway, endpoint, options, target, log);
       } finally {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
@@ -127,8 +192,7 @@ export async function runCredentialSoak(options: CredentialSoakOptions): Promise
       }
     });
   } finally {
-    await ecs.close();
-    await store.close();
+    await target.close();
   }
 }
 
@@ -147,6 +211,7 @@ async function drive(
       workers: options.workers,
       multipartEvery: options.multipartEvery,
       pauseMs: options.pauseMs ?? 100,
+      storage: options.rgw ? `Ceph RGW at ${options.rgw.endpoint}` : "the embedded store",
     },
     elapsedMs: 0,
     uploads: { put: 0, post: 0, multipart: 0, verified: 0, bytes: 0 },
@@ -258,8 +323,9 @@ async function drive(
   report.rotations = sets.sets;
   report.refreshes = await refreshCounts(gateway);
 
-  // One set per rotation slot the run lasted (the first from the first upload).
-  const expectedRotations = Math.floor(report.elapsedMs / options.rotateMs);
+  // One set per rotation slot the run lasted (the first from the first upload); RGW sessions are
+  // taken on the first request after each period, so one fewer may fit.
+  const expectedRotations = Math.floor(report.elapsedMs / options.rotateMs) - (options.rgw ? 1 : 0);
   if (report.failures.length > 0)
     report.problems.push(`${report.failures.length} legitimate uploads or downloads failed`);
   if (report.rotations < expectedRotations) {

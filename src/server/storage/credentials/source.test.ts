@@ -127,6 +127,11 @@ describe("createCredentialSource: a provider behind a refreshing cache", () => {
       "the credentials provider failed: the credentials endpoint is down",
     );
     expect(events.at(-1)).toMatchObject({ outcome: "failed", kept: false });
+    // A burst of requests within a second shares the failure instead of asking again each.
+    expect(fake.calls).toHaveLength(2);
+    clock.now += 1000;
+    await expect(source.get()).rejects.toThrow(CredentialsError);
+    expect(fake.calls).toHaveLength(3);
   });
 
   it("renews once after storage refused a set, however many requests were refused with it", async () => {

@@ -94,6 +94,8 @@ export function createCredentialSource(
   let lastRenewal = Number.NEGATIVE_INFINITY;
   let retryAt = 0;
   let lastError: string | undefined;
+  /** The last failed fetch, while nothing usable is held: callers within a second share its error. */
+  let failure: { at: number; error: unknown } | undefined;
   let recent: string[][] = [];
   let secrets: readonly string[] = [];
 
@@ -141,6 +143,7 @@ export function createCredentialSource(
       held = next;
       retryAt = 0;
       lastError = undefined;
+      failure = undefined;
       remember(next.credentials);
       options.onRefresh?.({
         outcome: "ok",
@@ -157,9 +160,12 @@ export function createCredentialSource(
         retryAt = at + Math.min(RETRY_AFTER_FAILURE_MS, left / 2);
       }
       options.onRefresh?.({ outcome: "failed", reason, error: err, kept });
-      throw err instanceof CredentialsError
-        ? err
-        : new CredentialsError(`the ${label} failed: ${lastError}`, { cause: err });
+      const error =
+        err instanceof CredentialsError
+          ? err
+          : new CredentialsError(`the ${label} failed: ${lastError}`, { cause: err });
+      failure = { at, error };
+      throw error;
     }
   }
 
@@ -178,6 +184,8 @@ export function createCredentialSource(
       const at = now();
       if (held && at < held.refreshAt) return held.credentials;
       if (usable(held, at) && at < retryAt) return held.credentials;
+      // Nothing usable and the provider just failed: no new fetch for every request of a burst.
+      if (!usable(held, at) && failure && at - failure.at < MIN_RENEW_INTERVAL_MS) throw failure.error;
       try {
         return (await refresh(held ? "expiring" : "first")).credentials;
       } catch (err) {
