@@ -27,6 +27,10 @@ function rows(r: CredentialSoakReport): Array<[string, string | number]> {
     ["Downloads checked / mismatched", `${r.downloads.checked} / ${r.downloads.mismatches}`],
     ["Sweeps run / failed", `${r.sweeps.runs} / ${r.sweeps.failed}`],
     ["Failed legitimate uploads", r.failures.length],
+    [
+      "A session's key signing without its token / with another token",
+      `${r.refusals.withoutToken} / ${r.refusals.otherToken}`,
+    ],
   ];
 }
 

@@ -14,7 +14,9 @@ import { SignJWT } from "jose";
 import { createUploader } from "../../src/client/index.js";
 import { createGateway, type Gateway } from "../../src/server/gateway.js";
 import { toNodeHandler } from "../../src/server/node.js";
-import type { StorageConfig } from "../../src/server/storage/types.js";
+import type { StorageCredentials } from "../../src/server/storage/credentials/types.js";
+import { createStorageClient } from "../../src/server/storage/s3-client.js";
+import { type StorageConfig, StorageError } from "../../src/server/storage/types.js";
 import { createMemoryBackend, createObjectStore } from "../../src/store/index.js";
 import { createRgwBucket, type RgwEnv } from "../rgw/env.js";
 import { rotation, startContainerEndpoint, withAwsEnvironment } from "../support/credential-endpoints.js";
@@ -49,6 +51,8 @@ export interface CredentialSoakReport {
   refreshes: { ok: number; failed: number; refused: number };
   /** Failed legitimate uploads (and downloads), with their reasons. */
   failures: string[];
+  /** What storage answers a listing signed with the current session's key without its token, and with another token. */
+  refusals: { withoutToken: string; otherToken: string };
   /** What failed the soak: empty when it passed. */
   problems: string[];
 }
@@ -196,6 +200,28 @@ export async function runCredentialSoak(options: CredentialSoakOptions): Promise
   }
 }
 
+/** Storage's answer to a listing signed with the gateway's current session, its token left out or changed. */
+async function refusals(gateway: Gateway): Promise<CredentialSoakReport["refusals"]> {
+  const { accessKeyId, secretAccessKey, sessionToken = "" } = await gateway.storage.credentials.get();
+  const answer = async (credentials: StorageCredentials) => {
+    const client = createStorageClient({ ...gateway.config.storage, credentials });
+    try {
+      await client.listObjects("credentials-soak-probe/");
+      return "accepted";
+    } catch (err) {
+      return err instanceof StorageError ? `${err.status} ${err.code}` : String(err);
+    }
+  };
+  return {
+    withoutToken: await answer({ accessKeyId, secretAccessKey }),
+    otherToken: await answer({
+      accessKeyId,
+      secretAccessKey,
+      sessionToken: `${sessionToken.slice(0, -4)}AAAA`,
+    }),
+  };
+}
+
 async function drive(
   gateway: Gateway,
   endpoint: string,
@@ -220,6 +246,7 @@ async function drive(
     rotations: 0,
     refreshes: { ok: 0, failed: 0, refused: 0 },
     failures: [],
+    refusals: { withoutToken: "", otherToken: "" },
     problems: [],
   };
   const started = Date.now();
@@ -322,6 +349,7 @@ async function drive(
   report.elapsedMs = Date.now() - started;
   report.rotations = sets.sets;
   report.refreshes = await refreshCounts(gateway);
+  report.refusals = await refusals(gateway);
 
   // One set per rotation slot the run lasted (the first from the first upload); RGW sessions are
   // taken on the first request after each period, so one fewer may fit.

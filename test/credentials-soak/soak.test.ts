@@ -23,4 +23,5 @@ test("uploads go on through credential rotations with none failing (short soak)"
   expect(report.uploads.multipart).toBeGreaterThan(0);
   expect(report.downloads.checked).toBeGreaterThan(0);
   expect(report.sweeps.runs).toBeGreaterThan(1);
+  expect(report.refusals).toEqual({ withoutToken: "403 InvalidAccessKeyId", otherToken: "400 InvalidToken" });
 });
