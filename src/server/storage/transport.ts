@@ -113,7 +113,7 @@ export function createS3Transport(config: StorageConfig, options: TransportOptio
     req: S3Request,
     opts: SendOptions,
     href: string,
-    body: Uint8Array | undefined,
+    body: Uint8Array<ArrayBuffer> | undefined,
     headers: Record<string, string>,
     credentials: CurrentCredentials,
   ) {
