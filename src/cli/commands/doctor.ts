@@ -8,8 +8,9 @@ export const DOCTOR_HELP = `Usage: upgate doctor [options]
 Checks, against the real storage and ledger, what uploads depend on, and prints a pass/fail table
 with a fix for each failure:
   endpoint reachable; where the credentials come from and how long they last (a warning when a
-  route's URL lifetime is longer); credentials valid; a presigned write, read and delete of a probe object
-  under .upgate-doctor/; write-once (if-none-match); clock skew against the storage's Date header;
+  route's URL lifetime is longer); credentials valid; a presigned write, read and delete of a
+  probe object under .upgate-doctor/; write-once (if-none-match); clock skew against the storage's
+  Date header;
   bucket CORS for every origin, method and signed header, with ETag exposed; a real CORS
   preflight (OPTIONS) from the first origin; POST uploads (only for routes with strategy "post");
   checksum enforcement (a PUT, and a multipart part, with a wrong x-amz-checksum-sha256 must be
