@@ -16,7 +16,7 @@ import { createGateway, type Gateway } from "../../src/server/gateway.js";
 import { toNodeHandler } from "../../src/server/node.js";
 import type { StorageCredentials } from "../../src/server/storage/credentials/types.js";
 import { createStorageClient } from "../../src/server/storage/s3-client.js";
-import { type StorageConfig, StorageError } from "../../src/server/storage/types.js";
+import { type StorageClient, type StorageConfig, StorageError } from "../../src/server/storage/types.js";
 import { createMemoryBackend, createObjectStore } from "../../src/store/index.js";
 import { createRgwBucket, type RgwEnv } from "../rgw/env.js";
 import { rotation, startContainerEndpoint, withAwsEnvironment } from "../support/credential-endpoints.js";
@@ -156,8 +156,23 @@ async function rgwTarget(rgw: RgwStsEnv, options: CredentialSoakOptions): Promis
       return sets;
     },
     around: (body) => body(),
-    close: async () => {},
+    // The test cluster keeps objects in memory: leave it as the run found it.
+    close: () => emptyBucket(createStorageClient(bucket)),
   };
+}
+
+async function emptyBucket(storage: StorageClient): Promise<void> {
+  for (const upload of await storage.listMultipartUploads("")) {
+    await storage.abortMultipart(upload.key, upload.uploadId);
+  }
+  let next: string | undefined;
+  do {
+    const page = await storage.listObjects("", next);
+    for (let i = 0; i < page.objects.length; i += 16) {
+      await Promise.all(page.objects.slice(i, i + 16).map((o) => storage.delete(o.key)));
+    }
+    next = page.next;
+  } while (next !== undefined);
 }
 
 export async function runCredentialSoak(options: CredentialSoakOptions): Promise<CredentialSoakReport> {
