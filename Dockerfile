@@ -8,12 +8,17 @@ WORKDIR /app
 # better-sqlite3 compiles from source when no prebuilt binary matches.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.build.json ./
 COPY src ./src
+# The ledger drivers are optional peer dependencies of the package (dev dependencies of the repo, so
+# prune removes them). The image installs both, and tsx for a .ts config; npm installs neither a
+# root's dev nor its optional peer dependencies by name, so those lists go first.
 RUN npm run build \
   && npm prune --omit=dev --ignore-scripts \
-  && npm install --no-save --omit=dev --ignore-scripts --no-audit --no-fund tsx@4
+  && npm pkg delete devDependencies peerDependencies peerDependenciesMeta \
+  && npm install --no-save --ignore-scripts --no-audit --no-fund tsx@4 better-sqlite3@12 pg@8 \
+  && npm rebuild better-sqlite3
 
 FROM node:20-slim AS runtime
 ENV NODE_ENV=production UPGATE_HOST=0.0.0.0 UPGATE_PORT=8080

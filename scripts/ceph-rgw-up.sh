@@ -125,7 +125,9 @@ osd pool default pgp num = 8
 osd pool default pg autoscale mode = off
 osd crush chooseleaf type = 0
 osd objectstore = memstore
-memstore device bytes = 1073741824
+# Every suite makes its own buckets and one CI run writes some hundreds of MB; 1 GiB filled up
+# (the OSD goes full and RGW then hangs every write). Memstore takes memory only as it is used.
+memstore device bytes = 4294967296
 osd memory target = 939524096
 
 [client.rgw.upgate]

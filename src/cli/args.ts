@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { parseDuration } from "../core/policy/duration.js";
 import { CliError } from "./cli-error.js";
+import { upgateRun } from "./invocation.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 type WithHelp<T extends Options> = T & { help: { type: "boolean"; short: "h" } };
@@ -19,7 +20,7 @@ export function parseCommandArgs<T extends Options>(command: string, argv: strin
     });
   } catch (err) {
     throw new CliError(
-      `upgate ${command}: ${(err as Error).message.split("\n")[0]!.replace(/\. To specify .*$/s, "")} (see upgate ${command} --help)`,
+      `upgate ${command}: ${(err as Error).message.split("\n")[0]!.replace(/\. To specify .*$/s, "")} (see ${upgateRun(`${command} --help`)})`,
       2,
     );
   }

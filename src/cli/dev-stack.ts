@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import type { LevelWithSilent } from "pino";
 import { describeTypes, formatSize } from "../core/policy/index.js";
-import type { RouteConfig } from "../server/config/types.js";
+import type { RouteConfig, UpgateConfig } from "../server/config/types.js";
 import { createGateway, type Gateway } from "../server/gateway.js";
 import { toNodeHandler } from "../server/node.js";
 import {
@@ -22,6 +22,7 @@ import {
 } from "../store/index.js";
 import { DEV_ROUTES, devCorsRules } from "./dev-routes.js";
 import { staticFiles } from "./dev-static.js";
+import { type Drain, trackRequests } from "./http/drain.js";
 
 export const DEV_BUCKET = "uploads";
 export const DEV_REGION = "us-east-1";
@@ -41,6 +42,8 @@ export interface DevStackOptions {
   routes?: Record<string, RouteConfig>;
   /** The gateway's log level (default "info"). */
   logLevel?: LevelWithSilent;
+  /** The sweeper's settings; it runs every 30 seconds unless `interval` says otherwise (false: never). */
+  sweep?: UpgateConfig["sweep"];
 }
 
 export interface DevStack {
@@ -52,7 +55,16 @@ export interface DevStack {
   credentials: StoreCredential;
   gateway: Gateway;
   store: ObjectStore;
-  /** Stops taking requests, then closes the gateway (and its ledger) and the store. */
+  /** Requests in flight, the gateway's and the store's. */
+  inFlight(): number;
+  /**
+   * Stops taking requests and closes idle connections; the requests in flight may finish for up to
+   * `graceMs`, then the rest are cut. The store keeps listening until the gateway's requests are
+   * done, as they may need it. Then closes the gateway (its webhook deliveries get what is left of
+   * the grace period; its ledger is flushed) and the store. Resolves with the number of requests cut.
+   */
+  shutdown(graceMs: number): Promise<number>;
+  /** Cuts the requests in flight, waits for webhook deliveries as gateway.close() does, closes everything. */
   close(): Promise<void>;
 }
 
@@ -74,13 +86,6 @@ function listen(server: Server, port: number, host: string): Promise<string> {
       const addr = server.address() as AddressInfo;
       done(`http://${addr.family === "IPv6" ? `[${addr.address}]` : addr.address}:${addr.port}`);
     });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((done) => {
-    server.close(() => done());
-    server.closeAllConnections();
   });
 }
 
@@ -119,6 +124,21 @@ function isApi(pathname: string): boolean {
   return pathname.startsWith("/v1/") || pathname === "/healthz" || pathname === "/metrics";
 }
 
+async function shutdownStack(
+  gatewayDrain: Drain,
+  storeDrain: Drain,
+  graceMs: number,
+  closeRest: (webhookWaitMs: number) => Promise<void>,
+): Promise<number> {
+  const deadline = Date.now() + graceMs;
+  const gatewayCut = gatewayDrain.close(graceMs);
+  const storeCut = storeDrain.close(graceMs, { listenUntil: gatewayCut });
+  const cut = (await gatewayCut) + (await storeCut);
+  // Webhook deliveries get what is left of the grace period.
+  await closeRest(Math.max(0, deadline - Date.now()));
+  return cut;
+}
+
 export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
   const host = options.host ?? "127.0.0.1";
   const dataDir = resolve(options.dataDir);
@@ -128,10 +148,12 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     region: DEV_REGION,
     buckets: [DEV_BUCKET],
   });
+  const storeDrain = trackRequests(store.server);
   await store.listen(options.storePort ?? 9000, host);
-  const started: Array<() => Promise<void>> = [() => store.close()];
-  const stop = async () => {
-    for (const close of started.splice(0).reverse()) await close().catch(() => {});
+  /** Closers, run in reverse; `webhookWaitMs` bounds the gateway's wait for webhook deliveries. */
+  const started: Array<(webhookWaitMs?: number) => Promise<void>> = [() => store.close()];
+  const stop = async (webhookWaitMs?: number) => {
+    for (const close of started.splice(0).reverse()) await close(webhookWaitMs).catch(() => {});
   };
   try {
     const gateway = createGateway({
@@ -147,8 +169,9 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       auth: { dev: { secret: await devSecret(dataDir) } },
       routes: options.routes ?? DEV_ROUTES,
       logger: { level: options.logLevel ?? "info" },
+      ...(options.sweep !== undefined && { sweep: options.sweep }),
     });
-    started.push(() => gateway.close());
+    started.push((webhookWaitMs) => gateway.close(webhookWaitMs === undefined ? {} : { webhookWaitMs }));
     const api = toNodeHandler(gateway);
     const files = staticFiles(options.webDir, { "content-security-policy": pagePolicy(store.url) });
     const config = demoConfig(gateway);
@@ -165,9 +188,14 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       }
       files(req, res, pathname).catch(() => res.destroy());
     });
+    const gatewayDrain = trackRequests(server);
     const gatewayUrl = await listen(server, options.port ?? 8080, host);
-    started.push(() => closeServer(server));
+    started.push(async () => {
+      await gatewayDrain.close(0);
+    });
     await store.state.backend.setBucketCors(DEV_BUCKET, devCorsRules(pageOrigins(gatewayUrl)));
+    // Uploads whose page closed before its complete are completed (or expired) without it.
+    gateway.startSweeping();
     return {
       gatewayUrl,
       storeUrl: store.url,
@@ -176,7 +204,11 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       credentials: { ...DEV_CREDENTIALS },
       gateway,
       store,
-      close: stop,
+      inFlight: () => gatewayDrain.inFlight() + storeDrain.inFlight(),
+      shutdown: (graceMs) => shutdownStack(gatewayDrain, storeDrain, graceMs, stop),
+      close: async () => {
+        await shutdownStack(gatewayDrain, storeDrain, 0, () => stop());
+      },
     };
   } catch (err) {
     await stop();

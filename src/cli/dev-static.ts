@@ -52,7 +52,13 @@ export function staticFiles(dir: string, headers: Record<string, string> = {}) {
     const info = file === undefined ? undefined : await stat(file).catch(() => undefined);
     if (!file || !info?.isFile()) {
       const missingPage = pathname === "/" || pathname === "/index.html";
-      plain(res, 404, missingPage ? `No demo page in ${root}: run npm run build:web\n` : "Not found\n");
+      plain(
+        res,
+        404,
+        missingPage
+          ? `No demo page in ${root}: in a clone of upgate, build it with npm run build:web\n`
+          : "Not found\n",
+      );
       return;
     }
     res.writeHead(200, {

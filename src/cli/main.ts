@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { CliError } from "./cli-error.js";
+import { upgateRun } from "./invocation.js";
 
-const HELP = `Usage: upgate <command> [options]
+const HELP = `Usage: upgate <command> [options]  (here: ${upgateRun("<command>")})
 
 Commands:
   dev      store, gateway and demo page on this machine in one process (what npm start runs)
@@ -13,7 +14,7 @@ Commands:
   upload   upload files through a gateway, with progress and resume
   sweep    expire abandoned uploads and remove orphans (--dry-run to see first)
 
-Run "upgate <command> --help" for a command's options. Docs: docs/cli.md.`;
+Run "${upgateRun("<command> --help")}" for a command's options. Docs: docs/cli.md.`;
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -36,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!load) throw new CliError(`upgate: unknown command "${command}" (run upgate --help)`, 2);
+  if (!load) throw new CliError(`upgate: unknown command "${command}" (run ${upgateRun("--help")})`, 2);
   return (await load())(rest);
 }
 

@@ -94,7 +94,8 @@ export const ERROR_CODES = {
   },
   VERIFY_METADATA_MISMATCH: {
     status: 422,
-    description: "The stored object's upgate metadata differs from what was signed.",
+    description:
+      "The stored object's user metadata is not exactly what was signed: an upgate value differs, or an x-amz-meta-* name was added.",
   },
   VERIFY_HEADER_MISMATCH: {
     status: 422,

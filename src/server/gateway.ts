@@ -19,13 +19,15 @@ import { fromRequest, requestContext, SERVE_INCOMING, type ServeIncoming } from 
 import { lazyLedger } from "./runtime/lazy-ledger.js";
 import { openLedger } from "./runtime/open-ledger.js";
 import type { RequestContext, Services } from "./runtime/services.js";
-import { createWebhookSender } from "./runtime/webhooks.js";
+import { createWebhookSender, WEBHOOK_DRAIN_MS } from "./runtime/webhooks.js";
 import { createCredentialSource } from "./storage/credentials/source.js";
 import { createStorageClient } from "./storage/s3-client.js";
 import type { StorageClient } from "./storage/types.js";
 import { sweep as runSweep } from "./sweep/index.js";
+import { type SweepSchedule, scheduleSweeps } from "./sweep/schedule.js";
 import type { SweepOptions, SweepReport } from "./sweep/types.js";
 import { createSingleFlight } from "./upload/single-flight.js";
+import { sweeperComplete } from "./upload/sweeper-complete.js";
 
 /** What the adapter knows about the connection that the Request cannot carry. */
 export interface RequestInfo {
@@ -38,10 +40,25 @@ export type GatewaySweepOptions = Pick<SweepOptions, "dryRun" | "limit" | "curso
 export interface Gateway {
   /** Answers one API request; never rejects (every failure is an error response). */
   fetch(request: Request, info?: RequestInfo): Promise<Response>;
-  /** Waits for webhook deliveries in flight, then closes the ledger if the gateway opened it. */
-  close(): Promise<void>;
-  /** Expires abandoned uploads and removes orphans under the routes' key prefixes (see sweep()). */
+  /**
+   * Stops startSweeping()'s sweeper (a sweep in flight stops before its next action) and waits for
+   * it and for webhook deliveries in flight, together up to `webhookWaitMs` (default 15 s; then they
+   * are abandoned), then closes the ledger if the gateway opened it.
+   */
+  close(options?: { webhookWaitMs?: number }): Promise<void>;
+  /**
+   * Completes uploads whose URLs lapsed with their object stored (verified as `complete` would:
+   * hook and webhook told `completedBy: "sweeper"`), expires the rest once past the grace period,
+   * and removes orphans under the routes' key prefixes (see sweep()).
+   */
   sweep(options?: GatewaySweepOptions): Promise<SweepReport>;
+  /**
+   * Runs sweep() every `sweep.interval` (default 5 minutes, 30 seconds in dev mode) until close(),
+   * each run going on where the last one's limit stopped it. For long-running servers (`upgate
+   * serve` and `upgate dev` call it); on serverless platforms schedule sweep() instead. Does
+   * nothing when already started or when the config turns the interval off (`sweep: false`).
+   */
+  startSweeping(): void;
   /** The audit ledger, opened and migrated on first use. */
   readonly ledger: Ledger;
   readonly storage: StorageClient;
@@ -83,6 +100,17 @@ export function createGateway(input: UpgateConfig): Gateway {
   const router = createEndpointRouter(config.mode);
   const prefixes = keyPrefixes(config.routes.values());
   let closed = false;
+  let sweeping: SweepSchedule | undefined;
+
+  const sweep = (options: GatewaySweepOptions & Pick<SweepOptions, "signal">) =>
+    runSweep({
+      ...options,
+      ledger,
+      storage,
+      graceMs: config.sweep.graceMs,
+      prefixes,
+      complete: (row, dryRun) => sweeperComplete(services, row, dryRun),
+    });
 
   async function dispatch(req: RequestContext, endpoint: { name: string }): Promise<Answer> {
     if (closed) throw new UpgateError("INTERNAL", "The gateway is closed");
@@ -140,15 +168,29 @@ export function createGateway(input: UpgateConfig): Gateway {
       return toResponse(await serve(fromRequest(request), info));
     },
 
-    async close() {
+    async close(options = {}) {
       if (closed) return;
       closed = true;
-      await webhooks.drain();
+      const waitMs = options.webhookWaitMs ?? WEBHOOK_DRAIN_MS;
+      const deadline = Date.now() + waitMs;
+      // A sweep in flight stops before its next action; what it already started gets the same wait.
+      await sweeping?.stop(waitMs);
+      await webhooks.drain(Math.max(0, deadline - Date.now()));
       await ledger.close();
     },
 
     sweep(options = {}) {
-      return runSweep({ ...options, ledger, storage, graceMs: config.sweep.graceMs, prefixes });
+      return sweep(options);
+    },
+
+    startSweeping() {
+      const intervalMs = config.sweep.intervalMs;
+      if (sweeping || closed || intervalMs === undefined) return;
+      sweeping = scheduleSweeps({
+        intervalMs,
+        sweep: (cursor, signal) => sweep({ signal, ...(cursor !== undefined && { cursor }) }),
+        log,
+      });
     },
 
     ledger,

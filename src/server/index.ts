@@ -10,4 +10,4 @@ export { createGateway, type Gateway, type GatewaySweepOptions, type RequestInfo
 export type { Ledger, UploadRow } from "./ledger/types.js";
 export type { SweepReport } from "./sweep/types.js";
 export { verifyWebhookSignature } from "./webhook/signature.js";
-export type { WebhookEvent } from "./webhook/types.js";
+export type { CompletedBy, WebhookEvent } from "./webhook/types.js";

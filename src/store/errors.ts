@@ -3,6 +3,7 @@ import type { SigV4Failure } from "../core/index.js";
 /** S3's error codes the store returns, with AWS's status and message. */
 const CODES = {
   AccessDenied: [403, "Access Denied"],
+  AccessControlListNotSupported: [400, "The bucket does not allow ACLs"],
   AccessForbidden: [403, "CORSResponse: This CORS request is not allowed."],
   BadRequest: [400, "Bad Request"],
   BadDigest: [400, "The Content-MD5 you specified did not match what we received."],

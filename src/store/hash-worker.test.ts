@@ -1,4 +1,6 @@
+import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { offloadHash } from "./hash-worker.js";
 
@@ -57,5 +59,30 @@ describe("offloadHash", () => {
     const next = offloadHash("sha256");
     await next.update(shared(bytes));
     expect((await next.digest()).equals(createHash("sha256").update(bytes).digest())).toBe(true);
+  });
+
+  test("keeps a process alive while it hashes and lets it exit once idle, whatever node flags it runs with", async () => {
+    const module = fileURLToPath(new URL("./hash-worker.ts", import.meta.url));
+    const script = `const { offloadHash } = await import(${JSON.stringify(module)});
+const hash = offloadHash("md5");
+await hash.update(new Uint8Array(new SharedArrayBuffer(1 << 20)));
+console.log((await hash.digest()).toString("hex"));`;
+    // --input-type=module is inherited by workers unless they get their own flags, and the worker's
+    // program is CommonJS. A timeout kills a child the idle worker keeps alive.
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const child = execFile(
+        process.execPath,
+        ["--import", "tsx", "--input-type=module", "-e", script],
+        { timeout: 20_000 },
+        (_err, stdout, stderr) => done({ code: child.exitCode, stdout, stderr }),
+      );
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe(
+      createHash("md5")
+        .update(Buffer.alloc(1 << 20))
+        .digest("hex"),
+    );
   });
 });

@@ -5,7 +5,8 @@ import { Worker } from "node:worker_threads";
  * node:crypto hashing on worker threads, so the bytes of a large body are hashed on another core while
  * the event loop keeps reading the socket and writing the file. Bytes are shared, not copied: update()
  * takes a view of a SharedArrayBuffer, which must stay unchanged until its promise resolves.
- * Workers are started on first use, shared by all requests, and never keep the process alive.
+ * Workers are started on first use and shared by all requests. A worker keeps the process alive only
+ * while a reply is awaited, so a server that has closed its sockets can exit.
  */
 export interface OffloadedHash {
   /** Hashes these bytes after any given before; resolves once the worker is done with them. */
@@ -57,26 +58,33 @@ class HashThread {
   readonly #worker: Worker;
   /** Outstanding requests by job id, then by sequence number. */
   readonly #pending = new Map<number, Map<number, Pending>>();
+  /** Replies awaited across all jobs: the worker is ref'd while this is above zero. */
+  #awaiting = 0;
   #failed: Error | undefined;
   load = 0;
 
   constructor(onExit: (thread: HashThread) => void) {
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true });
-    this.#worker.unref();
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
     this.#worker.on("message", (reply: Reply) => {
       const job = this.#pending.get(reply.id);
       const waiter = job?.get(reply.seq);
-      job?.delete(reply.seq);
-      waiter?.resolve(reply);
+      if (!waiter) return;
+      job!.delete(reply.seq);
+      this.#settled(1);
+      waiter.resolve(reply);
     });
     const fail = (error: Error) => {
       this.#failed = error;
       for (const job of this.#pending.values()) for (const waiter of job.values()) waiter.reject(error);
       this.#pending.clear();
+      this.#awaiting = 0;
       onExit(this);
     };
     this.#worker.on("error", fail);
     this.#worker.on("exit", (code) => fail(new Error(`hash worker exited with code ${code}`)));
+    // After the listeners: adding a "message" listener to a Worker refs it again, and an idle worker
+    // ref'd kept `upgate store` alive after a large upload until a second signal.
+    this.#worker.unref();
   }
 
   post(message: Record<string, unknown>): void {
@@ -91,12 +99,21 @@ class HashThread {
       const job = this.#pending.get(message.id) ?? new Map<number, Pending>();
       this.#pending.set(message.id, job);
       job.set(message.seq, { resolve, reject });
+      if (this.#awaiting++ === 0) this.#worker.ref();
       this.#worker.postMessage(message);
     });
   }
 
   forget(id: number): void {
+    const job = this.#pending.get(id);
     this.#pending.delete(id);
+    if (job) this.#settled(job.size);
+  }
+
+  #settled(count: number): void {
+    if (count === 0) return;
+    this.#awaiting -= count;
+    if (this.#awaiting === 0 && !this.#failed) this.#worker.unref();
   }
 }
 

@@ -122,7 +122,7 @@ describe("upgate dev", { timeout: 120_000 }, () => {
     expect((await slow).status).toBe(200);
     expect(await first.closed).toBe(0);
     expect(first.stderr()).toMatch(
-      /upgate dev: SIGINT: stopping; waiting up to 5000 ms for 1 storage request\(s\)/,
+      /upgate dev: SIGINT: stopping; 1 request\(s\) in flight may take up to 5000 ms to finish\nupgate dev: stopped\n/,
     );
 
     const second = startDev();
@@ -157,6 +157,11 @@ describe("upgate dev", { timeout: 120_000 }, () => {
     expect(await closed).toBe(0);
     expect(out).toMatch(/^ {2}demo page and API {3}http:\/\/127\.0\.0\.1:\d+$/m);
     expect(out).toMatch(/^ {2}store secret key {4}upgatedev-secret-not-for-production /m);
-    expect(out).toMatch(/upgate doctor --endpoint http:\/\/127\.0\.0\.1:\d+ --bucket uploads --origin /);
+    // Commands to paste, as they run in this clone.
+    expect(out).toMatch(
+      /^ {2}UPGATE_STORAGE_ACCESS_KEY=\S+ UPGATE_STORAGE_SECRET_KEY=\S+ npm run upgate -- doctor --endpoint http:\/\/127\.0\.0\.1:\d+ --bucket uploads --origin /m,
+    );
+    expect(out).toMatch(/^ {2}sweeper {13}every 30 s /m);
+    expect(out).toMatch(/ npm run upgate -- sweep --config \S+\/text\/upgate\.config\.json$/m);
   });
 });

@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PNG_1X1 } from "../integ/storage/support.js";
 import { firstLine, runCli, spawnCli } from "../support/cli.js";
 import { type DevRig, startDevRig } from "./support/dev.js";
 
@@ -58,6 +59,52 @@ export default {
     expect(await closed).toBe(0);
   });
 
+  it("sweeps every sweep.interval: an upload PUT but never completed is verified once its URL lapses", async () => {
+    const file = join(rig.dir, "sweeping.config.json");
+    await writeFile(
+      file,
+      JSON.stringify({
+        storage: { endpoint: rig.stack.storeUrl, bucket: rig.stack.bucket, forcePathStyle: true },
+        ledger: `sqlite:${join(rig.dir, "sweeping-ledger.db")}`,
+        logger: { level: "silent" },
+        sweep: { interval: "1s" },
+        routes: { images: { types: ["image/png"], maxSize: "1MB", expiresIn: "1s" } },
+      }),
+    );
+    const child = spawnCli(["serve", "--config", file, "--port", "0", "--json"], {
+      ...rig.env,
+      UPGATE_JWT_SECRET: JWT_SECRET,
+    });
+    const info = JSON.parse(await firstLine(child, 60_000));
+    expect(info.sweepIntervalMs).toBe(1000);
+    const auth = { authorization: `Bearer ${await token("ada")}` };
+    const created = await fetch(`${info.url}/v1/uploads`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...auth },
+      body: JSON.stringify({
+        route: "images",
+        files: [{ name: "a.png", type: "image/png", size: PNG_1X1.length }],
+      }),
+    });
+    const [put] = (
+      (await created.json()) as {
+        uploads: Array<{ id: string; url: string; headers: Record<string, string> }>;
+      }
+    ).uploads;
+    expect((await fetch(put!.url, { method: "PUT", headers: put!.headers, body: PNG_1X1 })).status).toBe(200);
+    const status = async () => {
+      const listed = await fetch(`${info.url}/v1/uploads`, { headers: auth });
+      return ((await listed.json()) as { uploads: Array<{ status: string }> }).uploads[0]?.status;
+    };
+    const deadline = Date.now() + 15_000;
+    while ((await status()) !== "verified" && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await status()).toBe("verified");
+    const closed = new Promise((done) => child.on("close", done));
+    child.kill("SIGTERM");
+    expect(await closed).toBe(0);
+  });
+
   it("refuses a config holding a literal secret, naming where it is", async () => {
     const file = join(rig.dir, "literal.config.mjs");
     await writeFile(
@@ -67,7 +114,7 @@ export default {
     const r = await runCli(["serve", "--config", file, "--port", "0"], rig.env);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(
-      `upgate serve: ${file} holds a secret as a literal (auth.jwt.secret): secrets come only from the environment; remove it and set the UPGATE_* variable (see upgate serve --help)`,
+      `upgate serve: ${file} holds a secret as a literal (auth.jwt.secret): secrets come only from the environment; remove it and set the UPGATE_* variable (see npm run upgate -- serve --help)`,
     );
   });
 

@@ -47,14 +47,14 @@ describe("upgate sweep", { timeout: 120_000 }, () => {
 
     const text = await runCli(["sweep", "--config", config, "--dry-run"], rig.env);
     expect(text.stdout).toMatch(
-      /^sweep \(dry run\): would expire 0 upload\(s\), would abort 0 multipart upload\(s\), would delete 1 object\(s\)/,
+      /^sweep \(dry run\): would verify 0 and would reject 0 upload\(s\) nobody completed, would expire 0 upload\(s\), would abort 0 multipart upload\(s\), would delete 1 object\(s\)/,
     );
     expect(text.stdout).toMatch(/^ {2}delete {2}images\/ada\/orphan\.png {2}\(orphan\)$/m);
 
     const real = await runCli(["sweep", "--config", config], rig.env);
     expect(real.code, real.stderr).toBe(0);
     expect(real.stdout).toMatch(
-      /^sweep: expire 0 upload\(s\), abort 0 multipart upload\(s\), delete 1 object\(s\)/,
+      /^sweep: verify 0 and reject 0 upload\(s\) nobody completed, expire 0 upload\(s\), abort 0 multipart upload\(s\), delete 1 object\(s\)/,
     );
     expect(await rig.stack.gateway.storage.head("images/ada/orphan.png")).toBeUndefined();
     expect(await rig.stack.gateway.storage.head("outside/kept.png")).toBeDefined();

@@ -60,6 +60,7 @@ async function reconcile(w: World, phase: Phase, kills: number): Promise<void> {
     await afterRestart(w, g, phase, label);
     if (kills > 0 && w.tally.problems.length + w.tally.lostOrCorrupted.length === before)
       w.tally.killsSurvived++;
+    w.model.sweeps++;
     await g.sweep(Date.now() + SWEEP_AHEAD_MS, 1000);
     checkReconciled(
       await w.snapshot(),

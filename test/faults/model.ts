@@ -74,6 +74,8 @@ export class Model {
   /** Objects written straight to the bucket under a route's prefix: key -> hex SHA-256. */
   readonly orphans = new Map<string, string>();
   readonly users: readonly string[];
+  /** Sweeps started: a sweep completes (verifies) uploads the clients PUT but never completed. */
+  sweeps = 0;
 
   constructor(users: readonly string[]) {
     this.users = users;

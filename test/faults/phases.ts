@@ -111,8 +111,8 @@ export const sweepPhase: Phase = {
   killDelayMs: (random) => random.int(10, 250),
   async prepare(w, g, random) {
     for (const user of USERS) {
-      // One verified upload the sweep must keep, one never PUT, one PUT but never completed, and a
-      // multipart upload with its part, never completed: the last three expire.
+      // One verified upload the sweep must keep, one never PUT (it expires), one PUT but never
+      // completed and a multipart upload with its part, never completed (the sweep verifies both).
       const [kept] = await createAndPut(w, g, random, user, "files", 1);
       if ((await completeUpload(w.ctx, g, kept!.upload, false)) !== "verified")
         throw new Error("complete failed before the kill window");
@@ -135,6 +135,7 @@ export const sweepPhase: Phase = {
     return [];
   },
   workload(w, g, random, _prepared, child) {
+    w.model.sweeps++;
     const sweep = child.sweep(Date.now() + SWEEP_AHEAD_MS, 4).then(
       () => {},
       (error: unknown) => {

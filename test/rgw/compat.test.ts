@@ -7,6 +7,7 @@ import {
   PRODUCTION_DOC,
   RELIABILITY_DOC,
   rgwName,
+  SECURITY_DOC,
   writeCompatibilityDocs,
 } from "./compat/matrix.js";
 import { type Measured, measure, PROBES } from "./compat/probes.js";
@@ -100,6 +101,9 @@ describeRgw("compatibility matrix against Ceph RGW", (rgw) => {
     expect(section).toContain(`(measured ${date})`);
     for (const m of measured.filter((x) => x.support === "no"))
       expect(section).toContain(m.detail.split(":")[0]);
+    const security = readFileSync(SECURITY_DOC, "utf8");
+    expect(security).toContain("<!-- generated:enforcement -->");
+    expect(security).toContain(`(measured ${date})`);
     const reliability = readFileSync(RELIABILITY_DOC, "utf8");
     expect(reliability).toContain("<!-- generated:rgw -->");
     expect(reliability).toContain("npm run test:rgw");

@@ -2,7 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { checkUnsignedAcl } from "../../src/cli/doctor/acl-check.js";
 import { createStorageClient } from "../../src/server/storage/s3-client.js";
+import { createS3Transport } from "../../src/server/storage/transport.js";
 import { JWT_SECRET } from "../integ/gateway/support.js";
 import { runCli } from "../support/cli.js";
 import type { KeyedStorageConfig } from "../support/keyed-storage.js";
@@ -104,6 +106,33 @@ describeRgw("upgate doctor against Ceph RGW", (rgw) => {
   it("warns that RGW ignores if-none-match on CompleteMultipartUpload", () => {
     expect(checks["multipart-once"]).toMatchObject({ status: "warn" });
     expect(checks["multipart-once"]!.detail).toMatch(/replaced an existing object/);
+  });
+
+  it("warns that RGW applies an unsigned x-amz-acl (the object becomes public), naming storage.acl", () => {
+    expect(checks.acl).toMatchObject({ status: "warn" });
+    expect(checks.acl!.detail).toMatch(
+      /public-read was stored, and the object is readable without credentials/,
+    );
+    expect(checks.acl!.fix).toMatch(/set storage\.acl: "private"/);
+  });
+
+  it("passes the ACL probe once storage.acl is set: RGW refuses the other ACL as a signature mismatch", async () => {
+    const withAcl = { ...storage, acl: "private" as const, forcePathStyle: true, supportsPost: true };
+    const check = await checkUnsignedAcl({
+      setup: {
+        file: undefined,
+        storage: withAcl,
+        routes: new Map(),
+        origins: undefined,
+        ledger: undefined,
+        maxAgeSeconds: 600,
+      },
+      storage: createStorageClient(withAcl),
+      transport: createS3Transport(withAcl),
+      corsFix: "",
+    });
+    expect(check).toMatchObject({ status: "pass" });
+    expect(check.detail).toMatch(/refused \(403 SignatureDoesNotMatch/);
   });
 
   it("prints the warnings with their fixes in the table", () => {

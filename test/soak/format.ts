@@ -52,7 +52,7 @@ function summaryRows(report: SoakReport): Array<[string, string | number]> {
     ],
     [
       "Final sweep",
-      `${r.sweep.expired} expired, ${r.sweep.abortedMultipart} multipart aborted, ${r.sweep.deletedObjects} objects deleted, ${r.sweep.failed} failed`,
+      `${r.sweep.verified} abandoned uploads verified, ${r.sweep.expired} expired, ${r.sweep.abortedMultipart} multipart aborted, ${r.sweep.deletedObjects} objects deleted, ${r.sweep.failed} failed`,
     ],
     [
       "Ledger vs bucket",

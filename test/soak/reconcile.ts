@@ -12,7 +12,15 @@ import type { SoakQuota } from "./route.js";
 import type { Tally } from "./tally.js";
 
 export interface Reconciliation {
-  sweep: { runs: number; expired: number; abortedMultipart: number; deletedObjects: number; failed: number };
+  sweep: {
+    runs: number;
+    /** Abandoned uploads with every byte stored, completed by the sweep. */
+    verified: number;
+    expired: number;
+    abortedMultipart: number;
+    deletedObjects: number;
+    failed: number;
+  };
   ledgerVerified: number;
   bucketObjects: number;
   /** Verified in the ledger, absent from the bucket. */
@@ -52,7 +60,8 @@ export async function reconcile(
   quota: SoakQuota,
   tally: Tally,
 ): Promise<Reconciliation> {
-  const sweep = { runs: 0, expired: 0, abortedMultipart: 0, deletedObjects: 0, failed: 0 };
+  const sweep = { runs: 0, verified: 0, expired: 0, abortedMultipart: 0, deletedObjects: 0, failed: 0 };
+  const sweptVerified = new Set<string>();
   let cursor: string | undefined;
   for (;;) {
     const report: SweepReport = await sweeper.sweep({
@@ -60,6 +69,8 @@ export async function reconcile(
       ...(cursor === undefined ? {} : { cursor }),
     });
     sweep.runs++;
+    sweep.verified += report.counts.verified;
+    for (const done of report.verified) sweptVerified.add(done.id);
     sweep.expired += report.counts.expired;
     sweep.abortedMultipart += report.counts.abortedMultipart;
     sweep.deletedObjects += report.counts.deletedObjects;
@@ -80,7 +91,9 @@ export async function reconcile(
   const unexplained: string[] = [];
   const verifiedIds = new Set(verified.map((row) => row.id));
   for (const row of verified) {
-    const expected = tally.expected.get(row.id);
+    // An upload its user abandoned with every byte stored: the sweep completed it, as it should.
+    const expected =
+      tally.expected.get(row.id) ?? (sweptVerified.has(row.id) ? tally.abandoned.get(row.id) : undefined);
     if (!expected)
       unexplained.push(`${row.id}: verified in the ledger, but its user deleted or never received it`);
     else if (expected.size !== row.size || expected.sha256 !== row.sha256 || expected.userId !== row.userId)

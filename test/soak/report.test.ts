@@ -55,7 +55,7 @@ function passing(): Base {
     },
     quota: { samples: 100, sampleErrors: 0, overruns: [] },
     reconciliation: {
-      sweep: { runs: 1, expired: 0, abortedMultipart: 0, deletedObjects: 0, failed: 0 },
+      sweep: { runs: 1, verified: 0, expired: 0, abortedMultipart: 0, deletedObjects: 0, failed: 0 },
       ledgerVerified: 8,
       bucketObjects: 8,
       missingInBucket: [],

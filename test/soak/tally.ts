@@ -38,6 +38,11 @@ export interface Tally {
   sha256Mismatches: Array<{ id: string; expected: string; got: string; where: "record" | "download" }>;
   /** Ledger ids of verified uploads, with the sha256 (base64) and size that were uploaded. */
   expected: Map<string, { sha256: string; size: number; userId: string }>;
+  /**
+   * Uploads aborted while still pending or uploaded, with what was being uploaded: the final sweep
+   * verifies those whose bytes were all stored (completion without the client).
+   */
+  abandoned: Map<string, { sha256: string; size: number; userId: string }>;
   latency: { create: number[]; complete: number[] };
 }
 
@@ -60,6 +65,7 @@ export function emptyTally(): Tally {
     downloadFailures: [],
     sha256Mismatches: [],
     expected: new Map(),
+    abandoned: new Map(),
     latency: { create: [], complete: [] },
   };
 }

@@ -138,6 +138,7 @@ async function uploadOne(ctx: VuContext, uploader: Uploader, u: Upload): Promise
           tally.expected.set(id, { sha256, size: u.size, userId: u.user.userId });
         } else if (status === "pending" || status === "uploaded") {
           tally.abortedStillHolding++;
+          tally.abandoned.set(id, { sha256, size: u.size, userId: u.user.userId });
         }
       }
     } else if (err.serverCode === "QUOTA_EXCEEDED") {

@@ -32,6 +32,28 @@ export async function runCli(
   return { code, stdout, stderr };
 }
 
+/** Runs a command line as the CLI printed it for pasting, in a shell in this clone's root. */
+export async function runShell(
+  command: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn("sh", ["-c", command], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr!.on("data", (d) => {
+    stderr += d;
+  });
+  const code = await new Promise<number | null>((done) => child.on("close", done));
+  return { code, stdout, stderr };
+}
+
 /** Resolves with the first stdout line of a long-running CLI process. */
 export function firstLine(child: ChildProcess, timeoutMs = 20_000): Promise<string> {
   return new Promise((done, fail) => {

@@ -6,6 +6,7 @@ import { CliError } from "../cli-error.js";
 import { loadSetup, SETUP_OPTIONS } from "../config/setup.js";
 import { diffLines, rulesLines, sameRules } from "../cors/diff.js";
 import { mergeRules, requiredHeaders, upgateRule } from "../cors/rules.js";
+import { upgateRun } from "../invocation.js";
 import { describeStorageFailure } from "../storage-failure.js";
 
 export const CORS_HELP = `Usage: upgate cors show|apply [options]
@@ -40,7 +41,7 @@ export async function runCors(argv: string[], env: NodeJS.ProcessEnv = process.e
   }
   const action = positionals[0];
   if ((action !== "show" && action !== "apply") || positionals.length > 1) {
-    throw new CliError('upgate cors: say "show" or "apply" (see upgate cors --help)', 2);
+    throw new CliError(`upgate cors: say "show" or "apply" (see ${upgateRun("cors --help")})`, 2);
   }
   const setup = await loadSetup("cors", values, env);
   if (setup.origins === undefined) {
@@ -51,7 +52,7 @@ export async function runCors(argv: string[], env: NodeJS.ProcessEnv = process.e
   }
   const desiredRule = upgateRule(
     setup.origins,
-    requiredHeaders(setup.routes, values.header),
+    requiredHeaders(setup.routes, values.header, setup.storage),
     setup.maxAgeSeconds,
   );
   const transport = createS3Transport(setup.storage, { timeoutMs: 15_000 });
@@ -110,6 +111,8 @@ function report(
   );
   for (const line of diffLines(rulesLines(current), rulesLines(desired))) console.log(line);
   console.log(
-    action === "apply" ? `applied to bucket ${bucket}` : "run upgate cors apply (same options) to write them",
+    action === "apply"
+      ? `applied to bucket ${bucket}`
+      : `run ${upgateRun("cors apply")} (same options) to write them`,
   );
 }

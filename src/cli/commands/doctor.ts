@@ -2,6 +2,7 @@ import { parseCommandArgs } from "../args.js";
 import { loadSetup, SETUP_OPTIONS, type Setup } from "../config/setup.js";
 import { renderReport } from "../doctor/report.js";
 import { runDoctor } from "../doctor/run.js";
+import { upgateRun } from "../invocation.js";
 
 export const DOCTOR_HELP = `Usage: upgate doctor [options]
 
@@ -15,7 +16,9 @@ with a fix for each failure:
   preflight (OPTIONS) from the first origin; POST uploads (only for routes with strategy "post");
   checksum enforcement (a PUT, and a multipart part, with a wrong x-amz-checksum-sha256 must be
   refused, else a warning); multipart write-once (Complete with if-none-match over an existing
-  object must get 412, else a warning); the ledger and its migrations.
+  object must get 412, else a warning); unsigned ACLs (a PUT with an added x-amz-acl: public-read
+  must be refused or leave the object private, else a warning naming storage.acl); the ledger and
+  its migrations.
 
 Options:
   --config <file>     gateway config (default ./upgate.config.*, if any)
@@ -45,7 +48,7 @@ function corsFixCommand(setup: Setup, values: { origin?: string[]; header?: stri
       ];
   for (const origin of values.origin ?? []) args.push(`--origin ${origin}`);
   for (const header of values.header ?? []) args.push(`--header ${header}`);
-  return `upgate cors apply ${args.join(" ")}`;
+  return upgateRun(`cors apply ${args.join(" ")}`);
 }
 
 export async function runDoctorCommand(

@@ -1,7 +1,9 @@
 import { resolve } from "node:path";
 import { createObjectStore, DEV_CREDENTIALS, type StoreCredential } from "../../store/index.js";
-import { parseCommandArgs, parsePort } from "../args.js";
+import { parseCommandArgs, parseDurationFlag, parsePort } from "../args.js";
 import { CliError } from "../cli-error.js";
+import { trackRequests } from "../http/drain.js";
+import { shutdownSignal, stopOnSignal } from "../shutdown.js";
 
 export const STORE_HELP = `Usage: upgate store [options]
 
@@ -17,10 +19,13 @@ Options:
   --bucket <name>      create this bucket at start (repeatable)
   --domain <name>      enable virtual-host addressing under <bucket>.<domain>
   --durability <mode>  fsync (default) or none, for throwaway data
+  --grace <duration>   on SIGINT/SIGTERM, how long requests in flight may finish (default 5s)
   --json               print the start-up line as JSON
   -h, --help           show this help
 
-Without credentials the store uses built-in dev credentials, and then only on a loopback address.`;
+Without credentials the store uses built-in dev credentials, and then only on a loopback address.
+SIGINT or SIGTERM stops accepting connections and closes idle ones at once, lets requests in flight
+finish for up to --grace, then cuts what is left and exits 0. A second signal exits at once.`;
 
 export async function runStore(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values } = parseCommandArgs("store", argv, {
@@ -33,6 +38,7 @@ export async function runStore(argv: string[], env: NodeJS.ProcessEnv = process.
     bucket: { type: "string", multiple: true },
     domain: { type: "string" },
     durability: { type: "string" },
+    grace: { type: "string" },
     json: { type: "boolean" },
   });
   if (values.help) {
@@ -54,6 +60,7 @@ export async function runStore(argv: string[], env: NodeJS.ProcessEnv = process.
     : [];
   const host = values.host ?? "127.0.0.1";
   const port = parsePort(values.port, 9000, "--port");
+  const graceMs = parseDurationFlag(values.grace, 5_000, "--grace");
   const store = createObjectStore({
     dataDir: resolve(values["data-dir"] ?? ".upgate/data"),
     durability,
@@ -62,11 +69,14 @@ export async function runStore(argv: string[], env: NodeJS.ProcessEnv = process.
     ...(values.domain ? { domain: values.domain } : {}),
     buckets: values.bucket ?? [],
   });
+  const drain = trackRequests(store.server);
   try {
     await store.listen(port, host);
   } catch (err) {
     throw new CliError(`upgate store: cannot start: ${(err as Error).message}`);
   }
+  // Listen before printing: whoever reads the start-up line may signal at once.
+  const signal = shutdownSignal();
   const shown = credentials[0] ?? DEV_CREDENTIALS;
   const info = {
     url: store.url,
@@ -82,14 +92,16 @@ export async function runStore(argv: string[], env: NodeJS.ProcessEnv = process.
       `  access key: ${info.accessKeyId}${info.secretAccessKey ? `\n  secret key: ${info.secretAccessKey} (built-in dev credentials)` : ""}`,
     );
   }
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      store.close().then(done, done);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+  await stopOnSignal({
+    command: "store",
+    signal,
+    graceMs,
+    inFlight: drain.inFlight,
+    async stop(grace) {
+      const cut = await drain.close(grace);
+      await store.close();
+      return cut;
+    },
   });
   return 0;
 }

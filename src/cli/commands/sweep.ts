@@ -2,14 +2,19 @@ import { createGateway } from "../../server/gateway.js";
 import type { SweepReport } from "../../server/sweep/types.js";
 import { parseCommandArgs } from "../args.js";
 import { CliError } from "../cli-error.js";
+import { commandFailure } from "../command-failure.js";
 import { loadConfig, type UpgateConfig, withConfigErrors } from "../config/gateway-config.js";
 import { flagsAsEnv } from "../config/setup.js";
 
 export const SWEEP_HELP = `Usage: upgate sweep [options]
 
-Runs the gateway's sweeper once: uploads past their expiry (plus the grace period) are marked
-expired and their objects or multipart uploads removed; objects and multipart uploads under the
-routes' key prefixes that no upload owns are removed. Nothing outside the prefixes is touched.
+Runs the gateway's sweeper once. An upload nobody completed whose URLs have lapsed is completed
+if its object (or every part of a multipart upload) is stored: verified as complete would (the
+route's hook and webhook run, told completedBy "sweeper"), or rejected and removed. One with
+nothing stored is marked expired once past its expiry plus the grace period, and its multipart
+upload removed. Objects and multipart uploads under the routes' key prefixes that no upload owns
+are removed. Nothing outside the prefixes is touched. upgate serve and upgate dev also sweep on
+an interval (the config's sweep.interval).
 
 Options:
   --config <file>   gateway config (default ./upgate.config.*)
@@ -28,6 +33,8 @@ function merge(into: SweepReport | undefined, next: SweepReport): SweepReport {
   if (!into) return next;
   const out: SweepReport = {
     ...next,
+    verified: [...into.verified, ...next.verified],
+    rejected: [...into.rejected, ...next.rejected],
     expired: [...into.expired, ...next.expired],
     abortedMultipart: [...into.abortedMultipart, ...next.abortedMultipart],
     deletedObjects: [...into.deletedObjects, ...next.deletedObjects],
@@ -38,6 +45,8 @@ function merge(into: SweepReport | undefined, next: SweepReport): SweepReport {
     },
   };
   out.counts = {
+    verified: out.verified.length,
+    rejected: out.rejected.length,
     expired: out.expired.length,
     abortedMultipart: out.abortedMultipart.length,
     deletedObjects: out.deletedObjects.length,
@@ -50,8 +59,12 @@ function print(report: SweepReport): void {
   const would = report.dryRun ? "would " : "";
   const c = report.counts;
   console.log(
-    `sweep${report.dryRun ? " (dry run)" : ""}: ${would}expire ${c.expired} upload(s), ${would}abort ${c.abortedMultipart} multipart upload(s), ${would}delete ${c.deletedObjects} object(s); scanned ${report.scanned.objects} object(s) and ${report.scanned.multipartUploads} multipart upload(s)`,
+    `sweep${report.dryRun ? " (dry run)" : ""}: ${would}verify ${c.verified} and ${would}reject ${c.rejected} upload(s) nobody completed, ${would}expire ${c.expired} upload(s), ${would}abort ${c.abortedMultipart} multipart upload(s), ${would}delete ${c.deletedObjects} object(s); scanned ${report.scanned.objects} object(s) and ${report.scanned.multipartUploads} multipart upload(s)`,
   );
+  for (const v of report.verified)
+    console.log(`  verify  ${v.key}  (upload ${v.id}, route ${v.route}, user ${v.userId})`);
+  for (const r of report.rejected)
+    console.log(`  reject  ${r.key}  (${r.code}; upload ${r.id}, route ${r.route}, user ${r.userId})`);
   for (const e of report.expired)
     console.log(`  expire  ${e.key}  (upload ${e.id}, route ${e.route}, user ${e.userId})`);
   for (const a of report.abortedMultipart)
@@ -99,7 +112,7 @@ export async function runSweep(argv: string[], env: NodeJS.ProcessEnv = process.
       cursor = next.next;
     } while (limit === undefined && !report.complete);
   } catch (err) {
-    throw new CliError(`upgate sweep: ${(err as Error).message.split("\n")[0]}`);
+    throw commandFailure("sweep", err);
   } finally {
     await gateway.close();
   }

@@ -1,6 +1,7 @@
 import { UpgateError } from "../../core/errors.js";
 import type { UpgateConfig } from "../../server/config/types.js";
 import { CliError } from "../cli-error.js";
+import { upgateRun } from "../invocation.js";
 import { applyEnvironment } from "./env.js";
 import { findConfigFile, loadConfigFile } from "./load-file.js";
 import { literalSecrets } from "./secrets.js";
@@ -38,7 +39,7 @@ export async function loadConfig(options: LoadOptions): Promise<LoadedConfig> {
   const literal = literalSecrets(raw, options.env);
   if (literal.length > 0) {
     throw new CliError(
-      `upgate ${options.command}: ${file} holds a secret as a literal (${literal.join(", ")}): secrets come only from the environment; remove it and set the UPGATE_* variable (see upgate ${options.command} --help)`,
+      `upgate ${options.command}: ${file} holds a secret as a literal (${literal.join(", ")}): secrets come only from the environment; remove it and set the UPGATE_* variable (see ${upgateRun(`${options.command} --help`)})`,
     );
   }
   let config: Record<string, unknown>;

@@ -21,6 +21,17 @@ describe("the CORS rule the routes need", () => {
     expect(requiredMethods(new Map([["r", route({ strategy: "post" })]]))).toContain("POST");
   });
 
+  it("allows x-amz-acl only when storage.acl signs it, so buckets set up without it need no change", () => {
+    const plain = new Map([["r", route()]]);
+    expect(requiredHeaders(plain, [], {})).not.toContain("x-amz-acl");
+    const withAcl = requiredHeaders(plain, [], { acl: "private" });
+    expect(withAcl).toEqual([...SIGNED_HEADERS, "x-amz-acl"]);
+    const ours = upgateRule(["https://a.example"], SIGNED_HEADERS, 600);
+    expect(corsProblems([ours], ["https://a.example"], ["PUT"], withAcl)).toEqual([
+      "PUT from https://a.example may not send x-amz-acl",
+    ]);
+  });
+
   it("puts its rule first and keeps other owners' rules", () => {
     const ours = upgateRule(["https://a.example"], SIGNED_HEADERS, 600);
     const other: S3CorsRule = { id: "cdn", allowedOrigins: ["*"], allowedMethods: ["GET"] };

@@ -13,6 +13,9 @@ export const SIGNED_HEADERS = [
   "x-amz-meta-upgate-upload",
 ] as const;
 
+/** Signed into every PUT URL when storage.acl is set (see canned-acl.ts). */
+export const ACL_HEADER = "x-amz-acl";
+
 /** A route metadata function may set any x-amz-meta-* name: only a wildcard covers what it returns. */
 export const METADATA_WILDCARD = "x-amz-meta-*";
 
@@ -20,12 +23,18 @@ export const CORS_METHODS = ["PUT", "POST", "GET", "HEAD"] as const;
 
 export type CorsMethod = (typeof CORS_METHODS)[number];
 
-/** The request headers browsers will send to storage: the signed ones, route metadata, and extras. */
+/**
+ * The request headers browsers will send to storage: the signed ones, x-amz-acl when storage.acl
+ * is set (only then, so a bucket set up before the setting existed needs no change), route metadata,
+ * and extras.
+ */
 export function requiredHeaders(
   routes: ReadonlyMap<string, ResolvedRoute>,
   extra: readonly string[] = [],
+  storage: { acl?: string } = {},
 ): string[] {
   const headers: string[] = [...SIGNED_HEADERS];
+  if (storage.acl !== undefined) headers.push(ACL_HEADER);
   if ([...routes.values()].some((route) => route.metadata !== undefined)) headers.push(METADATA_WILDCARD);
   for (const name of extra.map((h) => h.trim().toLowerCase()))
     if (name && !headers.includes(name)) headers.push(name);

@@ -8,6 +8,10 @@ const ID = "cors";
 const NAME = "bucket CORS";
 
 /** The bucket's rules must let every configured origin send every method and signed header, and expose ETag. */
+/** The fix: the command, run with keys that may set bucket CORS (the gateway's own may not). */
+export const corsFixText = (command: string) =>
+  `run ${command} with credentials allowed s3:PutBucketCORS (one-time setup keys, not the gateway's; community MinIO: mc admin config set <alias> api cors_allow_origin=<origins>)`;
+
 export async function checkCors(ctx: DoctorContext, extraHeaders: readonly string[]): Promise<CheckResult> {
   const { origins, routes } = ctx.setup;
   if (origins === undefined) {
@@ -37,15 +41,15 @@ export async function checkCors(ctx: DoctorContext, extraHeaders: readonly strin
       NAME,
       "fail",
       "the bucket has no CORS rules: browsers cannot upload",
-      `run ${ctx.corsFix}`,
+      corsFixText(ctx.corsFix),
     );
   const problems = corsProblems(
     rules,
     origins,
     requiredMethods(routes),
-    requiredHeaders(routes, extraHeaders),
+    requiredHeaders(routes, extraHeaders, ctx.setup.storage),
   );
-  if (problems.length > 0) return result(ID, NAME, "fail", problems.join("; "), `run ${ctx.corsFix}`);
+  if (problems.length > 0) return result(ID, NAME, "fail", problems.join("; "), corsFixText(ctx.corsFix));
   const shown = origins === "*" ? "any origin" : origins.join(", ");
   return result(ID, NAME, "pass", `${shown}: every method and signed header allowed, ETag exposed`);
 }

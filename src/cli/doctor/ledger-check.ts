@@ -1,7 +1,9 @@
 import { access } from "node:fs/promises";
 import type { LedgerSource } from "../../server/config/resolved.js";
 import type { Ledger } from "../../server/ledger/types.js";
+import { MissingDriverError } from "../../server/runtime/ledger-driver.js";
 import { openLedger } from "../../server/runtime/open-ledger.js";
+import { upgateRun } from "../invocation.js";
 import { type CheckResult, result } from "./types.js";
 
 const ID = "ledger";
@@ -18,8 +20,7 @@ export async function checkLedger(source: LedgerSource | undefined): Promise<Che
   if (source === undefined)
     return result(ID, NAME, "skip", "no ledger configured (pass --ledger, UPGATE_LEDGER or --config)");
   const where = describeSource(source);
-  const start =
-    "start the gateway once (upgate serve or upgate dev): it creates the ledger and applies its migrations";
+  const start = `start the gateway once (${upgateRun("serve")} or ${upgateRun("dev")}): it creates the ledger and applies its migrations`;
   if (source.kind === "sqlite" && source.path !== ":memory:") {
     const exists = await access(source.path).then(
       () => true,
@@ -45,6 +46,8 @@ export async function checkLedger(source: LedgerSource | undefined): Promise<Che
     }
     return result(ID, NAME, "pass", `${where} answers, schema ${current} of ${latest}`);
   } catch (err) {
+    if (err instanceof MissingDriverError)
+      return result(ID, NAME, "fail", `${where}: ${err.problem}`, err.fix);
     return result(
       ID,
       NAME,

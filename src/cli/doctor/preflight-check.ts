@@ -1,6 +1,7 @@
 import { headObject, requestUrl } from "../../core/index.js";
 import { requiredHeaders } from "../cors/rules.js";
 import { describeStorageFailure } from "../storage-failure.js";
+import { corsFixText } from "./cors-check.js";
 import { probeKey } from "./probe-checks.js";
 import { type CheckResult, type DoctorContext, result } from "./types.js";
 
@@ -19,7 +20,7 @@ export async function checkPreflight(
   const { origins, routes, storage } = ctx.setup;
   if (origins === undefined) return result(ID, NAME, "skip", "no browser origins configured");
   const origin = origins === "*" ? "https://upgate-doctor.example" : origins[0]!;
-  const headers = requiredHeaders(routes, extraHeaders).filter((h) => !h.includes("*"));
+  const headers = requiredHeaders(routes, extraHeaders, storage).filter((h) => !h.includes("*"));
   const url = requestUrl(
     { endpoint: storage.endpoint, forcePathStyle: storage.forcePathStyle },
     headObject(storage.bucket, probeKey("preflight")),
@@ -51,7 +52,7 @@ export async function checkPreflight(
         NAME,
         "fail",
         `a PUT preflight from ${origin} ${problems.join("; ")}: browsers cannot upload`,
-        `run ${ctx.corsFix}, then check that the storage answers OPTIONS (a proxy in front may eat it)`,
+        `${corsFixText(ctx.corsFix)}, then check that the storage answers OPTIONS (a proxy in front may eat it)`,
       );
     }
     return result(ID, NAME, "pass", `a PUT preflight from ${origin} was allowed with every signed header`);

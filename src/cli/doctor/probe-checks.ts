@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { aclHeader } from "../../server/upload/canned-acl.js";
 import { describeStorageFailure } from "../storage-failure.js";
 import { describeAnswer, s3Answer, sendable } from "./s3-answer.js";
 import { type CheckResult, type DoctorContext, PROBE_PREFIX, result } from "./types.js";
@@ -6,8 +7,8 @@ import { type CheckResult, type DoctorContext, PROBE_PREFIX, result } from "./ty
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("base64");
 export const probeKey = (what: string) => `${PROBE_PREFIX}${what}-${randomBytes(8).toString("hex")}.txt`;
 
-/** A presigned PUT signed exactly as the gateway signs an upload (type, length, checksum, write-once, uploader). */
-async function gatewayStylePut(
+/** A presigned PUT signed exactly as the gateway signs an upload (type, length, checksum, write-once, uploader, storage.acl). */
+export async function gatewayStylePut(
   ctx: DoctorContext,
   key: string,
   body: Uint8Array<ArrayBuffer>,
@@ -22,11 +23,18 @@ async function gatewayStylePut(
       "if-none-match": "*",
       "x-amz-meta-upgate-user": "upgate-doctor",
       "x-amz-meta-upgate-upload": "probe",
+      ...aclHeader(ctx.storage.config),
     },
     60,
   );
-  return (headers = sendable(signed.headers)) =>
-    fetch(signed.url, { method: "PUT", headers, body, signal: AbortSignal.timeout(15_000) });
+  // `unsigned`: headers sent beside the signed ones, as an uploader holding the URL could.
+  return (unsigned: Record<string, string> = {}) =>
+    fetch(signed.url, {
+      method: "PUT",
+      headers: { ...sendable(signed.headers), ...unsigned },
+      body,
+      signal: AbortSignal.timeout(15_000),
+    });
 }
 
 const WRITE = { id: "write", name: "write, read, delete" } as const;

@@ -3,6 +3,7 @@ import { createCredentialSource } from "../../server/storage/credentials/source.
 import { createStorageClient } from "../../server/storage/s3-client.js";
 import { createS3Transport } from "../../server/storage/transport.js";
 import type { Setup } from "../config/setup.js";
+import { checkUnsignedAcl } from "./acl-check.js";
 import { checkCors } from "./cors-check.js";
 import { checkCredentialSource } from "./credential-source-check.js";
 import { checkLedger } from "./ledger-check.js";
@@ -27,6 +28,7 @@ const DEPENDENT: Array<[string, string]> = [
   ["checksum", "checksum enforcement"],
   ["part-checksum", "part checksum enforcement"],
   ["multipart-once", "multipart write-once"],
+  ["acl", "unsigned ACL"],
 ];
 
 /** Runs every check in order; checks that cannot mean anything after an earlier failure are skipped. */
@@ -66,6 +68,7 @@ export async function runDoctor(
       results.push(await checkChecksumEnforced(ctx));
       results.push(await checkPartChecksumEnforced(ctx));
       results.push(await checkMultipartWriteOnce(ctx));
+      results.push(await checkUnsignedAcl(ctx));
     }
     results.push(checkClock(ctx));
   }

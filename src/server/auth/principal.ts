@@ -2,7 +2,8 @@
 export interface Principal {
   /** The user the request acts for: the JWT `sub`, an API key's user, or what a custom function said. */
   userId: string;
-  via: "jwt" | "api-key" | "custom" | "anonymous";
+  /** How the user was established; "ledger": the uploader as the ledger recorded it (the sweeper's completions). */
+  via: "jwt" | "api-key" | "custom" | "anonymous" | "ledger";
   /** The verified JWT claims, or what a custom function returned. */
   claims?: Record<string, unknown>;
 }

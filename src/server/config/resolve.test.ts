@@ -56,6 +56,7 @@ describe("resolveConfig", () => {
     expect(route.key).toEqual({ template: DEFAULT_KEY_TEMPLATE });
     expect(config.ledger).toEqual({ kind: "sqlite", path: "./.upgate/ledger.db" });
     expect(config.storage).toMatchObject({ forcePathStyle: true, supportsPost: true });
+    expect(config.storage.acl).toBeUndefined();
     expect(config).toMatchObject({ basePath: "", trustProxy: false, limits: { maxBodyBytes: MiB } });
     expect(config.cors).toBeUndefined();
     expect(config.auth.jwt).toMatchObject({
@@ -63,6 +64,30 @@ describe("resolveConfig", () => {
       clockToleranceSeconds: 5,
       maxAgeSeconds: 86_400,
     });
+  });
+
+  it.each([
+    ["no sweep setting", {}, { graceMs: 600_000, intervalMs: 300_000 }],
+    ["dev mode", { mode: "dev", auth: { dev: { secret: "d".repeat(32) } } }, { intervalMs: 30_000 }],
+    [
+      "a grace and an interval",
+      { sweep: { grace: "1m", interval: "2s" } },
+      { graceMs: 60_000, intervalMs: 2000 },
+    ],
+    ["sweep: false", { sweep: false }, { graceMs: 600_000, intervalMs: undefined }],
+    [
+      "interval: false",
+      { sweep: { grace: 30, interval: false } },
+      { graceMs: 30_000, intervalMs: undefined },
+    ],
+  ])("resolves the sweeper's settings with %s", (_name, change, expected) => {
+    expect(resolveConfig({ ...base, ...change } as UpgateConfig).sweep).toMatchObject(expected);
+  });
+
+  it("refuses a sweep interval under a second", () => {
+    expect(problemsOf({ ...base, sweep: { interval: "10ms" } })).toEqual([
+      { path: "sweep.interval", message: expect.stringMatching(/at least 1 second/) },
+    ]);
   });
 
   it("converts quotas, rate limits, CORS, the base path, the ledger URL and the quarantine prefix", () => {
@@ -194,6 +219,19 @@ describe("resolveConfig", () => {
     expect(error!.message).toContain("  - auth.jwt.secret: must be at least 32 characters");
     expect(error!.message).toContain("  - storage.credentials.accessKeyId: must not be empty");
     expect(error!.message).toContain('"not a type" is not a MIME type pattern');
+  });
+
+  it("storage.acl is a canned ACL that lets only the bucket's owner read", () => {
+    for (const acl of ["private", "bucket-owner-full-control"] as const) {
+      expect(resolveConfig({ ...base, storage: { ...storage, acl } }).storage.acl).toBe(acl);
+    }
+    for (const acl of ["public-read", "authenticated-read", "PRIVATE"]) {
+      const [problem] = problemsOf({ ...base, storage: { ...storage, acl } });
+      expect(problem).toMatchObject({ path: "storage.acl" });
+      expect(problem!.message).toMatch(
+        /"private", "bucket-owner-full-control".*bypass the gateway's downloads/,
+      );
+    }
   });
 
   it("says what is missing", () => {

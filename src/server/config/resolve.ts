@@ -12,6 +12,8 @@ import { passwordOf } from "./url-password.js";
 export const DEFAULT_LEDGER = { kind: "sqlite", path: "./.upgate/ledger.db" } as const;
 const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 const DEFAULT_SWEEP_GRACE_MS = 10 * 60_000;
+/** How often startSweeping() sweeps: a few minutes in production, sooner in dev (a closed demo tab). */
+const DEFAULT_SWEEP_INTERVAL_MS = { production: 5 * 60_000, dev: 30_000 } as const;
 const DEFAULT_CORS_MAX_AGE_SECONDS = 600;
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_DEV_TOKEN_SECONDS = 12 * 3600;
@@ -31,6 +33,14 @@ function resolveJwt(
   };
   if (jwt.secret !== undefined) return { kind: "secret", secret: jwt.secret, ...checks };
   return { kind: "jwks", url: jwt.jwksUrl!, algorithms: jwt.algorithms ?? ["RS256", "ES256"], ...checks };
+}
+
+function sweepSettings(sweep: ParsedConfig["sweep"], mode: "production" | "dev"): ResolvedConfig["sweep"] {
+  const interval = sweep === false ? false : sweep?.interval;
+  return {
+    graceMs: (sweep || undefined)?.grace ?? DEFAULT_SWEEP_GRACE_MS,
+    intervalMs: interval === false ? undefined : (interval ?? DEFAULT_SWEEP_INTERVAL_MS[mode]),
+  };
 }
 
 function resolveAuth(auth: ParsedConfig["auth"]): ResolvedAuth {
@@ -97,7 +107,7 @@ export function resolveConfig(input: UpgateConfig): ResolvedConfig {
     routes,
     basePath: config.basePath ?? "",
     trustProxy: config.trustProxy ?? false,
-    sweep: { graceMs: config.sweep?.grace ?? DEFAULT_SWEEP_GRACE_MS },
+    sweep: sweepSettings(config.sweep, config.mode ?? "production"),
     logger,
     limits: { maxBodyBytes: config.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES },
     secrets: secretsOf(config, auth),

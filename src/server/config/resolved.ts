@@ -76,7 +76,8 @@ export interface ResolvedConfig {
   trustProxy: boolean;
   /** "quarantine/" (no leading slash, one trailing slash). */
   quarantinePrefix?: string;
-  sweep: { graceMs: number };
+  /** `intervalMs`: how often startSweeping() runs the sweeper; undefined when it never does. */
+  sweep: { graceMs: number; intervalMs: number | undefined };
   logger: Logger;
   limits: { maxBodyBytes: number };
   /** Every configured secret value, so that logs and error bodies can be scrubbed of them. */

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { s3KeyProblem } from "../../core/policy/s3-key.js";
 import type { Ledger } from "../ledger/types.js";
 import type { CredentialProvider } from "../storage/credentials/types.js";
+import { CANNED_ACLS } from "../storage/types.js";
 import { authSchema } from "./auth-schema.js";
 import { ROUTE_NAME, routeSchema } from "./route-schema.js";
 import { duration, httpUrl, isFunction, oneOf, size } from "./schema-helpers.js";
@@ -47,6 +48,11 @@ const storage = z.strictObject({
   credentials,
   forcePathStyle: z.boolean().optional(),
   supportsPost: z.boolean().optional(),
+  acl: z
+    .enum(CANNED_ACLS, {
+      error: `must be one of ${CANNED_ACLS.map((a) => `"${a}"`).join(", ")} (an ACL that lets others read would bypass the gateway's downloads)`,
+    })
+    .optional(),
 });
 
 const LEDGER_METHODS = [
@@ -151,7 +157,18 @@ export const configSchema = z
     basePath: basePath.optional(),
     trustProxy: z.boolean().optional(),
     quarantinePrefix: quarantinePrefix.optional(),
-    sweep: z.strictObject({ grace: duration.optional() }).optional(),
+    sweep: z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          grace: duration.optional(),
+          interval: z
+            .union([z.literal(false), duration])
+            .refine((ms) => ms === false || ms >= 1000, { error: "must be at least 1 second (or false)" })
+            .optional(),
+        }),
+      ])
+      .optional(),
     logger: logger.optional(),
     limits: limits.optional(),
   })

@@ -108,14 +108,22 @@ export interface KeyContext extends FileContext {
   random: string;
 }
 
-export interface UploadCompleteContext {
-  principal: Principal;
+interface UploadCompleteBase {
   route: string;
   upload: UploadRecord;
   /** The object's x-amz-meta-* values (client and route metadata). */
   metadata: Record<string, string>;
-  request: Request;
 }
+
+/**
+ * What onUploadComplete receives. `completedBy: "client"`: the uploader's complete request verified
+ * the upload. `completedBy: "sweeper"`: the uploader never completed (a closed tab, a lost answer)
+ * and the sweeper found the object and verified it; there is no request, and the principal is the
+ * uploader as the ledger recorded it (`via: "ledger"`, or "anonymous"; no claims).
+ */
+export type UploadCompleteContext =
+  | (UploadCompleteBase & { completedBy: "client"; principal: Principal; request: Request })
+  | (UploadCompleteBase & { completedBy: "sweeper"; principal: Principal; request?: undefined });
 
 /** Returns (or resolves to) a string, or throws, to reject the whole request with HOOK_REJECTED; anything else accepts. */
 export type BeforeUploadHook = (ctx: FileContext) => unknown;
@@ -200,7 +208,13 @@ export interface UpgateConfig {
   trustProxy?: boolean;
   /** Move rejected objects under this prefix instead of deleting them. */
   quarantinePrefix?: string;
-  sweep?: { grace?: Duration };
+  /**
+   * The sweeper: `grace` (default "10m") is how long past its URL expiry an upload with nothing
+   * stored, and how old an unowned object, must be before it is removed; `interval` is how often
+   * `gateway.startSweeping()` (which `upgate serve` and `upgate dev` call) runs it (default "5m",
+   * "30s" in dev mode; false: never). `sweep: false` is `{ interval: false }`.
+   */
+  sweep?: false | { grace?: Duration; interval?: Duration | false };
   /** A pino logger, or the level of the one the gateway creates (default "info"). */
   logger?: Logger | { level?: LevelWithSilent };
   limits?: { maxBodyBytes?: Size };

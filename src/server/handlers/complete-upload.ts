@@ -26,7 +26,11 @@ export const completeUpload: Handler = async (s, req) => {
     (await s.completions.run(row.id, async () => {
       const route = s.config.routes.get(row.route);
       if (route) await takeRateToken(s.ledger, route, principal, req.clientIp, "complete");
-      return completeOnce(s, row.id, { parts: body.parts, checksums, principal, request: req.request });
+      return completeOnce(s, row.id, {
+        parts: body.parts,
+        checksums,
+        by: { completedBy: "client", principal, request: req.request },
+      });
     }));
   return json(200, { upload } satisfies CompleteResponse);
 };

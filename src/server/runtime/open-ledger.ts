@@ -1,11 +1,23 @@
 import type { LedgerSource } from "../config/resolved.js";
 import type { Ledger } from "../ledger/types.js";
+import { LEDGER_DRIVERS, withDriver } from "./ledger-driver.js";
+
+/** How each ledger's module is loaded: its driver comes with it. Tests replace these to lose a driver. */
+export interface LedgerModules {
+  sqlite(): Promise<{ createSqliteLedger(path: string): Ledger }>;
+  postgres(): Promise<{ createPostgresLedger(url: string): Ledger }>;
+}
+
+const MODULES: LedgerModules = {
+  sqlite: () => import("../ledger/sqlite.js"),
+  postgres: () => import("../ledger/postgres.js"),
+};
 
 /**
- * The configured ledger, its driver loaded only when used (better-sqlite3 and pg are not needed
- * by a gateway that uses the other). A SQLite file's folder is created if missing.
+ * The configured ledger, its driver loaded only when used (better-sqlite3 and pg are optional peer
+ * dependencies; a missing one rejects with MissingDriverError). A SQLite file's folder is created if missing.
  */
-export async function openLedger(source: LedgerSource): Promise<Ledger> {
+export async function openLedger(source: LedgerSource, modules: LedgerModules = MODULES): Promise<Ledger> {
   switch (source.kind) {
     case "instance":
       return source.ledger;
@@ -14,12 +26,13 @@ export async function openLedger(source: LedgerSource): Promise<Ledger> {
         const [{ mkdir }, { dirname }] = await Promise.all([import("node:fs/promises"), import("node:path")]);
         await mkdir(dirname(source.path), { recursive: true });
       }
-      const { createSqliteLedger } = await import("../ledger/sqlite.js");
-      return createSqliteLedger(source.path);
+      return withDriver(LEDGER_DRIVERS.sqlite, async () =>
+        (await modules.sqlite()).createSqliteLedger(source.path),
+      );
     }
-    case "postgres": {
-      const { createPostgresLedger } = await import("../ledger/postgres.js");
-      return createPostgresLedger(source.url);
-    }
+    case "postgres":
+      return withDriver(LEDGER_DRIVERS.postgres, async () =>
+        (await modules.postgres()).createPostgresLedger(source.url),
+      );
   }
 }

@@ -21,7 +21,11 @@ export interface Services {
   metrics: GatewayMetrics;
   scrub: Scrubber;
   /** Sends a verified upload to a route's webhook, in the background (close() waits for it). */
-  deliverWebhook(webhook: { url: string; secret: string }, upload: UploadRecord): void;
+  deliverWebhook(
+    webhook: { url: string; secret: string },
+    upload: UploadRecord,
+    completedBy: "client" | "sweeper",
+  ): void;
   /** Completes in flight, by upload id: concurrent completes of one upload share one. */
   completions: SingleFlight<UploadRecord>;
 }

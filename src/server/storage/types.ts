@@ -16,7 +16,17 @@ export interface StorageConfig {
   forcePathStyle?: boolean;
   /** Set false for backends without browser POST uploads (Cloudflare R2). Default true. */
   supportsPost?: boolean;
+  /**
+   * A canned ACL signed into every upload (x-amz-acl on PUT URLs and CreateMultipartUpload, the
+   * acl field of POST policies), so storage refuses an uploader's own x-amz-acl. Set "private" on
+   * Ceph RGW, which honours an unsigned x-amz-acl on presigned PUTs. Default: none sent.
+   */
+  acl?: CannedAcl;
 }
+
+/** The canned ACLs storage.acl accepts: none of them lets anyone but the bucket's owner read. */
+export const CANNED_ACLS = ["private", "bucket-owner-full-control"] as const;
+export type CannedAcl = (typeof CANNED_ACLS)[number];
 
 export interface ObjectHead {
   size: number;

@@ -12,8 +12,10 @@ const DEFAULT_LIMIT = 1000;
 
 /**
  * Cleans up after uploads that never finished, in three phases:
- * (a) expires pending/uploaded rows past their URL expiry plus the grace period, releasing their
- *     reservations, aborting their multipart uploads and deleting their objects;
+ * (a) with `complete`, completes pending/uploaded rows whose URLs have lapsed and whose object (or
+ *     every part) is stored: verified, or rejected as `complete` would; then expires the rows past
+ *     their URL expiry plus the grace period with nothing stored, releasing their reservations,
+ *     aborting their multipart uploads and deleting their objects;
  * (b) aborts multipart uploads under the prefixes that no pending/uploaded row owns;
  * (c) deletes objects under the prefixes that no verified/pending/uploaded row owns.
  * Anything younger than the grace period, outside the prefixes, or owned as above is left alone.
@@ -28,12 +30,16 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   const prefixes = sweepPrefixes(options.prefixes);
   const start = options.cursor === undefined ? undefined : decodePosition(options.cursor);
   const now = options.now ?? new Date();
+  const cutoff = new Date(now.getTime() - options.graceMs);
   const run: SweepRun = {
     ledger: options.ledger,
     storage: options.storage,
     bucket: options.storage.config.bucket,
     dryRun: options.dryRun ?? false,
-    cutoff: new Date(now.getTime() - options.graceMs),
+    cutoff,
+    lapsedBefore: options.complete ? now : cutoff,
+    complete: options.complete,
+    signal: options.signal,
     remaining: limit,
     report: emptyReport(options.dryRun ?? false),
   };
@@ -57,12 +63,15 @@ async function runPhases(
       start?.phase === "multipart" ? start.prefix : undefined,
     )) {
       const at = start?.phase === "multipart" && start.prefix === prefix ? start : undefined;
+      // Told to stop: not even the next listing.
+      if (run.signal?.aborted) return at ?? { phase: "multipart", prefix, atKey: "", atUploadId: "" };
       const stopped = await abortOrphanUploads(run, prefix, at);
       if (stopped) return stopped;
     }
   }
   for (const prefix of remainingPrefixes(prefixes, start?.phase === "objects" ? start.prefix : undefined)) {
     const at = start?.phase === "objects" && start.prefix === prefix ? start : undefined;
+    if (run.signal?.aborted) return at ?? { phase: "objects", prefix, atKey: "" };
     const stopped = await deleteOrphanObjects(run, prefix, at);
     if (stopped) return stopped;
   }
@@ -78,11 +87,13 @@ function remainingPrefixes(prefixes: string[], from: string | undefined): string
 function emptyReport(dryRun: boolean): SweepReport {
   return {
     dryRun,
+    verified: [],
+    rejected: [],
     expired: [],
     abortedMultipart: [],
     deletedObjects: [],
     failed: [],
-    counts: { expired: 0, abortedMultipart: 0, deletedObjects: 0, failed: 0 },
+    counts: { verified: 0, rejected: 0, expired: 0, abortedMultipart: 0, deletedObjects: 0, failed: 0 },
     scanned: { objects: 0, multipartUploads: 0 },
     complete: true,
   };
@@ -90,6 +101,8 @@ function emptyReport(dryRun: boolean): SweepReport {
 
 function finish(report: SweepReport, stoppedAt: SweepPosition | undefined): SweepReport {
   report.counts = {
+    verified: report.verified.length,
+    rejected: report.rejected.length,
     expired: report.expired.length,
     abortedMultipart: report.abortedMultipart.length,
     deletedObjects: report.deletedObjects.length,

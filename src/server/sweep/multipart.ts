@@ -1,6 +1,6 @@
 import { compareKeys } from "../../core/s3/key-order.js";
 import type { SweepPosition } from "./cursor.js";
-import { abortUpload, olderThanCutoff, type SweepRun } from "./run.js";
+import { abortUpload, exhausted, olderThanCutoff, type SweepRun } from "./run.js";
 
 const IN_PROGRESS = ["pending", "uploaded"] as const;
 
@@ -21,7 +21,7 @@ export async function abortOrphanUploads(
     run.report.scanned.multipartUploads++;
     if (!olderThanCutoff(run, upload.initiated)) continue;
     if (await run.ledger.ownsKey(run.bucket, upload.key, IN_PROGRESS)) continue;
-    if (run.remaining === 0) {
+    if (exhausted(run)) {
       return { phase: "multipart", prefix, atKey: upload.key, atUploadId: upload.uploadId };
     }
     await abortUpload(run, upload.key, upload.uploadId, "orphan");

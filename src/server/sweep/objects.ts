@@ -1,6 +1,6 @@
 import { compareKeys } from "../../core/s3/key-order.js";
 import type { SweepPosition } from "./cursor.js";
-import { deleteObject, olderThanCutoff, type SweepRun } from "./run.js";
+import { deleteObject, exhausted, olderThanCutoff, type SweepRun } from "./run.js";
 
 /** Statuses whose row keeps its object: verified, or still on its way. */
 const KEEPING = ["verified", "pending", "uploaded"] as const;
@@ -26,7 +26,7 @@ export async function deleteOrphanObjects(
       run.report.scanned.objects++;
       if (!olderThanCutoff(run, object.lastModified)) continue;
       if (await run.ledger.ownsKey(run.bucket, object.key, KEEPING)) continue;
-      if (run.remaining === 0) {
+      if (exhausted(run)) {
         return token === undefined
           ? { phase: "objects", prefix, atKey: object.key }
           : { phase: "objects", prefix, token, atKey: object.key };

@@ -1,6 +1,6 @@
 import type { Ledger } from "../ledger/types.js";
 import { type StorageClient, StorageError } from "../storage/types.js";
-import type { SweepReason, SweepReport } from "./types.js";
+import type { SweepOptions, SweepReason, SweepReport } from "./types.js";
 
 /** One sweep's state: what it may still do, and what it has done. */
 export interface SweepRun {
@@ -10,9 +10,18 @@ export interface SweepRun {
   dryRun: boolean;
   /** now - grace: expiries, objects and multipart uploads must be older than this. */
   cutoff: Date;
+  /** Uploads whose URLs expired before this are looked at: now with `complete`, else the cutoff. */
+  lapsedBefore: Date;
+  complete: SweepOptions["complete"];
+  signal: AbortSignal | undefined;
   /** Actions left before the run stops. */
   remaining: number;
   report: SweepReport;
+}
+
+/** No action left to take: the limit is reached, or the run was told to stop. */
+export function exhausted(run: SweepRun): boolean {
+  return run.remaining === 0 || run.signal?.aborted === true;
 }
 
 /** True when `date` is a valid time strictly before the cutoff; an unknown age never qualifies. */

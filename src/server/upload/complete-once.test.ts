@@ -25,8 +25,7 @@ function services(ledger: Partial<Ledger>, storage: Record<string, unknown> = {}
 const input = {
   parts: undefined,
   checksums: undefined,
-  principal: ANONYMOUS,
-  request: new Request("http://x"),
+  by: { completedBy: "client" as const, principal: ANONYMOUS, request: new Request("http://x") },
 };
 
 describe("completeOnce", () => {

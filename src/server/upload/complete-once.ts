@@ -1,10 +1,9 @@
 import { UpgateError } from "../../core/errors.js";
 import type { CompleteRequest, UploadRecord } from "../../core/protocol.js";
-import type { Principal } from "../auth/principal.js";
 import type { UploadRow } from "../ledger/types.js";
 import type { Services } from "../runtime/services.js";
 import type { PartChecksums } from "../verify/part-checksums.js";
-import { afterVerified } from "./after-verified.js";
+import { afterVerified, type Completer } from "./after-verified.js";
 import { finishMultipart } from "./multipart-finish.js";
 import { toUploadRecord } from "./record.js";
 import { claimLease } from "./verification-lease.js";
@@ -18,12 +17,12 @@ const MAX_POLL_MS = 500;
 /** The longest a complete waits for another instance's verification before answering 409. */
 const MAX_WAIT_MS = 120_000;
 
-/** What the complete request that runs the verification brings to it. */
+/** What the complete request (or the sweeper) that runs the verification brings to it. */
 export interface CompleteInput {
   parts: CompleteRequest["parts"];
   checksums: PartChecksums | undefined;
-  principal: Principal;
-  request: Request;
+  /** Who completes: told to the route's hook and webhook. */
+  by: Completer;
 }
 
 function unknownUpload(id: string): UpgateError {
@@ -95,7 +94,7 @@ export async function completeOnce(s: Services, id: string, input: CompleteInput
  * verify, and on success run the route's hook and webhook. Undefined when another call changed the
  * row first.
  */
-async function verifyHeld(
+export async function verifyHeld(
   s: Services,
   row: UploadRow,
   input: CompleteInput,
@@ -114,7 +113,7 @@ async function verifyHeld(
   if (!("verified" in outcome)) return undefined;
   const upload = toUploadRecord(outcome.verified);
   const route = s.config.routes.get(row.route);
-  await afterVerified(s, route, outcome.verified, upload, input.principal, input.request);
+  await afterVerified(s, route, outcome.verified, upload, input.by);
   return upload;
 }
 

@@ -1,15 +1,28 @@
+import { RESERVED_METADATA_PREFIX } from "../../core/policy/metadata.js";
 import { s3KeyProblem } from "../../core/policy/s3-key.js";
 import type { UploadRow } from "../ledger/types.js";
 import type { Services } from "../runtime/services.js";
 
 /**
  * Removes a rejected object: deleted, or first copied under the quarantine prefix. An object whose
- * upgate metadata does not match was not written through this upload's signature (a signed upload
- * cannot change it), so it is not provably ours and is left alone. Failures are logged: the sweeper
- * deletes objects that no verified upload owns.
+ * upgate metadata (uploader, upload id) does not match was not written through this upload's
+ * signature (a signed upload cannot change it), so it is not provably ours and is left alone. Any
+ * other metadata mismatch (a name the URL did not sign, added by whoever held it) is on this
+ * upload's own object: it is removed. Failures are logged: the sweeper deletes objects that no
+ * verified upload owns.
  */
-export async function disposeRejected(s: Services, row: UploadRow, code: string): Promise<void> {
-  if (code === "VERIFY_METADATA_MISMATCH") {
+export async function disposeRejected(
+  s: Services,
+  row: UploadRow,
+  code: string,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  const name = details.name;
+  if (
+    code === "VERIFY_METADATA_MISMATCH" &&
+    typeof name === "string" &&
+    name.startsWith(RESERVED_METADATA_PREFIX)
+  ) {
     s.log.warn("rejected upload's object left in place: its uploader metadata is not this upload's", {
       uploadId: row.id,
       key: row.key,

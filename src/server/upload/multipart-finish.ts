@@ -9,12 +9,16 @@ import { isStorageCode, storageFailure } from "./storage-failure.js";
  * A multipart upload that storage no longer has: S3 says NoSuchUpload; Ceph RGW 16 says NoSuchKey
  * for one it already completed (a retried complete after a lost answer, seen in the RGW soak).
  */
-const UPLOAD_GONE = ["NoSuchUpload", "NoSuchKey"] as const;
+export const UPLOAD_GONE = ["NoSuchUpload", "NoSuchKey"] as const;
 
 const unquote = (etag: string) => etag.replace(/^W\//, "").replace(/^"|"$/g, "");
 
 /** How the parts in storage differ from the plan fixed at creation (and from the client's ETags). */
-function partProblems(row: UploadRow, stored: readonly StoragePart[], clientParts: CompleteRequest["parts"]) {
+export function partProblems(
+  row: UploadRow,
+  stored: readonly StoragePart[],
+  clientParts: CompleteRequest["parts"],
+) {
   const plan = planParts(row.declaredSize, row.partSize!);
   const byNumber = new Map(stored.map((p) => [p.partNumber, p]));
   const claimed = new Map((clientParts ?? []).map((p) => [p.partNumber, unquote(p.etag)]));

@@ -18,7 +18,10 @@ export async function startMultipartUploads(
     planned
       .filter((p) => p.strategy === "multipart")
       .map(async (p) => {
-        p.row.multipartUploadId = await storage.createMultipart(p.row.key, multipartCreateHeaders(p));
+        p.row.multipartUploadId = await storage.createMultipart(
+          p.row.key,
+          multipartCreateHeaders(p, storage.config),
+        );
       }),
   );
   const failure = results.find((r) => r.status === "rejected");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { UploadRow } from "../ledger/types.js";
 import type { Services } from "../runtime/services.js";
-import { type CopyOptions, type StorageClient, StorageError } from "../storage/types.js";
+import { type CopyOptions, type StorageClient, type StorageConfig, StorageError } from "../storage/types.js";
 import { plannedHeaders, promote, promotedKey } from "./promote.js";
 
 const row = {
@@ -23,10 +23,12 @@ const want = {
 function services(
   copy: (src: string, dst: string, opts?: CopyOptions) => Promise<{ etag: string }>,
   headEtag = '"v1"',
+  config: Partial<StorageConfig> = {},
 ) {
   const deleted: string[] = [];
   const copies: Array<[string, string, CopyOptions | undefined]> = [];
   const storage = {
+    config,
     async copy(src: string, dst: string, opts?: CopyOptions) {
       copies.push([src, dst, opts]);
       return copy(src, dst, opts);
@@ -71,6 +73,12 @@ describe("promote", () => {
       "x-amz-meta-upgate-user": "ada%20lovelace",
       "x-amz-meta-upgate-upload": "up1",
     });
+  });
+
+  it("gives the copy storage.acl when it is set, as every upload gets it", async () => {
+    const { s, copies } = services(async () => ({ etag: '"v1"' }), '"v1"', { acl: "private" });
+    await promote(s, row, want, { type: "image/png", etag: '"v1"' });
+    expect(copies[0]![2]?.replaceHeaders).toEqual({ ...plannedHeaders(row), "x-amz-acl": "private" });
   });
 
   it("a failed precondition (the form was posted again) is `changed`", async () => {

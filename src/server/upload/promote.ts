@@ -6,6 +6,7 @@ import { sameEtag } from "../../core/s3/etag.js";
 import type { UploadRow } from "../ledger/types.js";
 import type { Services } from "../runtime/services.js";
 import { type VerifyExpectation, verifyObject } from "../verify/verify-object.js";
+import { aclHeader } from "./canned-acl.js";
 import { metadataHeaders, uploaderMetadata } from "./object-metadata.js";
 import { isStorageCode } from "./storage-failure.js";
 
@@ -37,8 +38,8 @@ export type Promotion = { key: string; etag: string } | { changed: true };
 /**
  * "Verified means frozen" for POST forms, which S3 lets their holder post again until the policy
  * expires: the verified object is copied server-side, only if it still has the ETag verification
- * saw (x-amz-copy-source-if-match), with exactly the planned headers (metadata directive REPLACE),
- * to a key no form can write. `changed`: the object was replaced after it was verified.
+ * saw (x-amz-copy-source-if-match), with exactly the planned headers (metadata directive REPLACE)
+ * and storage.acl, to a key no form can write. `changed`: the object was replaced after it was verified.
  *
  * Ceph RGW 16 ignores x-amz-copy-source-if-* on a copy, and ETags are not MD5s everywhere (SSE-KMS),
  * so a copy whose ETag is not the verified one is verified again where it now is: nobody can write
@@ -56,7 +57,7 @@ export async function promote(
   try {
     copied = await s.storage.copy(row.key, key, {
       ifMatch: verified.etag,
-      replaceHeaders: plannedHeaders(row),
+      replaceHeaders: { ...plannedHeaders(row), ...aclHeader(s.storage.config) },
     });
   } catch (err) {
     if (isStorageCode(err, "PreconditionFailed", "NoSuchKey")) return { changed: true };

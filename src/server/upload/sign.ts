@@ -6,7 +6,8 @@ import type {
   PutInstruction,
   UploadInstruction,
 } from "../../core/protocol.js";
-import type { StorageClient, UrlLifetime, UrlWindow } from "../storage/types.js";
+import type { StorageClient, StorageConfig, UrlLifetime, UrlWindow } from "../storage/types.js";
+import { aclField, aclHeader } from "./canned-acl.js";
 import { metadataHeaders } from "./object-metadata.js";
 import type { PlannedUpload } from "./plan.js";
 
@@ -14,8 +15,8 @@ import type { PlannedUpload } from "./plan.js";
 export const MAX_PART_URLS = 1000;
 
 /**
- * A PUT that storage will take exactly once, with exactly this length, type, checksum and uploader:
- * every one of those is a signed header.
+ * A PUT that storage will take exactly once, with exactly this length, type, checksum, uploader
+ * and (storage.acl) ACL: every one of those is a signed header.
  */
 async function signPut(storage: StorageClient, p: PlannedUpload, window: UrlWindow): Promise<PutInstruction> {
   const headers: Record<string, string> = {
@@ -24,6 +25,7 @@ async function signPut(storage: StorageClient, p: PlannedUpload, window: UrlWind
     ...(p.row.sha256 !== null && { "x-amz-checksum-sha256": p.row.sha256 }),
     "if-none-match": "*",
     ...metadataHeaders(p.metadata),
+    ...aclHeader(storage.config),
   };
   const signed = await storage.presignPut(p.row.key, headers, window);
   return {
@@ -36,7 +38,7 @@ async function signPut(storage: StorageClient, p: PlannedUpload, window: UrlWind
   };
 }
 
-/** A form POST whose policy pins the key, every field and the exact length (content-length-range). */
+/** A form POST whose policy pins the key, every field (the ACL too) and the exact length (content-length-range). */
 async function signPost(
   storage: StorageClient,
   p: PlannedUpload,
@@ -46,6 +48,7 @@ async function signPost(
     "Content-Type": p.row.declaredType,
     ...metadataHeaders(p.metadata),
     ...(p.row.sha256 !== null && { "x-amz-checksum-sha256": p.row.sha256 }),
+    ...aclField(storage.config),
   };
   const size = p.row.declaredSize;
   const form = await storage.presignPost({
@@ -64,9 +67,9 @@ async function signPost(
   };
 }
 
-/** The storage headers a multipart upload is created with (they become the object's). */
-export function multipartCreateHeaders(p: PlannedUpload): Record<string, string> {
-  return { "content-type": p.row.declaredType, ...metadataHeaders(p.metadata) };
+/** The storage headers a multipart upload is created with (they become the object's, the ACL too). */
+export function multipartCreateHeaders(p: PlannedUpload, config: StorageConfig): Record<string, string> {
+  return { "content-type": p.row.declaredType, ...metadataHeaders(p.metadata), ...aclHeader(config) };
 }
 
 /** Part URLs, each signing its part's exact length (and its SHA-256 when the client gave one). */

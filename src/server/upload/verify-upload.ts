@@ -18,6 +18,19 @@ export function rejectionError(row: UploadRow): UpgateError {
   });
 }
 
+/** What an upload's object must be: what was declared and signed, and the route's sniff setting. */
+export function expectationFor(s: Services, row: UploadRow, parts?: PartChecksums): VerifyExpectation {
+  return {
+    key: row.key,
+    size: row.declaredSize,
+    type: row.declaredType,
+    ...(row.sha256 !== null && { sha256: row.sha256 }),
+    ...(parts !== undefined && { parts }),
+    metadata: { ...row.metadata, ...uploaderMetadata(row.userId, row.id) },
+    sniff: s.config.routes.get(row.route)?.policy.sniff ?? true,
+  };
+}
+
 export type Verification = { verified: UploadRow } | { changed: true };
 
 /**
@@ -52,16 +65,7 @@ export async function verifyUpload(
   row: UploadRow,
   parts?: PartChecksums,
 ): Promise<Verification> {
-  const route = s.config.routes.get(row.route);
-  const expectation: VerifyExpectation = {
-    key: row.key,
-    size: row.declaredSize,
-    type: row.declaredType,
-    ...(row.sha256 !== null && { sha256: row.sha256 }),
-    ...(parts !== undefined && { parts }),
-    metadata: uploaderMetadata(row.userId, row.id),
-    sniff: route?.policy.sniff ?? true,
-  };
+  const expectation = expectationFor(s, row, parts);
   const result = await verifyObject(s.storage, expectation).catch((err: unknown) => {
     throw storageFailure(err);
   });
@@ -109,7 +113,7 @@ export async function verifyUpload(
     completedAt: new Date(),
   });
   if (!rejected) return { changed: true };
-  await disposeRejected(s, row, result.code);
+  await disposeRejected(s, row, result.code, result.details);
   throw new UpgateError(result.code, `The upload was rejected: ${result.message}`, {
     details: result.details,
   });

@@ -7,14 +7,18 @@ const PNG = Uint8Array.from([
 ]);
 const META = { "upgate-user": "u", "upgate-upload": "up1" };
 
-function storage(system: Record<string, string>, read: () => Promise<Uint8Array>) {
+function storage(
+  system: Record<string, string>,
+  read: () => Promise<Uint8Array>,
+  metadata: Record<string, string> = META,
+) {
   const reads: Array<string | undefined> = [];
   const head: ObjectHead = {
     size: PNG.length,
     contentType: "image/png",
     etag: '"v1"',
     lastModified: new Date(),
-    metadata: META,
+    metadata,
     checksums: {},
     system,
   };
@@ -56,5 +60,28 @@ describe("verifyObject", () => {
       details: { header: "content-encoding", actual: "br" },
     });
     expect(s.reads).toEqual([]);
+  });
+
+  it("refuses user metadata the gateway did not sign (an x-amz-meta-* added to the PUT) before reading a byte", async () => {
+    const s = storage({}, async () => PNG, { ...META, evil: "1" });
+    expect(await verifyObject(s.client, want)).toMatchObject({
+      ok: false,
+      code: "VERIFY_METADATA_MISMATCH",
+      details: { name: "evil", expected: null, actual: "1" },
+    });
+    expect(s.reads).toEqual([]);
+  });
+
+  it("takes the client's and route's metadata when it is exactly what was signed", async () => {
+    const planned = { ...META, album: "summer" };
+    expect(
+      await verifyObject(storage({}, async () => PNG, planned).client, { ...want, metadata: planned }),
+    ).toMatchObject({ ok: true });
+    const missing = await verifyObject(storage({}, async () => PNG).client, { ...want, metadata: planned });
+    expect(missing).toMatchObject({
+      ok: false,
+      code: "VERIFY_METADATA_MISMATCH",
+      details: { name: "album", expected: "summer", actual: null },
+    });
   });
 });

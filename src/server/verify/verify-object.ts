@@ -4,6 +4,7 @@ import { normalizeType } from "./content-type.js";
 import { checkPartChecksums, type PartChecksums } from "./part-checksums.js";
 import { SNIFF_BYTES, sniffObject } from "./sniff.js";
 import { unplannedHeader } from "./stored-headers.js";
+import { metadataMismatch } from "./stored-metadata.js";
 
 export interface VerifyExpectation {
   key: string;
@@ -15,8 +16,11 @@ export interface VerifyExpectation {
   sha256?: string;
   /** Multipart: each part's SHA-256 (base64) and planned size, checked against storage's composite or the bytes. */
   parts?: PartChecksums;
-  /** The x-amz-meta-* values the upload URL signed (names without the prefix). */
-  metadata: { "upgate-user": string; "upgate-upload": string };
+  /**
+   * Every x-amz-meta-* value the upload URL signed (names without the prefix): the uploader's and
+   * the client's and route's. The stored user metadata must be exactly these (storedMetadataProblem).
+   */
+  metadata: Record<string, string>;
   /** Read the first bytes and check them against the type (signatures.ts). */
   sniff: boolean;
 }
@@ -99,15 +103,13 @@ export async function verifyObject(
         },
       );
     }
-    for (const [name, expected] of Object.entries(want.metadata)) {
-      const actual = head.metadata[name];
-      if (actual !== expected) {
-        return fail("VERIFY_METADATA_MISMATCH", `stored x-amz-meta-${name} does not match the signed value`, {
-          name,
-          expected,
-          actual: actual ?? null,
-        });
-      }
+    const metadata = metadataMismatch(want.metadata, head.metadata);
+    if (metadata) {
+      return fail("VERIFY_METADATA_MISMATCH", metadata.message, {
+        name: metadata.name,
+        expected: metadata.expected,
+        actual: metadata.actual,
+      });
     }
     const header = unplannedHeader(head);
     if (header) {

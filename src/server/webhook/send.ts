@@ -19,13 +19,17 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<WebhookO
     const send = options.fetch ?? fetch;
     const retries = Math.max(0, Math.floor(options.retries));
     for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await sleep(backoff(options.backoffMs ?? DEFAULT_BACKOFF_MS, attempt));
+      if (attempt > 0) await sleep(backoff(options.backoffMs ?? DEFAULT_BACKOFF_MS, attempt), options.signal);
+      if (options.signal?.aborted) {
+        attempts.push({ error: "abandoned", durationMs: 0 });
+        break;
+      }
       const { retryable, ...result } = await deliver(send, options, body);
       attempts.push(result);
       if (result.status !== undefined && result.status >= 200 && result.status < 300) {
         return { delivered: true, eventId, status: result.status, attempts };
       }
-      if (!retryable) break;
+      if (!retryable || options.signal?.aborted) break;
     }
   } catch (error) {
     attempts.push({ error: describe(error), durationMs: 0 });
@@ -55,7 +59,9 @@ async function deliver(
       },
       body,
       redirect: "manual",
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: options.signal
+        ? AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.signal])
+        : AbortSignal.timeout(options.timeoutMs),
     });
     // Only the status matters; release the connection.
     await res.body?.cancel().catch(() => {});
@@ -74,10 +80,23 @@ function backoff(baseMs: number, attempt: number): number {
 function describe(error: unknown): string {
   if (error instanceof Error) {
     if (error.name === "TimeoutError") return "timed out";
+    if (error.name === "AbortError") return "abandoned";
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return cause?.code ? `${error.message} (${cause.code})` : error.message;
   }
   return String(error);
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}

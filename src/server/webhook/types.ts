@@ -1,5 +1,11 @@
 import type { UploadRecord } from "../../core/protocol.js";
 
+/**
+ * Who completed a verified upload: "client", its uploader's complete request; "sweeper", the sweeper,
+ * which found the object of an upload nobody completed (a closed tab) and verified it the same way.
+ */
+export type CompletedBy = "client" | "sweeper";
+
 /** The JSON body of a webhook delivery. */
 export interface WebhookEvent {
   /** Unique per event and the same on every retry (also sent as upgate-event-id): dedupe on it. */
@@ -7,6 +13,7 @@ export interface WebhookEvent {
   type: "upload.verified";
   /** ISO 8601: when the event happened (not when this attempt was sent). */
   createdAt: string;
+  completedBy: CompletedBy;
   upload: UploadRecord;
 }
 
@@ -23,6 +30,8 @@ export interface SendWebhookOptions {
   backoffMs?: number;
   /** Default: the global fetch. */
   fetch?: typeof fetch;
+  /** Abandons the delivery when aborted: the attempt in flight is cut and no retry follows. */
+  signal?: AbortSignal;
 }
 
 export interface WebhookAttempt {

@@ -1,6 +1,7 @@
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
 import { sendEmpty, sendXml } from "../respond.js";
+import { checkAclHeaders } from "./acl.js";
 import { attributesFromRequest, requireBucket } from "./common.js";
 import { backendRefusal, requireUpload } from "./upload-lookup.js";
 
@@ -15,6 +16,7 @@ export const MAX_PART_NUMBER = 10_000;
 export async function createMultipartUpload(ctx: RequestContext): Promise<void> {
   const bucket = await requireBucket(ctx);
   const key = ctx.key!;
+  checkAclHeaders(ctx.headers);
   const upload = await ctx.state.backend.createMultipartUpload(bucket.name, key, {
     ...attributesFromRequest(ctx),
     etag: "",

@@ -5,6 +5,7 @@ import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
 import { MAX_SINGLE_PUT } from "../options.js";
 import { sendXml } from "../respond.js";
+import { checkAclHeaders } from "./acl.js";
 import { attributesFromRequest, requireBucket, writeConditions } from "./common.js";
 import { COPY_SOURCE_CONDITIONS, evaluateConditions } from "./read-conditions.js";
 import { abortQuietly, refusalError } from "./write-refusal.js";
@@ -98,6 +99,7 @@ export async function copyObject(ctx: RequestContext): Promise<void> {
   const source = parseCopySource(ctx.headers.get("x-amz-copy-source") ?? "");
   const directive = metadataDirective(ctx);
   const conditions = writeConditions(ctx);
+  checkAclHeaders(ctx.headers);
   const extra = requestedChecksum(ctx);
   const backend = ctx.state.backend;
   if (!(await backend.getBucket(source.bucket))) {

@@ -1,6 +1,7 @@
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
 import { sendEmpty } from "../respond.js";
+import { checkAclHeaders } from "./acl.js";
 import { attributesFromRequest, requireBucket, writeConditions } from "./common.js";
 import { abortQuietly, checksumHeaders, refusalError } from "./write-refusal.js";
 
@@ -15,6 +16,7 @@ export async function putObject(ctx: RequestContext): Promise<void> {
   const bucket = await requireBucket(ctx);
   const key = ctx.key!;
   const conditions = writeConditions(ctx);
+  checkAclHeaders(ctx.headers);
   const attributes = attributesFromRequest(ctx);
   const staged = await ctx.state.backend.stageObject(bucket.name, key);
   if (!staged) throw new S3Error("NoSuchBucket", undefined, [["BucketName", bucket.name]]);

@@ -6,6 +6,7 @@ import { S3Error } from "../errors.js";
 import { MAX_SINGLE_PUT } from "../options.js";
 import { parsePostForm } from "../post-form.js";
 import { sendEmpty } from "../respond.js";
+import { checkAclField } from "./acl.js";
 import { checkMetadataSize, requireBucket, STORED_HEADERS } from "./common.js";
 import { objectLocation } from "./location.js";
 import { declaredChecksums, type PostedFile, postFileSink } from "./post-file.js";
@@ -101,6 +102,7 @@ export async function postObject(ctx: RequestContext): Promise<void> {
       if (!verified.ok) throw S3Error.fromFailure(verified.error);
       post = verified.post;
       checkKey(post.key);
+      checkAclField(post.fields);
       checkMetadataSize(metadataFromFields(post.fields));
       const checksums = declaredChecksums(post.fields);
       staged = await backend.stageObject(bucket.name, post.key);

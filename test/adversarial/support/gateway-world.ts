@@ -16,7 +16,8 @@ export { type ApiInit, CLIENT_IP };
 
 /**
  * A gateway with a SQLite ledger file in front of the embedded store (memory backend) or a fresh
- * bucket on Ceph RGW, for the adversarial catalogue. The embedded store's clock can be moved (the
+ * bucket on Ceph RGW (with storage.acl "private", the configuration docs recommend there), for
+ * the adversarial catalogue. The embedded store's clock can be moved (the
  * gateway signs with the real time), so URLs can be used after their expiry without waiting.
  * snapshot() reads the bucket, the multipart uploads with their parts, and every ledger row and
  * quota usage straight from the database.
@@ -61,9 +62,13 @@ export async function openGatewayWorld(overrides: WorldConfig, rgw?: RgwEnv): Pr
   let store: ObjectStore | undefined;
   let storage: KeyedStorageConfig;
   let bucketState: () => Promise<BucketState>;
+  let removeBucket = async () => {};
   if (rgw) {
-    storage = await createRgwBucket(rgw, "adversarial");
-    bucketState = rgwBucketState(storage);
+    // As docs/production.md says for Ceph RGW, which applies an unsigned x-amz-acl on a presigned PUT.
+    storage = { ...(await createRgwBucket(rgw, "adversarial")), acl: "private" };
+    const bucket = rgwBucketState(storage);
+    bucketState = bucket.read;
+    removeBucket = bucket.remove;
   } else {
     const backend = createMemoryBackend();
     store = createObjectStore({
@@ -129,6 +134,7 @@ export async function openGatewayWorld(overrides: WorldConfig, rgw?: RgwEnv): Pr
       await gateway.close();
       db.close();
       await store?.close();
+      await removeBucket();
       await rm(dir, { recursive: true, force: true });
     },
   };

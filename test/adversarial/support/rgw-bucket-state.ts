@@ -1,4 +1,7 @@
 import {
+  AbortMultipartUploadCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
@@ -18,7 +21,11 @@ export interface BucketState {
  * whose storage is not in this process (Ceph RGW). Buckets in the catalogue hold a few objects, so
  * one HEAD each (for the content type a listing does not give) is cheap.
  */
-export function rgwBucketState(storage: KeyedStorageConfig): () => Promise<BucketState> {
+export function rgwBucketState(storage: KeyedStorageConfig): {
+  read(): Promise<BucketState>;
+  /** Empties and deletes the bucket: RGW's memstore OSD is small, and a full one hangs every write. */
+  remove(): Promise<void>;
+} {
   const s3 = new S3Client({
     endpoint: storage.endpoint,
     region: storage.region,
@@ -56,5 +63,16 @@ export function rgwBucketState(storage: KeyedStorageConfig): () => Promise<Bucke
     return out.sort((a, b) => (a.uploadId < b.uploadId ? -1 : 1));
   }
 
-  return async () => ({ objects: await objects(), multipart: await multipart() });
+  const read = async () => ({ objects: await objects(), multipart: await multipart() });
+  return {
+    read,
+    async remove() {
+      const { objects: stored, multipart: open } = await read();
+      for (const o of stored) await s3.send(new DeleteObjectCommand({ Bucket, Key: o.key }));
+      for (const u of open)
+        await s3.send(new AbortMultipartUploadCommand({ Bucket, Key: u.key, UploadId: u.uploadId }));
+      await s3.send(new DeleteBucketCommand({ Bucket }));
+      s3.destroy();
+    },
+  };
 }

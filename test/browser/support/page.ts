@@ -26,8 +26,12 @@ export interface DemoPage {
   errors: string[];
 }
 
-/** A fresh browser context on the page, recording every upgate:progress event (across reloads too). */
-export async function openDemo(browser: Browser, stack: TestStack, user?: string): Promise<DemoPage> {
+/** A fresh browser context on the page (of a test stack, or any `upgate dev`), recording every upgate:progress event (across reloads too). */
+export async function openDemo(
+  browser: Browser,
+  stack: Pick<TestStack, "gatewayUrl">,
+  user?: string,
+): Promise<DemoPage> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
   await context.addInitScript({ content: RECORDER });
   const page = await context.newPage();

@@ -87,6 +87,7 @@ describe("after verification: onUploadComplete and the webhook", () => {
     expect(done.res.status).toBe(200);
     expect(completed).toHaveLength(1);
     expect(completed[0]).toMatchObject({
+      completedBy: "client",
       principal: { userId: "alice", via: "jwt" },
       route: "images",
       upload: { id: put.id, status: "verified" },
@@ -102,8 +103,10 @@ describe("after verification: onUploadComplete and the webhook", () => {
       delivery!.body,
     );
     expect(verification.ok).toBe(true);
+    expect(completed[0]!.request).toBeInstanceOf(Request);
     expect(JSON.parse(delivery!.body)).toMatchObject({
       type: "upload.verified",
+      completedBy: "client",
       upload: { id: put.id, status: "verified" },
     });
   });

@@ -81,6 +81,33 @@ describe("rejected uploads", () => {
     });
   });
 
+  it("user metadata the URL did not sign (kept by a store that takes unsigned x-amz-meta-*) is VERIFY_METADATA_MISMATCH, and the object is removed", async () => {
+    const put = (await createUpload(h, token, "images", { ...png, metadata: { album: "summer" } })).body
+      .uploads[0];
+    await writeDirectly(h, put.key, PNG_1X1, { ...put.headers, "x-amz-meta-evil": "1" });
+    const { res, body } = await complete(h, token, put.id);
+    expect(res.status).toBe(422);
+    expect(body.error).toMatchObject({
+      code: "VERIFY_METADATA_MISMATCH",
+      details: { name: "evil", expected: null, actual: "1" },
+    });
+    expect(await h.gateway.storage.head(put.key)).toBeUndefined();
+    expect(await h.gateway.storage.head(`quarantine/${put.key}`)).toMatchObject({
+      metadata: { evil: "1", album: "summer" },
+    });
+    expect(await h.gateway.ledger.get(put.id)).toMatchObject({
+      status: "rejected",
+      reason: "VERIFY_METADATA_MISMATCH",
+    });
+  });
+
+  it("the client's own signed metadata verifies when it is all there is", async () => {
+    const put = (await createUpload(h, token, "images", { ...png, metadata: { album: "summer" } })).body
+      .uploads[0];
+    expect((await putWith(put, PNG_1X1)).status).toBe(200);
+    expect((await complete(h, token, put.id)).res.status).toBe(200);
+  });
+
   it("release their quota: a rejected upload holds no bytes", async () => {
     const usage = await h.gateway.ledger.usage("alice", "images", undefined, new Date());
     const rows = (await h.gateway.ledger.list({ userId: "alice", route: "images", limit: 50 })).rows;

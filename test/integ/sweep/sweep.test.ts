@@ -57,7 +57,14 @@ describe("sweep against the embedded store and a SQLite ledger", () => {
     expect(report.failed).toEqual([]);
     expect(report.complete).toBe(true);
     expect(report.next).toBeUndefined();
-    expect(report.counts).toEqual({ expired: 3, abortedMultipart: 2, deletedObjects: 3, failed: 0 });
+    expect(report.counts).toEqual({
+      verified: 0,
+      rejected: 0,
+      expired: 3,
+      abortedMultipart: 2,
+      deletedObjects: 3,
+      failed: 0,
+    });
     expect(report.abortedMultipart.find((a) => a.key === "images/bob/big.bin")?.uploadId).toBe(
       w.uploadIds["images/bob/big.bin"],
     );
@@ -76,7 +83,14 @@ describe("sweep against the embedded store and a SQLite ledger", () => {
     await sweep(options(w));
     const before = await snapshot(w);
     const second = await sweep(options(w));
-    expect(second.counts).toEqual({ expired: 0, abortedMultipart: 0, deletedObjects: 0, failed: 0 });
+    expect(second.counts).toEqual({
+      verified: 0,
+      rejected: 0,
+      expired: 0,
+      abortedMultipart: 0,
+      deletedObjects: 0,
+      failed: 0,
+    });
     expect(second.complete).toBe(true);
     expect(second.scanned.objects).toBe(3);
     expect(await snapshot(w)).toEqual(before);
@@ -124,6 +138,17 @@ describe("sweep against the embedded store and a SQLite ledger", () => {
     expect(reports.length).toBeGreaterThanOrEqual(6);
     expect(actions(w, reports)).toEqual(expectedActions);
     expect(await snapshot(w)).toEqual(before);
+  });
+
+  it("stops before any action once its signal is aborted; the cursor resumes it", async () => {
+    const w = await fresh();
+    const before = await snapshot(w);
+    const stopped = await sweep(options(w, { signal: AbortSignal.abort() }));
+    expect(stopped.complete).toBe(false);
+    expect(actions(w, [stopped])).toEqual({ expired: [], deletedObjects: [], abortedMultipart: [] });
+    expect(await snapshot(w)).toEqual(before);
+    const resumed = await sweep(options(w, { cursor: stopped.next }));
+    expect(actions(w, [resumed])).toEqual(expectedActions);
   });
 
   it("reports a storage failure and goes on with the rest", async () => {

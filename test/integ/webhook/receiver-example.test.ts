@@ -31,7 +31,7 @@ describe("the webhook receiver in docs/server-frameworks.md (docs/examples/webho
   const url = () => `${server.origin}/hooks/upgate`;
 
   it("accepts a delivery from sendWebhook and spots its retry as a duplicate", async () => {
-    const event = uploadVerifiedEvent(UPLOAD);
+    const event = uploadVerifiedEvent(UPLOAD, "client");
     const first = await sendWebhook({ url: url(), secret: SECRET, event, retries: 0, timeoutMs: 2_000 });
     expect(first).toMatchObject({ delivered: true, status: 200 });
     const again = await fetch(url(), {
@@ -46,7 +46,7 @@ describe("the webhook receiver in docs/server-frameworks.md (docs/examples/webho
   });
 
   it("refuses a tampered body, a foreign secret and an unsigned request with 400", async () => {
-    const body = JSON.stringify(uploadVerifiedEvent(UPLOAD));
+    const body = JSON.stringify(uploadVerifiedEvent(UPLOAD, "client"));
     const send = async (signature: string | undefined, sent = body) =>
       fetch(url(), {
         method: "POST",

@@ -31,7 +31,7 @@ afterEach(() => receiver.close());
 const options = (extra: Partial<SendWebhookOptions> = {}): SendWebhookOptions => ({
   url: receiver.url,
   secret: SECRET,
-  event: uploadVerifiedEvent(UPLOAD),
+  event: uploadVerifiedEvent(UPLOAD, "client"),
   retries: 2,
   timeoutMs: 2_000,
   backoffMs: 5,
@@ -54,6 +54,7 @@ describe("sendWebhook to a node:http receiver", () => {
       id: sent.event.id,
       type: "upload.verified",
       createdAt: sent.event.createdAt,
+      completedBy: "client",
       upload: UPLOAD,
     });
     const header = delivery!.headers["upgate-signature"] as string;
@@ -140,6 +141,30 @@ describe("sendWebhook to a node:http receiver", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(90);
   });
 
+  it("abandons the delivery when its signal aborts: the attempt in flight is cut and no retry follows", async () => {
+    receiver.answer("hang");
+    const abandon = new AbortController();
+    const delivering = sendWebhook(options({ retries: 5, timeoutMs: 30_000, signal: abandon.signal }));
+    while (receiver.received.length === 0) await new Promise((r) => setTimeout(r, 5));
+    abandon.abort();
+    const outcome = await delivering;
+    expect(outcome).toMatchObject({ delivered: false, error: "abandoned" });
+    expect(outcome.attempts).toHaveLength(1);
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it("does not start a retry once abandoned during the wait before it", async () => {
+    receiver.answer(500);
+    const abandon = new AbortController();
+    const delivering = sendWebhook(options({ retries: 5, backoffMs: 30_000, signal: abandon.signal }));
+    while (receiver.received.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+    abandon.abort();
+    const outcome = await delivering;
+    expect(outcome.attempts.map((a) => a.status ?? a.error)).toEqual([500, "abandoned"]);
+    expect(receiver.received).toHaveLength(1);
+  });
+
   it("never throws into the caller, whatever fetch does", async () => {
     const outcome = await sendWebhook(
       options({
@@ -151,7 +176,7 @@ describe("sendWebhook to a node:http receiver", () => {
     );
     expect(outcome).toMatchObject({ delivered: false, error: "fetch is broken" });
     expect(outcome.attempts).toHaveLength(2);
-    const unserializable = { ...uploadVerifiedEvent(UPLOAD), upload: { size: 1n } } as never;
+    const unserializable = { ...uploadVerifiedEvent(UPLOAD, "client"), upload: { size: 1n } } as never;
     const bad = await sendWebhook(options({ event: unserializable }));
     expect(bad.delivered).toBe(false);
     expect(bad.error).toMatch(/BigInt/);

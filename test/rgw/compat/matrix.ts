@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { table, updateSection } from "../../../scripts/doc-sections.js";
@@ -9,6 +9,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../../..");
 export const PRODUCTION_DOC = join(root, "docs/production.md");
 export const RELIABILITY_DOC = join(root, "docs/reliability.md");
+export const SECURITY_DOC = join(root, "docs/security.md");
+/** The last measured run (written by the RGW suite): the docs are rendered from it and known-stores.json. */
+export const MEASURED_FILE = join(here, "measured.json");
 export const REPRODUCE = 'eval "$(bash scripts/ceph-rgw-up.sh)" && npm run test:rgw';
 
 export interface KnownCell {
@@ -38,6 +41,7 @@ export const DOCTOR_CHECK: Record<string, string> = {
   "cors-config": "cors",
   "cors-preflight": "preflight",
   "part-checksum": "part-checksum",
+  "unsigned-amz": "acl",
 };
 
 /** "Ceph RGW 16.2.15" from `radosgw --version` when it is installed here, else "Ceph RGW 16.2". */
@@ -69,36 +73,78 @@ export interface MatrixInput {
   date: string;
 }
 
-/** The table for docs/production.md: measured columns first, then the documented stores. */
-export function renderCompatibility(input: MatrixInput): string {
+function headerRow(input: MatrixInput): string[] {
+  return [
+    "Capability",
+    `Embedded store (measured ${input.date})`,
+    `${input.rgwName} (measured ${input.date})`,
+    ...knownStores().map((s) => `${s.name} (documented)`),
+    "Doctor check",
+  ];
+}
+
+/** One row per probe, in PROBES order: the same cells wherever the row is shown. */
+export function compatibilityRows(input: MatrixInput): Map<string, string[]> {
   const stores = knownStores();
   const byId = (list: readonly Measured[]) => new Map(list.map((m) => [m.id, m]));
   const embedded = byId(input.embedded);
   const rgw = byId(input.rgw);
-  const rows = PROBES.map((probe) => {
-    const e = embedded.get(probe.id);
-    const r = rgw.get(probe.id);
-    return [
-      probe.capability,
-      e ? MEASURED_LABEL[e.support] : "not run",
-      r ? `${MEASURED_LABEL[r.support]}${r.support === "yes" ? "" : `: ${escapeCell(r.detail)}`}` : "not run",
-      ...stores.map((s) => knownCell(s.cells[probe.id])),
-      DOCTOR_CHECK[probe.id] ? `\`${DOCTOR_CHECK[probe.id]}\`` : "",
-    ];
-  });
-  const header = [
-    "Capability",
-    `Embedded store (measured ${input.date})`,
-    `${input.rgwName} (measured ${input.date})`,
-    ...stores.map((s) => `${s.name} (documented)`),
-    "Doctor check",
-  ];
+  return new Map(
+    PROBES.map((probe) => {
+      const e = embedded.get(probe.id);
+      const r = rgw.get(probe.id);
+      return [
+        probe.id,
+        [
+          probe.capability,
+          e ? MEASURED_LABEL[e.support] : "not run",
+          r
+            ? `${MEASURED_LABEL[r.support]}${r.support === "yes" ? "" : `: ${escapeCell(r.detail)}`}`
+            : "not run",
+          ...stores.map((s) => knownCell(s.cells[probe.id])),
+          DOCTOR_CHECK[probe.id] ? `\`${DOCTOR_CHECK[probe.id]}\`` : "",
+        ],
+      ];
+    }),
+  );
+}
+
+/** The table for docs/production.md: measured columns first, then the documented stores. */
+export function renderCompatibility(input: MatrixInput): string {
   return [
     "## Storage compatibility",
     "",
-    `Measured by \`${REPRODUCE}\` (the probes in test/rgw/compat/probes.ts, reusing doctor's checks) against the embedded store and a single-node Ceph cluster (one monitor, one memstore OSD, RGW beast). The AWS, R2 and MinIO columns come from test/rgw/compat/known-stores.json: what their documentation or maintainers say, with the source of each cell; run \`upgate doctor\` against your own deployment, since versions differ.`,
+    `Measured by \`${REPRODUCE}\` (the probes in test/rgw/compat/probes.ts, reusing doctor's checks) against the embedded store and a single-node Ceph cluster (one monitor, one memstore OSD, RGW beast); the run is kept in test/rgw/compat/measured.json. The AWS, R2 and MinIO columns come from test/rgw/compat/known-stores.json: what their documentation or maintainers say, with the source of each cell; run \`upgate doctor\` against your own deployment, since versions differ. After editing known-stores.json, \`npm run docs:compat\` renders this table (and its rows in [security.md](security.md#what-storage-does-not-enforce-by-backend)) again without Ceph.`,
     "",
-    table(header, rows),
+    table(headerRow(input), [...compatibilityRows(input).values()]),
+  ].join("\n");
+}
+
+/** The capabilities docs/security.md shows: what stops a tampered upload, by backend. */
+export const SECURITY_ROWS = [
+  "signed-type",
+  "signed-length",
+  "metadata",
+  "unsigned-amz",
+  "checksum-sha256",
+  "part-checksum",
+  "write-once",
+  "write-once-multipart",
+  "post",
+  "post-length-range",
+  "copy-if-match",
+] as const;
+
+/** docs/security.md's table: the same rows, cell for cell, as the full matrix in production.md. */
+export function renderEnforcement(input: MatrixInput): string {
+  const rows = compatibilityRows(input);
+  return [
+    "These rows are the [storage compatibility matrix](production.md#storage-compatibility)'s, cell for cell (generated from the same run and sources; a docs test fails when they differ): the embedded store and Ceph RGW measured, the others as their documentation says.",
+    "",
+    table(
+      headerRow(input),
+      SECURITY_ROWS.map((id) => rows.get(id)!),
+    ),
   ].join("\n");
 }
 
@@ -131,7 +177,19 @@ export function renderRgwSummary(input: MatrixInput): string {
   ].join("\n");
 }
 
-export function writeCompatibilityDocs(input: MatrixInput): void {
+/** Every generated section that shows the matrix, from one run. */
+export function renderCompatibilityDocs(input: MatrixInput): void {
   updateSection(PRODUCTION_DOC, "compatibility", renderCompatibility(input));
   updateSection(RELIABILITY_DOC, "rgw", renderRgwSummary(input));
+  updateSection(SECURITY_DOC, "enforcement", renderEnforcement(input));
+}
+
+export function readMeasured(): MatrixInput {
+  return JSON.parse(readFileSync(MEASURED_FILE, "utf8")) as MatrixInput;
+}
+
+/** Keeps the run (so the docs can be rendered again without Ceph), then renders the docs. */
+export function writeCompatibilityDocs(input: MatrixInput): void {
+  writeFileSync(MEASURED_FILE, `${JSON.stringify(input, null, 2)}\n`);
+  renderCompatibilityDocs(input);
 }

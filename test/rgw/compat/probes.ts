@@ -194,6 +194,27 @@ export const PROBES: Probe[] = [
     },
   },
   {
+    id: "unsigned-amz",
+    capability: "Unsigned `x-amz-*` header on a presigned PUT refused (an added `x-amz-meta-*` gets 403)",
+    async run(ctx) {
+      const k = key("unsigned");
+      const body = text("unsigned header probe\n");
+      const put = await signedPut(ctx, k, {
+        "content-type": "text/plain",
+        "content-length": String(body.length),
+      });
+      const res = await put(body, { "x-amz-meta-added": "by-the-uploader" });
+      const answer = describeAnswer(await s3Answer(res));
+      if (!res.ok) return { support: "yes", detail: `an added x-amz-meta-added got ${answer}` };
+      const head = await ctx.storage.head(k);
+      await cleanup(ctx, k);
+      return {
+        support: "no",
+        detail: `a PUT adding an unsigned x-amz-meta-added was stored${head?.metadata.added ? " with it" : ""}: this storage accepts unsigned x-amz-* headers`,
+      };
+    },
+  },
+  {
     id: "post",
     capability: "POST Object (browser form) with a signed policy",
     run: async (ctx) => fromCheck(await checkPost(ctx)),
@@ -224,7 +245,11 @@ export const PROBES: Probe[] = [
     capability: "PutBucketCors / GetBucketCors round trip (rules read back as written)",
     async run(ctx) {
       const { setup } = ctx;
-      const rule = upgateRule(setup.origins ?? "*", requiredHeaders(setup.routes), setup.maxAgeSeconds);
+      const rule = upgateRule(
+        setup.origins ?? "*",
+        requiredHeaders(setup.routes, [], setup.storage),
+        setup.maxAgeSeconds,
+      );
       const written = mergeRules(await getBucketCors(ctx.transport), rule);
       await putBucketCors(ctx.transport, written);
       const check = await checkCors(ctx, []);
@@ -427,6 +452,37 @@ export const PROBES: Probe[] = [
       return Buffer.from(got).equals(Buffer.from(body))
         ? { support: "yes", detail: "the copy has the same bytes" }
         : { support: "no", detail: "the copy differs" };
+    },
+  },
+  {
+    id: "copy-if-match",
+    capability: "CopyObject `x-amz-copy-source-if-match` (another ETag gets 412)",
+    async run(ctx) {
+      const from = key("copy-if-from");
+      const to = key("copy-if-to");
+      const body = text("copy precondition probe\n");
+      await (
+        await (
+          await signedPut(ctx, from, { "content-length": String(body.length) })
+        )(body)
+      ).body?.cancel();
+      try {
+        await ctx.storage.copy(from, to, { ifMatch: `"${"0".repeat(32)}"` });
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? (err as Error).message;
+        await cleanup(ctx, from, to);
+        return /PreconditionFailed|412/.test(String(code))
+          ? { support: "yes", detail: "a copy naming another ETag got 412 PreconditionFailed" }
+          : {
+              support: "no",
+              detail: `a copy naming another ETag failed otherwise: ${String(code).split("\n")[0]}`,
+            };
+      }
+      await cleanup(ctx, from, to);
+      return {
+        support: "no",
+        detail: "a copy naming another ETag was made: this storage ignores x-amz-copy-source-if-match",
+      };
     },
   },
 ];
