@@ -50,14 +50,15 @@ if (settings.lifeSeconds * 1000 <= settings.rotateMs) {
 /** --rgw: Ceph RGW's STS, from the variables scripts/ceph-rgw-up.sh prints. */
 function rgwTarget() {
   const rgw = rgwFromEnv();
+  const stsEndpoint = process.env.UPGATE_TEST_RGW_STS_URL;
   const roleArn = process.env.UPGATE_TEST_RGW_STS_ROLE;
-  if (!rgw || !roleArn) {
+  if (!rgw || !stsEndpoint || !roleArn) {
     console.error(
-      'npm run soak:credentials -- --rgw needs Ceph RGW with STS: eval "$(bash scripts/ceph-rgw-up.sh)" (it sets UPGATE_TEST_RGW_* and UPGATE_TEST_RGW_STS_ROLE)',
+      'npm run soak:credentials -- --rgw needs Ceph RGW with STS: eval "$(bash scripts/ceph-rgw-up.sh)" (it sets UPGATE_TEST_RGW_*, UPGATE_TEST_RGW_STS_URL and UPGATE_TEST_RGW_STS_ROLE)',
     );
     process.exit(2);
   }
-  return { ...rgw, roleArn };
+  return { ...rgw, stsEndpoint, roleArn };
 }
 
 const report = await runCredentialSoak({

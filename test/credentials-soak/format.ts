@@ -6,6 +6,7 @@ const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 /** What this run cannot show on Ceph RGW 16, and what was measured apart from it. */
 const RGW_NOTES = `What differs on Ceph RGW 16.2 (its STS needs \`rgw enable apis\` with \`sts\`, \`rgw s3 auth use sts = true\` and an \`rgw sts key\`, none changeable at runtime, and a role: \`scripts/ceph-rgw-up.sh\` sets them up):
 
+- With STS on, RGW 16 answers a request whose signature does not match 403 AccessDenied instead of SignatureDoesNotMatch (the compatibility probes saw it): \`scripts/ceph-rgw-up.sh\` therefore runs STS on a second radosgw of the same zone, and the gateway here uses that one.
 - Sessions last 900 s at least (\`DurationSeconds\` under 900 is refused), so a two-minute run cannot wait for one to expire: each set here is a new AssumeRole session, taken every ~10 s because the provider reports it as ending sooner than it does.
 - RGW answers a session's key without its token, or with another token, 403 AccessDenied (AWS: InvalidAccessKeyId, InvalidToken; the row above is measured by each run). A session used after its expiry also gets 403 AccessDenied (a HEAD a bare 403), not ExpiredToken: measured apart from the soak on 2026-12-07, with a 900 s session used 5 s after it expired. The gateway cannot tell that from a refused permission, so on RGW it is the refresh ahead of expiry (the margin) that keeps uploads working; only a HEAD's bare 403 makes it fetch new credentials and retry.`;
 

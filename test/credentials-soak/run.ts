@@ -57,8 +57,11 @@ export interface CredentialSoakReport {
   problems: string[];
 }
 
-/** Ceph RGW with a role its user may assume (scripts/ceph-rgw-up.sh: UPGATE_TEST_RGW_STS_ROLE). */
-export type RgwStsEnv = RgwEnv & { roleArn: string };
+/**
+ * Ceph RGW with its STS gateway (same zone, STS on) and a role the user may assume there
+ * (scripts/ceph-rgw-up.sh: UPGATE_TEST_RGW_STS_URL, UPGATE_TEST_RGW_STS_ROLE).
+ */
+export type RgwStsEnv = RgwEnv & { stsEndpoint: string; roleArn: string };
 
 const JWT_SECRET = "credentials-soak-jwt-secret-0123456789abcdef";
 const MiB = 1024 * 1024;
@@ -140,7 +143,7 @@ async function rgwTarget(rgw: RgwStsEnv, options: CredentialSoakOptions): Promis
   const assume = fromTemporaryCredentials({
     params: { RoleArn: rgw.roleArn, RoleSessionName: "upgate-credentials-soak", DurationSeconds: 900 },
     masterCredentials: { ...rgw.credentials },
-    clientConfig: { endpoint: rgw.endpoint, region: rgw.region },
+    clientConfig: { endpoint: rgw.stsEndpoint, region: rgw.region },
   });
   let sets = 0;
   const provider = async () => {
@@ -151,7 +154,8 @@ async function rgwTarget(rgw: RgwStsEnv, options: CredentialSoakOptions): Promis
     return { ...session, expiration: new Date(reported) };
   };
   return {
-    storage: { ...bucket, credentials: provider },
+    // Session tokens are taken only by the radosgw that has STS on.
+    storage: { ...bucket, endpoint: rgw.stsEndpoint, credentials: provider },
     get sets() {
       return sets;
     },
@@ -252,7 +256,9 @@ async function drive(
       workers: options.workers,
       multipartEvery: options.multipartEvery,
       pauseMs: options.pauseMs ?? 100,
-      storage: options.rgw ? `Ceph RGW at ${options.rgw.endpoint}` : "the embedded store",
+      storage: options.rgw
+        ? `Ceph RGW 16.2 (its STS gateway, ${options.rgw.stsEndpoint})`
+        : "the embedded store",
     },
     elapsedMs: 0,
     uploads: { put: 0, post: 0, multipart: 0, verified: 0, bytes: 0 },

@@ -6,19 +6,20 @@ import { createRgwBucket, describeRgw } from "./env.js";
 import { type RgwGateway, startRgwGateway } from "./gateway.js";
 
 const roleArn = process.env.UPGATE_TEST_RGW_STS_ROLE;
+const stsEndpoint = process.env.UPGATE_TEST_RGW_STS_URL;
 
 /**
- * Role credentials from a real STS: Ceph RGW's AssumeRole (scripts/ceph-rgw-up.sh enables it and
- * creates the role). RGW's sessions last at least 900 s, so the provider reports each as ending 4 s
+ * Role credentials from a real STS: Ceph RGW's AssumeRole (scripts/ceph-rgw-up.sh starts a second
+ * radosgw with STS on, and creates the role). RGW's sessions last at least 900 s, so the provider reports each as ending 4 s
  * after it began: the gateway takes a new session every couple of seconds, and every upload is
  * signed with a session token RGW checks.
  */
 describeRgw("credentials from Ceph RGW's STS (AssumeRole sessions)", (rgw) => {
-  if (!roleArn) {
-    test("has a role to assume", () => {
+  if (!roleArn || !stsEndpoint) {
+    test("has an STS gateway and a role to assume", () => {
       if (process.env.CI === "true") {
         throw new Error(
-          "UPGATE_TEST_RGW_STS_ROLE is not set: start RGW with scripts/ceph-rgw-up.sh, which creates it",
+          "UPGATE_TEST_RGW_STS_URL or UPGATE_TEST_RGW_STS_ROLE is not set: start RGW with scripts/ceph-rgw-up.sh, which sets them up",
         );
       }
     });
@@ -31,7 +32,7 @@ describeRgw("credentials from Ceph RGW's STS (AssumeRole sessions)", (rgw) => {
     const assume = fromTemporaryCredentials({
       params: { RoleArn: roleArn, RoleSessionName: "upgate-rgw-test", DurationSeconds: 900 },
       masterCredentials: { ...rgw.credentials },
-      clientConfig: { endpoint: rgw.endpoint, region: rgw.region },
+      clientConfig: { endpoint: stsEndpoint, region: rgw.region },
     });
     const credentials = async (): Promise<StorageCredentials> => {
       const began = Date.now();
@@ -40,7 +41,7 @@ describeRgw("credentials from Ceph RGW's STS (AssumeRole sessions)", (rgw) => {
       return { ...session, expiration: new Date(Math.min(session.expiration!.getTime(), began + 4000)) };
     };
     h = startRgwGateway(
-      { ...storage, credentials },
+      { ...storage, endpoint: stsEndpoint, credentials },
       {
         routes: {
           images: { types: ["image/png"], maxSize: "1MB" },

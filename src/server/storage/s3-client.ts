@@ -32,8 +32,9 @@ function readOptions(opts: ReadOptions): { ifMatch?: string; responseContentEnco
 /** URLs signed now with `source`'s credentials expire after `maxSeconds`, or with the credentials if sooner. */
 async function urlWindow(source: CredentialSource, maxSeconds: number): Promise<UrlWindow> {
   const credentials = await source.get();
-  // A whole second, as X-Amz-Date: expiresAt is then exactly when storage stops taking the URL.
-  const date = new Date(Math.floor(Date.now() / 1000) * 1000);
+  // A whole second, as X-Amz-Date, so that expiresAt is exactly when storage stops taking the URL:
+  // the next one (storage accepts dates minutes ahead), so that no URL lives shorter than asked.
+  const date = new Date(Math.ceil(Date.now() / 1000) * 1000);
   const expiration = credentials.expiration;
   const left =
     expiration === undefined

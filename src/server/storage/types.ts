@@ -50,7 +50,7 @@ export interface ObjectHead {
  */
 export interface UrlWindow {
   credentials: StorageCredentials;
-  /** The signing time, a whole second (as X-Amz-Date). */
+  /** The signing time (X-Amz-Date): the next whole second. */
   date: Date;
   /** Seconds: the lifetime asked for, capped at the credentials' remaining life. */
   expiresIn: number;
