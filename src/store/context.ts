@@ -23,6 +23,15 @@ export interface BodyResult {
   checksums: Record<string, string>;
 }
 
+export interface BodyLimits {
+  maxBytes?: number;
+  /**
+   * Whether x-amz-checksum-* headers are checksums of this body (the default). On
+   * CompleteMultipartUpload they are the expected checksum of the assembled object instead.
+   */
+  checksumHeaders?: boolean;
+}
+
 export interface RequestContext {
   req: IncomingMessage;
   res: ServerResponse;
@@ -43,9 +52,9 @@ export interface RequestContext {
    * Streams the payload (aws-chunked decoded, every signature and checksum checked) into `sink`.
    * Resolves only when every check passed; rejects with an S3Error otherwise.
    */
-  readBody(sink: (chunk: Uint8Array) => Promise<void>, limits?: { maxBytes?: number }): Promise<BodyResult>;
+  readBody(sink: (chunk: Uint8Array) => Promise<void>, limits?: BodyLimits): Promise<BodyResult>;
   /** The whole body in memory, for small XML requests (limit in bytes). */
-  readSmallBody(maxBytes: number): Promise<Buffer>;
+  readSmallBody(maxBytes: number, options?: Omit<BodyLimits, "maxBytes">): Promise<Buffer>;
 }
 
 export type Handler = (ctx: RequestContext) => Promise<void>;

@@ -79,9 +79,13 @@ describe("resolveOperation", () => {
     expect(() => op(method, target)).toThrow(expect.objectContaining({ code }));
   });
 
-  it("refuses UploadPartCopy as not implemented", () => {
-    expect(() => op("PUT", "/b/k?partNumber=1&uploadId=u", { "x-amz-copy-source": "/b/j" })).toThrow(
-      expect.objectContaining({ code: "NotImplemented" }),
-    );
+  it("routes a part PUT with x-amz-copy-source to UploadPartCopy", () => {
+    expect(op("PUT", "/b/k?partNumber=1&uploadId=u", { "x-amz-copy-source": "/b/j" })).toBe("UploadPartCopy");
+  });
+
+  it("answers GET ?versions on a bucket (ListObjectVersions) and refuses it elsewhere", () => {
+    expect(op("GET", "/b?versions")).toBe("ListObjectVersions");
+    expect(() => op("GET", "/b/k?versions")).toThrow(expect.objectContaining({ code: "NotImplemented" }));
+    expect(() => op("PUT", "/b?versions")).toThrow(expect.objectContaining({ code: "NotImplemented" }));
   });
 });

@@ -11,6 +11,7 @@ export type Operation =
   | "GetBucketCors"
   | "DeleteBucketCors"
   | "ListObjects"
+  | "ListObjectVersions"
   | "ListMultipartUploads"
   | "DeleteObjects"
   | "PostObject"
@@ -21,6 +22,7 @@ export type Operation =
   | "DeleteObject"
   | "CreateMultipartUpload"
   | "UploadPart"
+  | "UploadPartCopy"
   | "ListParts"
   | "CompleteMultipartUpload"
   | "AbortMultipartUpload"
@@ -86,7 +88,12 @@ function notImplemented(what: string): S3Error {
 export function resolveOperation(method: string, route: Route, headers: Map<string, string>): Operation {
   const contentType = headers.get("content-type");
   const q = route.query;
-  for (const name of UNSUPPORTED) if (q.has(name)) throw notImplemented(`The ?${name} subresource`);
+  const listingVersions = method === "GET" && route.bucket !== undefined && route.key === undefined;
+  for (const name of UNSUPPORTED) {
+    // ListObjectVersions on a bucket is answered (every bucket here is unversioned).
+    if (name === "versions" && listingVersions) continue;
+    if (q.has(name)) throw notImplemented(`The ?${name} subresource`);
+  }
   if (method === "OPTIONS") return "Preflight";
   if (!route.bucket) {
     if (method === "GET") return "ListBuckets";
@@ -106,6 +113,7 @@ export function resolveOperation(method: string, route: Route, headers: Map<stri
         if (q.has("cors")) return "GetBucketCors";
         if (q.has("uploads")) return "ListMultipartUploads";
         if (q.has("location")) return "GetBucketLocation";
+        if (q.has("versions")) return "ListObjectVersions";
         return "ListObjects";
       case "POST":
         if (q.has("delete")) return "DeleteObjects";
@@ -119,8 +127,7 @@ export function resolveOperation(method: string, route: Route, headers: Map<stri
   switch (method) {
     case "PUT":
       if (uploadId || q.has("partNumber")) {
-        if (headers.has("x-amz-copy-source")) throw notImplemented("UploadPartCopy");
-        return "UploadPart";
+        return headers.has("x-amz-copy-source") ? "UploadPartCopy" : "UploadPart";
       }
       return headers.has("x-amz-copy-source") ? "CopyObject" : "PutObject";
     case "GET":

@@ -64,14 +64,18 @@ export function createObjectStore(options: ObjectStoreOptions = {}): ObjectStore
       // node checks the headers timeout on this interval (30 s by default, too coarse for short timeouts).
       connectionsCheckingInterval: Math.max(50, Math.min(5_000, headersTimeout / 4)),
     },
-    (req, res) => {
-      handle(state, req, res).catch((err) => {
-        log({ msg: "unhandled store error", err: String(err) });
-        if (!res.headersSent) sendError(res, req.method ?? "GET", "0", new S3Error("InternalError"));
-        else res.destroy();
-      });
-    },
+    (req, res) => serve(req, res),
   );
+  function serve(req: IncomingMessage, res: ServerResponse): void {
+    handle(state, req, res).catch((err) => {
+      log({ msg: "unhandled store error", err: String(err) });
+      if (!res.headersSent) sendError(res, req.method ?? "GET", "0", new S3Error("InternalError"));
+      else res.destroy();
+    });
+  }
+  // node answers any Expect other than 100-continue with 417 unless this is listened for; S3 ignores
+  // expectations it does not know (an empty one included) and serves the request.
+  server.on("checkExpectation", serve);
   server.on("clientError", onClientError);
   server.keepAliveTimeout = 5_000;
   const idle = options.idleTimeoutMs ?? 60_000;
@@ -232,12 +236,12 @@ function makeContext(
     async readBody(sink, limits = {}): Promise<BodyResult> {
       const max = limits.maxBytes ?? state.options.maxObjectSize ?? MAX_SINGLE_PUT;
       try {
-        return await readVerifiedBody(req, headers, ctx.auth, sink, max);
+        return await readVerifiedBody(req, headers, ctx.auth, sink, max, limits.checksumHeaders ?? true);
       } finally {
         ctx.bodyConsumed = req.readableEnded;
       }
     },
-    async readSmallBody(maxBytes) {
+    async readSmallBody(maxBytes, options = {}) {
       // aws-chunked: Content-Length counts the chunk framing too; the payload is the decoded length.
       const declared = Number(
         headers.get("x-amz-decoded-content-length") ?? headers.get("content-length") ?? 0,
@@ -248,7 +252,7 @@ function makeContext(
         async (c) => {
           parts.push(c);
         },
-        { maxBytes },
+        { ...options, maxBytes },
       );
       return Buffer.concat(parts);
     },

@@ -71,6 +71,9 @@ describe("fs backend multipart objects keep their parts (no copy on complete)", 
       expect(body.equals(bytes.subarray(range.start, range.end + 1)), JSON.stringify(range)).toBe(true);
     }
 
+    // Part sizes (reads by partNumber) and the completed upload (a repeated Complete) survive a restart.
+    expect(meta.partSizes).toEqual(sizes);
+    expect(meta.completedUpload).toMatch(/^[A-Za-z0-9_-]{22,}$/);
     const reopened = await openFsBackend(dirs.dataDir);
     expect(await reopened.headObject(BUCKET, "mp")).toEqual(meta);
     expect((await readBody(reopened, "mp"))?.equals(bytes)).toBe(true);

@@ -79,6 +79,8 @@ export function multipartContract(h: Harness): void {
         size: whole.length,
         etag: '"abc-3"',
         partsCount: 3,
+        partSizes: [p1.length, p2.length, p3.length],
+        completedUpload: upload.uploadId,
         contentType: "video/mp4",
         metadata: { "upgate-user": "u-7" },
         headers: { "content-disposition": "inline" },
@@ -106,8 +108,18 @@ export function multipartContract(h: Harness): void {
       await uploadPart(h.backend, upload, 2, Buffer.from("two-"));
       const p5 = await uploadPart(h.backend, upload, 5, Buffer.from("five"));
       const meta = await h.backend.completeMultipartUpload(upload, plan([p1, p5]), '"x-2"');
-      expect(meta).toMatchObject({ size: 8, partsCount: 2 });
+      expect(meta).toMatchObject({
+        size: 8,
+        partsCount: 2,
+        partSizes: [4, 4],
+        completedUpload: upload.uploadId,
+      });
       expect((await readBody(h.backend, "k"))?.toString()).toBe("one-five");
+      // An object written over it is no multipart object, and no upload's result.
+      await putCommitted(h.backend, "k", "plain again");
+      const plain = await h.backend.headObject(BUCKET, "k");
+      expect(plain?.partSizes).toBeUndefined();
+      expect(plain?.completedUpload).toBeUndefined();
     });
 
     test("a part whose ETag differs from the plan fails with InvalidPart and changes nothing", async () => {

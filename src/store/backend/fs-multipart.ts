@@ -239,6 +239,8 @@ export async function completeMultipartUpload(
     key: upload.key,
     size: blob.partSizes.reduce((sum, size) => sum + size, 0),
     lastModified: new Date(),
+    partSizes: blob.partSizes,
+    completedUpload: upload.uploadId,
   });
   const record: ObjectRecord = { meta, completedUpload: upload.uploadId, blob };
   let temp: TempFile | undefined;

@@ -120,9 +120,13 @@ export function parseObjectRecord(raw: unknown, dataSize: number, path: string):
     ...readAttributes(reader),
   };
   const record: ObjectRecord = { meta };
-  if (reader.fields.completedUpload !== undefined) record.completedUpload = reader.string("completedUpload");
+  if (reader.fields.completedUpload !== undefined) {
+    record.completedUpload = reader.string("completedUpload");
+    meta.completedUpload = record.completedUpload;
+  }
   if (reader.fields.blob !== undefined) {
     record.blob = readBlobRef(new RecordReader(reader.fields.blob, path));
+    meta.partSizes = [...record.blob.partSizes];
     const total = record.blob.partSizes.reduce((sum, size) => sum + size, 0);
     if (dataSize !== 0 || total !== meta.size)
       throw reader.corrupt(

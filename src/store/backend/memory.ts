@@ -280,14 +280,14 @@ export function createMemoryBackend(): StorageBackend {
     ) {
       const stored = uploadOrThrow(upload);
       const chunks: Buffer[] = [];
-      let size = 0;
+      const partSizes: number[] = [];
       for (const { partNumber, etag: partEtag } of plan) {
         const part = stored.parts.get(partNumber);
         if (!part || part.info.etag !== partEtag) {
           throw new BackendError("InvalidPart", `part ${partNumber} was not uploaded with ETag ${partEtag}`);
         }
         chunks.push(...part.chunks);
-        size += part.info.size;
+        partSizes.push(part.info.size);
       }
       const { attributes } = stored.upload;
       const meta = copyMeta({
@@ -295,9 +295,11 @@ export function createMemoryBackend(): StorageBackend {
         checksums: { ...attributes.checksums, ...checksums },
         etag,
         key: upload.key,
-        size,
+        size: partSizes.reduce((sum, n) => sum + n, 0),
         lastModified: new Date(),
         partsCount: plan.length,
+        partSizes,
+        completedUpload: upload.uploadId,
       });
       const result = commitObject(upload.bucket, upload.key, { meta, chunks }, conditions);
       if (typeof result !== "string") buckets.get(upload.bucket)?.uploads.delete(upload.uploadId);

@@ -9,6 +9,7 @@ export function copyMeta(meta: ObjectMeta): ObjectMeta {
     checksums: { ...meta.checksums },
     headers: { ...meta.headers },
   };
+  if (meta.partSizes) copy.partSizes = [...meta.partSizes];
   return copy;
 }
 

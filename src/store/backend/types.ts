@@ -16,10 +16,17 @@ export interface ObjectMeta {
   headers: Record<string, string>;
   /** Number of parts for multipart objects. */
   partsCount?: number;
+  /** A multipart object's part sizes, in order (reads by partNumber). */
+  partSizes?: number[];
+  /** The id of the multipart upload whose completion made this object (a repeated Complete answers it). */
+  completedUpload?: string;
 }
 
 /** What a writer of a new object supplies; size, etag and lastModified are computed by the store. */
-export type ObjectAttributes = Omit<ObjectMeta, "key" | "size" | "lastModified">;
+export type ObjectAttributes = Omit<
+  ObjectMeta,
+  "key" | "size" | "lastModified" | "partSizes" | "completedUpload"
+>;
 
 export interface CorsRule {
   id?: string;

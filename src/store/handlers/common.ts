@@ -63,13 +63,14 @@ export function checkMetadataSize(metadata: Record<string, string>): void {
   }
 }
 
-/** aws-chunked is a transfer detail, never part of the stored object's Content-Encoding. */
-function stripAwsChunked(value: string): string {
-  return value
-    .split(",")
-    .map((v) => v.trim())
-    .filter((v) => v !== "aws-chunked" && v !== "")
-    .join(",");
+/**
+ * aws-chunked is a transfer detail, never part of the stored object's Content-Encoding; any other
+ * value is stored exactly as sent ("deflate, gzip" keeps its space).
+ */
+export function stripAwsChunked(value: string): string {
+  const codings = value.split(",").map((v) => v.trim());
+  if (!codings.some((v) => v.toLowerCase() === "aws-chunked")) return value;
+  return codings.filter((v) => v.toLowerCase() !== "aws-chunked" && v !== "").join(", ");
 }
 
 /** Response headers describing a stored object (GET, HEAD). */

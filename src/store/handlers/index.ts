@@ -4,6 +4,7 @@ import { sts } from "../sts/handler.js";
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from "./bucket.js";
 import { deleteBucketCors, getBucketCors, preflight, putBucketCors } from "./cors-config.js";
 import { listObjects } from "./list-objects.js";
+import { listObjectVersions } from "./list-versions.js";
 import {
   abortMultipartUpload,
   completeMultipartUpload,
@@ -16,6 +17,7 @@ import { deleteObject, deleteObjects } from "./object-delete.js";
 import { getObject, headObject } from "./object-get.js";
 import { copyObject, putObject } from "./object-put.js";
 import { postObject } from "./post-object.js";
+import { uploadPartCopy } from "./upload-part-copy.js";
 
 export const handlers: Record<Operation, Handler> = {
   ListBuckets: listBuckets,
@@ -27,6 +29,7 @@ export const handlers: Record<Operation, Handler> = {
   GetBucketCors: getBucketCors,
   DeleteBucketCors: deleteBucketCors,
   ListObjects: listObjects,
+  ListObjectVersions: listObjectVersions,
   ListMultipartUploads: listMultipartUploads,
   DeleteObjects: deleteObjects,
   PostObject: postObject,
@@ -38,6 +41,7 @@ export const handlers: Record<Operation, Handler> = {
   DeleteObject: deleteObject,
   CreateMultipartUpload: createMultipartUpload,
   UploadPart: uploadPart,
+  UploadPartCopy: uploadPartCopy,
   ListParts: listParts,
   CompleteMultipartUpload: completeMultipartUpload,
   AbortMultipartUpload: abortMultipartUpload,

@@ -10,14 +10,14 @@ import { ownerOf } from "./owner.js";
 const MAX_KEYS = 1000;
 const TOKEN_TAG = "k1:";
 
-function invalidArgument(message: string, name: string, value: string): S3Error {
+export function invalidArgument(message: string, name: string, value: string): S3Error {
   return new S3Error("InvalidArgument", message, [
     ["ArgumentName", name],
     ["ArgumentValue", value],
   ]);
 }
 
-function parseMaxKeys(ctx: RequestContext): number {
+export function parseMaxKeys(ctx: RequestContext): number {
   const text = ctx.query.get("max-keys");
   if (text === undefined) return MAX_KEYS;
   if (!/^\d{1,10}$/.test(text) || Number(text) > 2_147_483_647) {
@@ -27,17 +27,18 @@ function parseMaxKeys(ctx: RequestContext): number {
 }
 
 /**
- * encoding-type=url as S3 applies it: UTF-8 percent-encoding with "/" kept, a space as "+", and
- * only letters, digits and - _ . * left as they are.
+ * encoding-type=url: UTF-8 percent-encoding with "/" kept and only letters, digits and - _ . * left
+ * as they are. A space is "%20", as Ceph RGW and MinIO write it (and ceph/s3-tests expects): AWS has
+ * been observed writing "+", which only form decoders (botocore's unquote_plus) read back as a space,
+ * while "%20" reads back right with every decoder, decodeURIComponent included.
  */
 export function listEncode(value: string): string {
   return encodeURIComponent(value)
     .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, "+")
     .replace(/%2F/g, "/");
 }
 
-function encoder(ctx: RequestContext): ((value: string) => string) | undefined {
+export function encoder(ctx: RequestContext): ((value: string) => string) | undefined {
   const type = ctx.query.get("encoding-type");
   if (type === undefined) return undefined;
   if (type.toLowerCase() !== "url") {
@@ -60,7 +61,7 @@ function decodeToken(token: string): string {
 }
 
 /** Listings show whole seconds, like Last-Modified. */
-const wholeSeconds = (date: Date): Date => new Date(Math.floor(date.getTime() / 1000) * 1000);
+export const wholeSeconds = (date: Date): Date => new Date(Math.floor(date.getTime() / 1000) * 1000);
 
 function contents(meta: ObjectMeta, encode: (v: string) => string, owner: XmlNode | undefined): XmlNode {
   const algorithms = Object.keys(meta.checksums).map((a) => a.toUpperCase());
@@ -87,6 +88,25 @@ function renderEntries(entries: ListEntry[], encode: (v: string) => string, owne
   return { objects, prefixes };
 }
 
+/** Whether XML 1.0 cannot carry `text`, even escaped (CR is written as a character reference). */
+function notXml(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0xfffe || c === 0xffff) return true;
+  }
+  return false;
+}
+
+/**
+ * ListObjects (v1) with encoding-type=url echoes Prefix as sent, as Ceph RGW does: botocore asks for
+ * url encoding on every v1 listing and decodes Marker, NextMarker, Delimiter, Key and CommonPrefixes,
+ * but never this element, so an encoded prefix would reach its users still encoded ("%0A" for a
+ * newline). Only a prefix XML cannot carry is encoded.
+ */
+function v1Prefix(prefix: string): string {
+  return notXml(prefix) ? listEncode(prefix) : prefix;
+}
+
 /** GET /bucket: ListObjectsV2 with list-type=2, the original ListObjects otherwise. */
 export async function listObjects(ctx: RequestContext): Promise<void> {
   const bucket = await requireBucket(ctx);
@@ -99,14 +119,11 @@ export async function listObjects(ctx: RequestContext): Promise<void> {
   const encode = encodeOrUndefined ?? ((v: string) => v);
   const prefix = ctx.query.get("prefix") ?? "";
   const delimiter = ctx.query.get("delimiter") ?? "";
-  const common = {
-    Name: bucket.name,
-    Prefix: encode(prefix),
-  };
   if (listType === "2") {
     const token = ctx.query.get("continuation-token");
     const startAfter = ctx.query.get("start-after");
-    const after = token !== undefined ? decodeToken(token) : startAfter || undefined;
+    // An empty continuation-token is no token (S3 and RGW list from the start, and echo it empty).
+    const after = token ? decodeToken(token) : startAfter || undefined;
     const { entries, truncated } = await collectEntries(ctx.state.backend, bucket.name, {
       prefix,
       delimiter,
@@ -116,7 +133,8 @@ export async function listObjects(ctx: RequestContext): Promise<void> {
     const owner = ctx.query.get("fetch-owner") === "true" ? ownerOf(ctx) : undefined;
     const { objects, prefixes } = renderEntries(entries, encode, owner);
     sendXml(ctx, 200, "ListBucketResult", {
-      ...common,
+      Name: bucket.name,
+      Prefix: encode(prefix),
       ContinuationToken: token,
       StartAfter: startAfter === undefined ? undefined : encode(startAfter),
       KeyCount: entries.length,
@@ -139,7 +157,8 @@ export async function listObjects(ctx: RequestContext): Promise<void> {
   });
   const { objects, prefixes } = renderEntries(entries, encode, ownerOf(ctx));
   sendXml(ctx, 200, "ListBucketResult", {
-    ...common,
+    Name: bucket.name,
+    Prefix: encodeOrUndefined ? v1Prefix(prefix) : prefix,
     Marker: encode(marker),
     // S3 sends NextMarker only with a delimiter; otherwise clients resume after the last key.
     NextMarker: truncated && delimiter !== "" ? encode(entryName(entries.at(-1)!)) : undefined,

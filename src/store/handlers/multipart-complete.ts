@@ -1,13 +1,14 @@
-import { multipartETag } from "../../core/index.js";
+import { fromBase64, multipartETag } from "../../core/index.js";
 import { compositeSha256 } from "../../core/s3/composite-checksum.js";
-import type { MultipartUpload, PartInfo } from "../backend/types.js";
+import type { XmlNode } from "../../core/s3/xml.js";
+import type { MultipartUpload, ObjectMeta, PartInfo } from "../backend/types.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
 import { sendXml } from "../respond.js";
 import { children, childText, parseXml } from "../xml-parse.js";
 import { writeConditions } from "./common.js";
 import { objectLocation } from "./location.js";
-import { backendRefusal, requireUpload } from "./upload-lookup.js";
+import { backendRefusal, findUpload, noSuchUpload } from "./upload-lookup.js";
 import { refusalError } from "./write-refusal.js";
 
 /** Every part but the last must be at least 5 MiB (checked here, as S3 does, not at UploadPart). */
@@ -42,6 +43,23 @@ export function parsePlan(body: Buffer): RequestedPart[] {
   });
 }
 
+/**
+ * The plan with one entry per part number: numbers must not decrease (InvalidPartOrder), and a
+ * number listed more than once (a part uploaded again while its first upload was still running,
+ * each ETag appended as its upload finished) counts once, with the ETag listed last, as Ceph RGW
+ * reads it.
+ */
+export function normalizePlan(plan: RequestedPart[]): RequestedPart[] {
+  const out: RequestedPart[] = [];
+  for (const part of plan) {
+    const last = out.at(-1);
+    if (last && part.partNumber < last.partNumber) throw new S3Error("InvalidPartOrder");
+    if (last?.partNumber === part.partNumber) out[out.length - 1] = part;
+    else out.push(part);
+  }
+  return out;
+}
+
 function invalidPart(upload: MultipartUpload, part: RequestedPart): S3Error {
   return new S3Error("InvalidPart", undefined, [
     ["UploadId", upload.uploadId],
@@ -50,11 +68,8 @@ function invalidPart(upload: MultipartUpload, part: RequestedPart): S3Error {
   ]);
 }
 
-/** Checks the plan against the stored parts (order, presence, ETags, sizes) and returns the parts to assemble. */
+/** Checks the plan against the stored parts (presence, ETags, sizes) and returns the parts to assemble. */
 function checkPlan(upload: MultipartUpload, plan: RequestedPart[], stored: PartInfo[]): PartInfo[] {
-  for (let i = 1; i < plan.length; i++) {
-    if (plan[i]!.partNumber <= plan[i - 1]!.partNumber) throw new S3Error("InvalidPartOrder");
-  }
   const byNumber = new Map(stored.map((p) => [p.partNumber, p]));
   const chosen = plan.map((requested) => {
     const part = byNumber.get(requested.partNumber);
@@ -101,17 +116,89 @@ function compositeChecksums(parts: PartInfo[]): Record<string, string> {
 }
 
 /**
+ * An x-amz-checksum-sha256 sent with Complete is the object checksum the client expects: a value that
+ * is no SHA-256 (optionally with S3's "-N" part count) is InvalidRequest, as on PutObject; one that
+ * differs from the composite of the parts is BadDigest.
+ */
+function checkExpectedSha256(ctx: RequestContext, checksums: Record<string, string>): void {
+  const expected = ctx.headers.get("x-amz-checksum-sha256");
+  if (expected === undefined) return;
+  const digest = expected.replace(/-\d{1,5}$/, "");
+  if (fromBase64(digest)?.length !== 32) {
+    throw new S3Error("InvalidRequest", "Value for x-amz-checksum-sha256 header is invalid.");
+  }
+  const actual = checksums.sha256;
+  const matches = expected === digest ? digest === actual?.replace(/-\d+$/, "") : expected === actual;
+  if (!matches) {
+    throw new S3Error("BadDigest", "The SHA256 you specified did not match the calculated checksum.");
+  }
+}
+
+const CHECKSUM_ELEMENTS: Record<string, string> = {
+  crc32: "ChecksumCRC32",
+  crc32c: "ChecksumCRC32C",
+  sha1: "ChecksumSHA1",
+  sha256: "ChecksumSHA256",
+};
+
+function sendResult(ctx: RequestContext, bucket: string, key: string, meta: ObjectMeta): void {
+  const body: XmlNode = {
+    Location: objectLocation(ctx, bucket, key),
+    Bucket: bucket,
+    Key: key,
+    ETag: meta.etag,
+  };
+  for (const [alg, value] of Object.entries(meta.checksums)) {
+    const element = CHECKSUM_ELEMENTS[alg];
+    if (element) body[element] = value;
+  }
+  if (Object.keys(meta.checksums).length > 0) {
+    body.ChecksumType = Object.values(meta.checksums).some((v) => /-\d+$/.test(v))
+      ? "COMPOSITE"
+      : "FULL_OBJECT";
+  }
+  sendXml(ctx, 200, "CompleteMultipartUploadResult", body);
+}
+
+/**
+ * A Complete repeated after its upload was completed (a client retrying a lost response): S3 answers
+ * 200 again with the same result while the object the upload made is still there. Here: while the
+ * key's current object was made by this upload and the plan describes it (same multipart ETag).
+ */
+async function answerRepeatedComplete(ctx: RequestContext): Promise<void> {
+  const uploadId = ctx.query.get("uploadId") ?? "";
+  const meta = uploadId === "" ? undefined : await ctx.state.backend.headObject(ctx.bucket!, ctx.key ?? "");
+  if (!meta || meta.completedUpload !== uploadId) throw noSuchUpload(uploadId);
+  const plan = normalizePlan(
+    parsePlan(await ctx.readSmallBody(MAX_REQUEST_BYTES, { checksumHeaders: false })),
+  );
+  let etag: string;
+  try {
+    etag = `"${multipartETag(plan.map((p) => p.etag))}"`;
+  } catch {
+    throw noSuchUpload(uploadId);
+  }
+  if (etag !== meta.etag) throw noSuchUpload(uploadId);
+  sendResult(ctx, ctx.bucket!, meta.key, meta);
+}
+
+/**
  * POST /bucket/key?uploadId=U with a CompleteMultipartUpload document. The ETag is S3's
  * md5-of-md5s with a "-N" suffix. A refused request leaves the upload and its parts untouched.
  */
 export async function completeMultipartUpload(ctx: RequestContext): Promise<void> {
   const conditions = writeConditions(ctx);
-  const upload = await requireUpload(ctx);
-  const plan = parsePlan(await ctx.readSmallBody(MAX_REQUEST_BYTES));
+  const upload = await findUpload(ctx);
+  if (!upload) return answerRepeatedComplete(ctx);
+  const plan = normalizePlan(
+    parsePlan(await ctx.readSmallBody(MAX_REQUEST_BYTES, { checksumHeaders: false })),
+  );
   const backend = ctx.state.backend;
   const stored = await backend.listParts(upload).catch((err) => backendRefusal(err, upload.uploadId));
   const parts = checkPlan(upload, plan, stored);
   checkDeclaredSize(ctx, parts);
+  const checksums = compositeChecksums(parts);
+  checkExpectedSha256(ctx, checksums);
   const etag = `"${multipartETag(parts.map((p) => p.etag))}"`;
   const result = await backend
     .completeMultipartUpload(
@@ -119,15 +206,10 @@ export async function completeMultipartUpload(ctx: RequestContext): Promise<void
       parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })),
       etag,
       conditions,
-      compositeChecksums(parts),
+      checksums,
     )
     .catch((err) => backendRefusal(err, upload.uploadId));
   if (typeof result === "string")
     throw await refusalError(ctx, upload.bucket, upload.key, result, conditions);
-  sendXml(ctx, 200, "CompleteMultipartUploadResult", {
-    Location: objectLocation(ctx, upload.bucket, upload.key),
-    Bucket: upload.bucket,
-    Key: upload.key,
-    ETag: result.etag,
-  });
+  sendResult(ctx, upload.bucket, upload.key, result);
 }

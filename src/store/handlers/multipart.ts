@@ -3,6 +3,7 @@ import { S3Error } from "../errors.js";
 import { sendEmpty, sendXml } from "../respond.js";
 import { checkAclHeaders } from "./acl.js";
 import { attributesFromRequest, requireBucket } from "./common.js";
+import { partNumberOf } from "./part-number.js";
 import { backendRefusal, requireUpload } from "./upload-lookup.js";
 
 export { completeMultipartUpload } from "./multipart-complete.js";
@@ -10,35 +11,47 @@ export { listMultipartUploads, listParts } from "./multipart-list.js";
 
 /** S3's part size ceiling; the 5 MiB floor is checked at CompleteMultipartUpload, not here. */
 export const MAX_PART_SIZE = 5 * 1024 ** 3;
-export const MAX_PART_NUMBER = 10_000;
 
 /** POST /bucket/key?uploads: content type, metadata and stored headers are fixed here for the final object. */
 export async function createMultipartUpload(ctx: RequestContext): Promise<void> {
   const bucket = await requireBucket(ctx);
   const key = ctx.key!;
   checkAclHeaders(ctx.headers);
+  const algorithm = checksumAlgorithm(ctx);
   const upload = await ctx.state.backend.createMultipartUpload(bucket.name, key, {
     ...attributesFromRequest(ctx),
     etag: "",
     checksums: {},
   });
-  sendXml(ctx, 200, "InitiateMultipartUploadResult", {
-    Bucket: bucket.name,
-    Key: key,
-    UploadId: upload.uploadId,
-  });
+  sendXml(
+    ctx,
+    200,
+    "InitiateMultipartUploadResult",
+    { Bucket: bucket.name, Key: key, UploadId: upload.uploadId },
+    algorithm ? { "x-amz-checksum-algorithm": algorithm } : {},
+  );
 }
 
-function partNumberOf(ctx: RequestContext): number {
-  const text = ctx.query.get("partNumber") ?? "";
-  const n = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
-  if (!(n >= 1 && n <= MAX_PART_NUMBER)) {
-    throw new S3Error("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", [
-      ["ArgumentName", "partNumber"],
-      ["ArgumentValue", text],
-    ]);
+/** The algorithms S3 accepts in x-amz-checksum-algorithm. */
+const S3_CHECKSUM_ALGORITHMS: ReadonlySet<string> = new Set([
+  "CRC32",
+  "CRC32C",
+  "CRC64NVME",
+  "SHA1",
+  "SHA256",
+]);
+
+/**
+ * x-amz-checksum-algorithm on CreateMultipartUpload, echoed as S3 does. The composite SHA-256 is kept
+ * whenever every part carries a verified SHA-256, whatever was asked for here.
+ */
+function checksumAlgorithm(ctx: RequestContext): string | undefined {
+  const value = ctx.headers.get("x-amz-checksum-algorithm");
+  if (value === undefined) return undefined;
+  if (!S3_CHECKSUM_ALGORITHMS.has(value.toUpperCase())) {
+    throw new S3Error("InvalidRequest", `Checksum algorithm ${value} is not supported.`);
   }
-  return n;
+  return value.toUpperCase();
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ByteRange, ObjectMeta } from "../backend/types.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
 import { objectResponseHeaders, requireBucket } from "./common.js";
+import { partNumberOf, selectPart } from "./part-number.js";
 import { resolveRange } from "./range.js";
 import { evaluateConditions, READ_CONDITIONS } from "./read-conditions.js";
 import { checkVersionId } from "./version-id.js";
@@ -27,14 +28,33 @@ function noSuchKey(key: string): S3Error {
   return new S3Error("NoSuchKey", undefined, [["Key", key]]);
 }
 
+/** The bytes a read sends: the whole object, a Range, or one part (?partNumber). */
+interface Selection {
+  range: ByteRange | undefined;
+  status: 200 | 206;
+  /** Set for a part of a multipart object. */
+  partsCount?: number;
+}
+
+function select(ctx: RequestContext, meta: ObjectMeta, partNumber: number | undefined): Selection {
+  if (partNumber === undefined) {
+    const range = resolveRange(ctx.headers.get("range"), meta.size);
+    return { range, status: range ? 206 : 200 };
+  }
+  const part = selectPart(meta, partNumber);
+  if (part.kind === "whole") return { range: undefined, status: 200 };
+  return { range: part.range, status: 206, partsCount: part.partsCount };
+}
+
 function responseHeaders(
   ctx: RequestContext,
   meta: ObjectMeta,
-  range: ByteRange | undefined,
+  selection: Selection,
 ): Record<string, string> {
-  // Stored checksums describe the whole object, so a ranged read does not carry them.
-  const withChecksums =
-    range === undefined && ctx.headers.get("x-amz-checksum-mode")?.toUpperCase() === "ENABLED";
+  const { range, partsCount } = selection;
+  // Stored checksums describe the whole object, so a ranged or part read does not carry them.
+  const whole = range === undefined && partsCount === undefined;
+  const withChecksums = whole && ctx.headers.get("x-amz-checksum-mode")?.toUpperCase() === "ENABLED";
   const headers = objectResponseHeaders(meta, withChecksums);
   if (withChecksums && Object.keys(meta.checksums).length > 0) {
     const composite = Object.values(meta.checksums).some((v) => /-\d+$/.test(v));
@@ -44,11 +64,12 @@ function responseHeaders(
     const value = ctx.query.get(param);
     if (value !== undefined) headers[header] = value;
   }
+  if (partsCount !== undefined) headers["x-amz-mp-parts-count"] = String(partsCount);
   if (range) {
     headers["content-range"] = `bytes ${range.start}-${range.end}/${meta.size}`;
     headers["content-length"] = String(range.end - range.start + 1);
   } else {
-    headers["content-length"] = String(meta.size);
+    headers["content-length"] = String(partsCount === undefined ? meta.size : 0);
   }
   return headers;
 }
@@ -62,11 +83,9 @@ async function serveObject(ctx: RequestContext, withBody: boolean): Promise<void
   const bucket = await requireBucket(ctx);
   const key = ctx.key!;
   checkVersionId(ctx);
-  if (ctx.query.has("partNumber")) {
-    throw new S3Error(
-      "NotImplemented",
-      "GetObject and HeadObject by partNumber are not implemented by the upgate store",
-    );
+  const partNumber = ctx.query.has("partNumber") ? partNumberOf(ctx) : undefined;
+  if (partNumber !== undefined && ctx.headers.has("range")) {
+    throw new S3Error("InvalidRequest", "Cannot specify both Range header and partNumber query parameter");
   }
   const backend = ctx.state.backend;
   for (let attempt = 1; ; attempt++) {
@@ -81,14 +100,17 @@ async function serveObject(ctx: RequestContext, withBody: boolean): Promise<void
       ctx.res.end();
       return;
     }
-    const range = resolveRange(ctx.headers.get("range"), meta.size);
-    const status = range ? 206 : 200;
+    const selection = select(ctx, meta, partNumber);
     if (!withBody) {
-      writeHead(ctx, status, responseHeaders(ctx, meta, range));
+      writeHead(ctx, selection.status, responseHeaders(ctx, meta, selection));
       ctx.res.end();
       return;
     }
-    const read = await backend.readObject(bucket.name, key, range);
+    // An empty part is read as an empty range of the object.
+    const readRange =
+      selection.range ??
+      (selection.partsCount !== undefined ? { start: meta.size, end: meta.size } : undefined);
+    const read = await backend.readObject(bucket.name, key, readRange);
     if (!read) throw noSuchKey(key);
     if (read.meta.etag !== meta.etag || read.meta.lastModified.getTime() !== meta.lastModified.getTime()) {
       read.body.destroy();
@@ -98,7 +120,7 @@ async function serveObject(ctx: RequestContext, withBody: boolean): Promise<void
         "The object kept changing while it was being read. Please try again.",
       );
     }
-    writeHead(ctx, status, responseHeaders(ctx, read.meta, range));
+    writeHead(ctx, selection.status, responseHeaders(ctx, read.meta, selection));
     // pipeline applies backpressure and destroys both sides on failure: a read error midway
     // destroys the socket, so the client sees a truncated response rather than a short 200.
     await pipeline(read.body, ctx.res);

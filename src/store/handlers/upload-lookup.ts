@@ -14,14 +14,18 @@ export function noSuchUpload(uploadId: string): S3Error {
  * URL can never be pointed at another upload.
  */
 export async function requireUpload(ctx: RequestContext): Promise<MultipartUpload> {
+  const upload = await findUpload(ctx);
+  if (!upload) throw noSuchUpload(ctx.query.get("uploadId") ?? "");
+  return upload;
+}
+
+/** The upload requireUpload names, or undefined when there is none (NoSuchBucket still throws). */
+export async function findUpload(ctx: RequestContext): Promise<MultipartUpload | undefined> {
   const bucket = await requireBucket(ctx);
   const uploadId = ctx.query.get("uploadId") ?? "";
-  const upload =
-    uploadId === "" || ctx.key === undefined
-      ? undefined
-      : await ctx.state.backend.getMultipartUpload(bucket.name, ctx.key, uploadId);
-  if (!upload) throw noSuchUpload(uploadId);
-  return upload;
+  return uploadId === "" || ctx.key === undefined
+    ? undefined
+    : await ctx.state.backend.getMultipartUpload(bucket.name, ctx.key, uploadId);
 }
 
 /** A backend refusal (the upload vanished under us, a part is gone) as S3's error; anything else is rethrown. */

@@ -60,6 +60,18 @@ const cases: C[] = [
   },
   {
     family: "replay",
+    name: "part URL turned into UploadPartCopy",
+    attack: "x-amz-copy-source added to a presigned part URL, to fill the part with another object's bytes",
+    expect: { status: 403, code: "AccessDenied" },
+    setup: (w) => partUrl(w),
+    run: (w, s) =>
+      w.send("PUT", (s as PresignedRequest).url, {
+        ...(s as PresignedRequest).headers,
+        "x-amz-copy-source": `/${w.bucket}/${w.existing.key}`,
+      }),
+  },
+  {
+    family: "replay",
     name: "part URL with a second uploadId prepended",
     attack: "uploadId=B&...&uploadId=A: a router taking the first value would write into upload B",
     expect: SDM,

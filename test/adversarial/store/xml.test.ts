@@ -147,13 +147,13 @@ const completeCases: C[] = [
   xmlCase(
     "complete",
     "part listed twice",
-    "part 2 listed twice",
-    { status: 400, code: "InvalidPartOrder" },
+    "part 2 listed twice, last with part 1's ETag (a repeated number counts once, as listed last)",
+    { status: 400, code: "InvalidPart" },
     (w) =>
       wrap(
         w,
         "complete",
-        `<Part><PartNumber>2</PartNumber><ETag>${w.upload.parts[1]!.etag}</ETag></Part>`.repeat(2),
+        `<Part><PartNumber>2</PartNumber><ETag>${w.upload.parts[1]!.etag}</ETag></Part><Part><PartNumber>2</PartNumber><ETag>${w.upload.parts[0]!.etag}</ETag></Part>`,
       ),
   ),
   xmlCase(

@@ -103,6 +103,24 @@ describe.each(["memory", "fs"] as const)("objects (%s backend)", (backend) => {
     expect(`"${hash.digest("hex")}"`).toBe(md5(all));
   });
 
+  it("stores Content-Encoding as sent, dropping only the aws-chunked transfer coding", async () => {
+    const cases: Array<[string, string | undefined]> = [
+      ["gzip", "gzip"],
+      ["deflate, gzip", "deflate, gzip"],
+      ["gzip, aws-chunked", "gzip"],
+      ["aws-chunked, gzip", "gzip"],
+      ["aws-chunked", undefined],
+      ["aws-chunked, aws-chunked", undefined],
+    ];
+    for (const [sent, stored] of cases) {
+      await f.s3.send(
+        new PutObjectCommand({ Bucket: f.bucket, Key: "encoding.bin", Body: "x", ContentEncoding: sent }),
+      );
+      const head = await f.s3.send(new HeadObjectCommand({ Bucket: f.bucket, Key: "encoding.bin" }));
+      expect(head.ContentEncoding, sent).toBe(stored);
+    }
+  });
+
   it("stores an empty object", async () => {
     const put = await f.s3.send(new PutObjectCommand({ Bucket: f.bucket, Key: "empty", Body: "" }));
     expect(put.ETag).toBe('"d41d8cd98f00b204e9800998ecf8427e"');
