@@ -17,7 +17,7 @@ source "$state_file"
 
 # RGW first, then the OSD, then the monitor: each stops cleanly while the ones below it still run.
 pids=()
-for name in client.rgw.upgate osd.0 mon.a; do
+for name in client.rgw.sts client.rgw.upgate osd.0 mon.a; do
   pid_file="$dir/run/$name.pid"
   [ -f "$pid_file" ] || continue
   pid=$(cat "$pid_file")

@@ -6,7 +6,9 @@
 #   eval "$(bash scripts/ceph-rgw-up.sh)"   # start (or reuse) it; prints the export lines
 #   bash scripts/ceph-rgw-down.sh           # stop it and delete its state
 # Installs Debian's Ceph packages when missing (as root). Only export lines go to stdout:
-# UPGATE_TEST_RGW_URL, UPGATE_TEST_RGW_REGION, UPGATE_TEST_RGW_ACCESS_KEY, UPGATE_TEST_RGW_SECRET_KEY.
+# UPGATE_TEST_RGW_URL, UPGATE_TEST_RGW_REGION, UPGATE_TEST_RGW_ACCESS_KEY, UPGATE_TEST_RGW_SECRET_KEY,
+# and for the credential suites UPGATE_TEST_RGW_STS_URL (a second radosgw on the same zone, with STS)
+# and UPGATE_TEST_RGW_STS_ROLE (a role the user may assume there: AssumeRole).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -39,6 +41,11 @@ print_env() {
   echo "export UPGATE_TEST_RGW_REGION=$region"
   echo "export UPGATE_TEST_RGW_ACCESS_KEY=$access_key"
   echo "export UPGATE_TEST_RGW_SECRET_KEY=$secret_key"
+  # Clusters started before STS was added have neither: the STS suites then say so.
+  if [ -n "${sts_url:-}" ] && [ -n "${sts_role:-}" ]; then
+    echo "export UPGATE_TEST_RGW_STS_URL=$sts_url"
+    echo "export UPGATE_TEST_RGW_STS_ROLE=$sts_role"
+  fi
 }
 
 # Any HTTP answer from the gateway (an anonymous ListBuckets gets 200 with an empty list).
@@ -73,12 +80,16 @@ fi
 
 started=$(date +%s)
 dir=$(mktemp -d /tmp/upgate-ceph.XXXXXX)
-mkdir -p "$dir/log" "$dir/run" "$dir/mon" "$dir/osd" "$dir/rgw"
+mkdir -p "$dir/log" "$dir/run" "$dir/mon" "$dir/osd" "$dir/rgw" "$dir/rgw-sts"
 mon_port=$(free_port)
 rgw_port=$(free_port)
 fsid=$(cat /proc/sys/kernel/random/uuid)
 conf="$dir/ceph.conf"
 url="http://127.0.0.1:$rgw_port"
+sts_port=$(free_port)
+sts_url="http://127.0.0.1:$sts_port"
+# RGW wants exactly 16 characters.
+sts_key=$(node -e 'console.log(require("node:crypto").randomBytes(8).toString("hex"))')
 
 # Recorded before anything starts, so ceph-rgw-down.sh cleans up after a half-started cluster.
 mkdir -p "$(dirname "$state_file")"
@@ -130,6 +141,17 @@ rgw frontends = beast endpoint=127.0.0.1:$rgw_port
 rgw data = $dir/rgw
 rgw dns name = 127.0.0.1
 rgw enable apis = s3, admin
+
+# A second radosgw on the same zone (same users, roles and buckets) with STS, for the credential
+# suites: apart, because with STS on, RGW 16 answers a wrong signature 403 AccessDenied instead of
+# SignatureDoesNotMatch. Session tokens are sealed with rgw sts key.
+[client.rgw.sts]
+rgw frontends = beast endpoint=127.0.0.1:$sts_port
+rgw data = $dir/rgw-sts
+rgw dns name = 127.0.0.1
+rgw enable apis = s3, admin, sts, iam
+rgw s3 auth use sts = true
+rgw sts key = $sts_key
 CONF
 
 ceph_() { timeout 30 ceph -c "$conf" "$@" 2>>"$dir/log/cli.log"; }
@@ -161,11 +183,30 @@ for _ in $(seq 1 240); do
 done
 s3_answers "$url" || fail "radosgw does not answer on $url"
 
+log "starting the STS radosgw on $sts_url"
+radosgw -c "$conf" -n client.rgw.sts 2>>"$dir/log/cli.log" || fail "the STS radosgw did not start"
+for _ in $(seq 1 240); do
+  s3_answers "$sts_url" && break
+  sleep 0.25
+done
+s3_answers "$sts_url" || fail "the STS radosgw does not answer on $sts_url"
+
 access_key=$(node -e 'console.log("UPGATE" + require("node:crypto").randomBytes(7).toString("hex").toUpperCase())')
 secret_key=$(node -e 'console.log(require("node:crypto").randomBytes(30).toString("base64url"))')
 timeout 60 radosgw-admin -c "$conf" -n client.rgw.upgate user create --uid=upgate-test --display-name="upgate tests" \
   --access-key="$access_key" --secret-key="$secret_key" >/dev/null 2>>"$dir/log/cli.log" ||
   fail "radosgw-admin user create failed"
+
+# A role the test user may assume (STS AssumeRole), allowed everything in S3.
+sts_role_name=upgate-gateway
+timeout 60 radosgw-admin -c "$conf" -n client.rgw.upgate role create --role-name="$sts_role_name" \
+  --assume-role-policy-doc='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam:::user/upgate-test"]},"Action":["sts:AssumeRole"]}]}' \
+  >/dev/null 2>>"$dir/log/cli.log" || fail "radosgw-admin role create failed"
+timeout 60 radosgw-admin -c "$conf" -n client.rgw.upgate role-policy put --role-name="$sts_role_name" \
+  --policy-name=upgate-s3 \
+  --policy-doc='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*"],"Resource":["arn:aws:s3:::*"]}]}' \
+  >/dev/null 2>>"$dir/log/cli.log" || fail "radosgw-admin role-policy put failed"
+sts_role="arn:aws:iam:::role/$sts_role_name"
 
 {
   echo "dir=$dir"
@@ -174,6 +215,8 @@ timeout 60 radosgw-admin -c "$conf" -n client.rgw.upgate user create --uid=upgat
   echo "region=$region"
   echo "access_key=$access_key"
   echo "secret_key=$secret_key"
+  echo "sts_url=$sts_url"
+  echo "sts_role=$sts_role"
 } >"$state_file"
 log "Ceph $(ceph --version | awk '{print $3}') RGW on $url after $(($(date +%s) - started)) s (state in $dir)"
 print_env

@@ -13,12 +13,14 @@ import type { Ledger } from "./ledger/types.js";
 import { createGatewayLog } from "./observe/log.js";
 import { createMetrics } from "./observe/metrics.js";
 import { createScrubber } from "./observe/scrub.js";
+import { credentialEvents, refreshMarginMs } from "./runtime/credentials.js";
 import { createEndpointRouter } from "./runtime/endpoints.js";
 import { fromRequest, requestContext, SERVE_INCOMING, type ServeIncoming } from "./runtime/incoming.js";
 import { lazyLedger } from "./runtime/lazy-ledger.js";
 import { openLedger } from "./runtime/open-ledger.js";
 import type { RequestContext, Services } from "./runtime/services.js";
 import { createWebhookSender, WEBHOOK_DRAIN_MS } from "./runtime/webhooks.js";
+import { createCredentialSource } from "./storage/credentials/source.js";
 import { createStorageClient } from "./storage/s3-client.js";
 import type { StorageClient } from "./storage/types.js";
 import { sweep as runSweep } from "./sweep/index.js";
@@ -72,10 +74,15 @@ export interface Gateway {
  */
 export function createGateway(input: UpgateConfig): Gateway {
   const config = resolveConfig(input);
-  const scrub = createScrubber(config.secrets);
-  const log = createGatewayLog(config.logger, scrub);
   const metrics = createMetrics();
-  const storage = createStorageClient(config.storage);
+  // Refreshed storage credentials are secrets too: the scrubber asks for them when it runs.
+  const scrub = createScrubber(config.secrets, () => credentials.secrets());
+  const log = createGatewayLog(config.logger, scrub);
+  const credentials = createCredentialSource(config.storage.credentials, {
+    refreshMarginMs: refreshMarginMs(config.routes.values()),
+    onRefresh: credentialEvents(log, metrics),
+  });
+  const storage = createStorageClient(config.storage, { credentials });
   const ledger = lazyLedger(() => openLedger(config.ledger), config.ledger.kind !== "instance");
   const webhooks = createWebhookSender(log);
   const services: Services = {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { VerifiedAuth } from "../core/index.js";
 import type { StorageBackend } from "./backend/types.js";
 import type { ObjectStoreOptions } from "./options.js";
+import type { CredentialRegistry } from "./sts/registry.js";
 
 /** The store-wide state every handler sees. */
 export interface StoreState {
@@ -9,8 +10,8 @@ export interface StoreState {
   options: ObjectStoreOptions;
   region: string;
   now(): Date;
-  /** Access key id to secret. */
-  secrets: Map<string, string>;
+  /** Who may sign: the configured keys and the temporary credentials issued (STS). */
+  credentials: CredentialRegistry;
 }
 
 export interface BodyResult {

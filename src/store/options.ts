@@ -4,6 +4,24 @@ import type { MinBodyRate } from "./slow-body.js";
 export interface StoreCredential {
   accessKeyId: string;
   secretAccessKey: string;
+  /** Temporary credentials: every request must carry this token (x-amz-security-token). */
+  sessionToken?: string;
+  /** Temporary credentials: requests signed after this get 400 ExpiredToken. */
+  expiration?: Date;
+}
+
+/** The STS endpoint (POST / with a form body, as AWS STS and Ceph RGW): AssumeRole and AssumeRoleWithWebIdentity. */
+export interface StoreStsOptions {
+  /**
+   * Every credential issued lives this many seconds, whatever DurationSeconds asks (STS's own range is
+   * 900 to 43200, default 3600): a few seconds makes tests and soaks rotate credentials quickly.
+   */
+  lifetimeSeconds?: number;
+  /**
+   * The web identity tokens AssumeRoleWithWebIdentity accepts (the text of the token file a client
+   * reads, AWS_WEB_IDENTITY_TOKEN_FILE). None by default: every such call is refused.
+   */
+  webIdentityTokens?: readonly string[];
 }
 
 export interface ObjectStoreOptions {
@@ -15,6 +33,8 @@ export interface ObjectStoreOptions {
   durability?: Durability;
   /** Who may sign requests. Without any, built-in dev credentials are used, and only on loopback. */
   credentials?: StoreCredential[];
+  /** The STS endpoint's settings; it always answers, issuing credentials only to known keys or listed tokens. */
+  sts?: StoreStsOptions;
   region?: string;
   /** Buckets created at start if missing. */
   buckets?: string[];

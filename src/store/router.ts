@@ -26,7 +26,8 @@ export type Operation =
   | "ListParts"
   | "CompleteMultipartUpload"
   | "AbortMultipartUpload"
-  | "Preflight";
+  | "Preflight"
+  | "Sts";
 
 export interface Route {
   bucket: string | undefined;
@@ -96,6 +97,8 @@ export function resolveOperation(method: string, route: Route, headers: Map<stri
   if (method === "OPTIONS") return "Preflight";
   if (!route.bucket) {
     if (method === "GET") return "ListBuckets";
+    // STS shares the endpoint, as on Ceph RGW: a form POSTed to the root.
+    if (method === "POST" && /^application\/x-www-form-urlencoded/i.test(contentType ?? "")) return "Sts";
     throw new S3Error("MethodNotAllowed");
   }
   if (route.key === undefined) {

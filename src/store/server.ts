@@ -21,6 +21,7 @@ import {
 import { sendError } from "./respond.js";
 import { type Operation, parseRoute, resolveOperation } from "./router.js";
 import { DEFAULT_MIN_BODY_RATE, watchBodyRate } from "./slow-body.js";
+import { createCredentialRegistry, type TemporaryCredentials } from "./sts/registry.js";
 
 export interface ObjectStore {
   listen(port?: number, host?: string): Promise<void>;
@@ -29,10 +30,15 @@ export interface ObjectStore {
   readonly url: string;
   readonly server: Server;
   readonly state: StoreState;
+  /**
+   * New temporary credentials (a key, secret, session token and expiry) that the store accepts until
+   * they expire, as its STS endpoint issues them: for stand-ins of credential endpoints (ECS, IMDS).
+   */
+  issueCredentials(seconds: number): TemporaryCredentials;
 }
 
 /** Operations that authenticate themselves or need no signature. */
-const SELF_AUTHENTICATED = new Set<Operation>(["PostObject", "Preflight"]);
+const SELF_AUTHENTICATED = new Set<Operation>(["PostObject", "Preflight", "Sts"]);
 
 export function createObjectStore(options: ObjectStoreOptions = {}): ObjectStore {
   if (!options.backend && !options.dataDir) throw new Error("createObjectStore needs dataDir or backend");
@@ -41,12 +47,13 @@ export function createObjectStore(options: ObjectStoreOptions = {}): ObjectStore
     createFsBackend({ dataDir: options.dataDir!, durability: options.durability ?? "fsync" });
   const explicitCredentials = (options.credentials?.length ?? 0) > 0;
   const credentials = explicitCredentials ? options.credentials! : [DEV_CREDENTIALS];
+  const now = options.now ?? (() => new Date());
   const state: StoreState = {
     backend,
     options,
     region: options.region ?? DEFAULT_REGION,
-    now: options.now ?? (() => new Date()),
-    secrets: new Map(credentials.map((c) => [c.accessKeyId, c.secretAccessKey])),
+    now,
+    credentials: createCredentialRegistry(credentials, now),
   };
   const log = options.log ?? (() => {});
   const headersTimeout = options.headersTimeoutMs ?? 30_000;
@@ -79,6 +86,7 @@ export function createObjectStore(options: ObjectStoreOptions = {}): ObjectStore
   return {
     server,
     state,
+    issueCredentials: (seconds) => state.credentials.issue(seconds),
     get url() {
       if (!url) throw new Error("the store is not listening yet");
       return url;
@@ -144,7 +152,7 @@ async function handle(state: StoreState, req: IncomingMessage, res: ServerRespon
         { method, url: req.url ?? "/", headers: pairsFromRaw(req.rawHeaders) },
         {
           region: state.region,
-          lookupSecret: (id) => state.secrets.get(id),
+          lookupSecret: (id) => state.credentials.lookup(id),
           now: state.now(),
           ...(state.options.maxSkewMs !== undefined ? { maxSkewMs: state.options.maxSkewMs } : {}),
         },

@@ -128,6 +128,18 @@ describe("verifyAuthorizationHeader: keys, tokens and headers", () => {
     expect([f.code, f.status]).toEqual(["InvalidToken", 400]);
   });
 
+  it("refuses a temporary key without its token (InvalidAccessKeyId) and an expired token (ExpiredToken)", async () => {
+    const none = failureOf(
+      await verifyHeaders(s, { headers: withHeader(s, "x-amz-security-token", undefined) }),
+    );
+    expect([none.code, none.status]).toEqual(["InvalidAccessKeyId", 403]);
+    const lookupSecret = () => ({ ...credentials, expiration: new Date(date.getTime() + 500) });
+    const f = failureOf(
+      await verifyHeaders(s, { options: { lookupSecret, now: new Date(date.getTime() + 500) } }),
+    );
+    expect([f.code, f.status, f.message]).toEqual(["ExpiredToken", 400, "The provided token has expired."]);
+  });
+
   it("refuses an unsigned x-amz-* header with HeadersNotSigned", async () => {
     const headers = [...s.headers, ["x-amz-acl", "public-read"]] as Array<[string, string]>;
     const f = failureOf(await verifyHeaders(s, { headers }));

@@ -138,6 +138,13 @@ describe("verifyPostPolicy: fixed cases", () => {
     expect([f.code, f.status]).toEqual(["InvalidToken", 400]);
   });
 
+  it("refuses a form whose session token has expired with ExpiredToken, though the policy has not", async () => {
+    const p = await createPost(spec);
+    const expired = () => ({ ...spec.credentials, expiration: new Date(0) });
+    const f = failureOf(await verifyPost(p, { lookup: expired }));
+    expect([f.code, f.status, f.message]).toEqual(["ExpiredToken", 400, "The provided token has expired."]);
+  });
+
   it.each([
     ["not base64", "!!not base64!!"],
     ["not JSON", Buffer.from("{expiration").toString("base64")],

@@ -106,14 +106,30 @@ describe("verifyPresignedUrl: parameters and credentials", () => {
     expect(detail(f, "CanonicalRequest")).toBe(p.signed.canonicalRequest);
   });
 
-  it("refuses a session token other than the key's, or none", async () => {
+  it("refuses a session token other than the key's (InvalidToken), and a temporary key without one (InvalidAccessKeyId, as S3)", async () => {
     const other = {
       lookupSecret: () => ({ secretAccessKey: credentials.secretAccessKey, sessionToken: "x" }),
     };
-    expect(failureOf(await verify(p, { options: other })).code).toBe("InvalidToken");
+    const wrong = failureOf(await verify(p, { options: other }));
+    expect([wrong.code, wrong.status, wrong.message]).toEqual([
+      "InvalidToken",
+      400,
+      "The provided token is malformed or otherwise invalid.",
+    ]);
     const url = withQuery((q) => q.filter(([k]) => k !== "X-Amz-Security-Token"));
     const f = failureOf(await verify(p, { url }));
-    expect([f.code, f.status]).toEqual(["InvalidToken", 400]);
+    expect([f.code, f.status]).toEqual(["InvalidAccessKeyId", 403]);
+  });
+
+  it("refuses a session token past its expiry with ExpiredToken, in S3's words, even within X-Amz-Expires", async () => {
+    const expiration = new Date(date.getTime() + 60_000);
+    const lookupSecret = () => ({ ...credentials, expiration });
+    expect(
+      outcome(await verify(p, { options: { lookupSecret, now: new Date(date.getTime() + 59_999) } })),
+    ).toBe("ok");
+    const f = failureOf(await verify(p, { options: { lookupSecret, now: expiration } }));
+    expect([f.code, f.status, f.message]).toEqual(["ExpiredToken", 400, "The provided token has expired."]);
+    expect(f.details).toEqual([["Token-0", credentials.sessionToken]]);
   });
 });
 

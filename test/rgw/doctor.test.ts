@@ -5,9 +5,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { checkUnsignedAcl } from "../../src/cli/doctor/acl-check.js";
 import { createStorageClient } from "../../src/server/storage/s3-client.js";
 import { createS3Transport } from "../../src/server/storage/transport.js";
-import type { StorageConfig } from "../../src/server/storage/types.js";
 import { JWT_SECRET } from "../integ/gateway/support.js";
 import { runCli } from "../support/cli.js";
+import type { KeyedStorageConfig } from "../support/keyed-storage.js";
 import { probeContext } from "./compat/context.js";
 import { DOCTOR_CHECK } from "./compat/matrix.js";
 import { type Measured, measure } from "./compat/probes.js";
@@ -23,7 +23,7 @@ interface Check {
 }
 
 describeRgw("upgate doctor against Ceph RGW", (rgw) => {
-  let storage: StorageConfig;
+  let storage: KeyedStorageConfig;
   let dir: string;
   let env: NodeJS.ProcessEnv;
   let config: string;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { describe, test } from "vitest";
-import type { StorageConfig } from "../../src/server/storage/types.js";
+import type { KeyedStorageConfig } from "../support/keyed-storage.js";
 
 const HOW_TO_START = 'eval "$(bash scripts/ceph-rgw-up.sh)"';
 
@@ -48,7 +48,7 @@ export function describeRgw(name: string, body: (rgw: RgwEnv) => void): void {
 }
 
 /** Creates a fresh bucket on RGW (each suite its own, so runs never see each other's objects). */
-export async function createRgwBucket(rgw: RgwEnv, purpose: string): Promise<StorageConfig> {
+export async function createRgwBucket(rgw: RgwEnv, purpose: string): Promise<KeyedStorageConfig> {
   const bucket = `upgate-${purpose}-${randomBytes(5).toString("hex")}`;
   const s3 = new S3Client({
     endpoint: rgw.endpoint,

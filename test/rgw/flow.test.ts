@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { StorageConfig } from "../../src/server/storage/types.js";
 import {
   bytes,
   complete,
@@ -14,13 +13,14 @@ import {
   signToken,
 } from "../integ/gateway/support.js";
 import { runCli } from "../support/cli.js";
+import type { KeyedStorageConfig } from "../support/keyed-storage.js";
 import { createRgwBucket, describeRgw } from "./env.js";
 import { type RgwGateway, startRgwGateway } from "./gateway.js";
 
 const ORIGIN = "https://app.upgate.example";
 
 describeRgw("the gateway's flow against Ceph RGW", (rgw) => {
-  let storage: StorageConfig;
+  let storage: KeyedStorageConfig;
   let h: RgwGateway;
   let token: string;
   beforeAll(async () => {

@@ -8,8 +8,10 @@ export const DOCTOR_HELP = `Usage: upgate doctor [options]
 
 Checks, against the real storage and ledger, what uploads depend on, and prints a pass/fail table
 with a fix for each failure:
-  endpoint reachable; credentials valid; a presigned write, read and delete of a probe object
-  under .upgate-doctor/; write-once (if-none-match); clock skew against the storage's Date header;
+  endpoint reachable; where the credentials come from and how long they last (a warning when a
+  route's URL lifetime is longer); credentials valid; a presigned write, read and delete of a
+  probe object under .upgate-doctor/; write-once (if-none-match); clock skew against the storage's
+  Date header;
   bucket CORS for every origin, method and signed header, with ETag exposed; a real CORS
   preflight (OPTIONS) from the first origin; POST uploads (only for routes with strategy "post");
   checksum enforcement (a PUT, and a multipart part, with a wrong x-amz-checksum-sha256 must be
@@ -30,7 +32,8 @@ Options:
   --json              print { ok, checks: [{ id, name, status, detail, fix? }] }
   -h, --help          show this help
 
-Credentials come from UPGATE_STORAGE_ACCESS_KEY and UPGATE_STORAGE_SECRET_KEY.
+Credentials come from the config, or UPGATE_STORAGE_ACCESS_KEY and UPGATE_STORAGE_SECRET_KEY; with
+neither, from the AWS default chain (needs the optional package @aws-sdk/credential-providers).
 Exits 1 when a check fails; warnings do not fail.`;
 
 /** The `upgate cors apply` command with this setup's flags, for the CORS fix. */

@@ -13,9 +13,12 @@ export const SERVE_HELP = `Usage: upgate serve [--config upgate.config.ts] [opti
 
 Runs the production gateway on node:http. The config file (.ts through tsx, .mjs, .js or .json;
 default ./upgate.config.*) is read first, then UPGATE_* environment variables override it. Secrets
-come only from the environment: a config holding a literal secret is refused. SIGINT or SIGTERM
-stops accepting connections and closes idle ones at once, lets requests in flight finish for up to
---grace, cuts what is left, closes the ledger and exits 0. A second signal exits at once.
+come only from the environment: a config holding a literal secret is refused. With no storage keys
+in the config or UPGATE_STORAGE_*, the storage credentials come from the AWS default chain (a role
+on ECS, EKS, EC2 or Lambda; AWS_PROFILE; ...), refreshed before they expire; this needs the
+optional package @aws-sdk/credential-providers. SIGINT or SIGTERM stops accepting connections and
+closes idle ones at once, lets requests in flight finish for up to --grace, cuts what is left,
+closes the ledger and exits 0. A second signal exits at once.
 
 It also runs the sweeper every sweep.interval of the config (default 5m; sweep: false turns it
 off): uploads whose URLs lapsed with their file stored are verified without their client, the
@@ -65,6 +68,14 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     await gateway.close().catch(() => {});
     throw commandFailure("serve", err, "cannot open the ledger: ");
   }
+  // Fetched before listening: a missing role, package or key fails the start, not the first upload.
+  try {
+    await gateway.storage.credentials.get();
+  } catch (err) {
+    await gateway.close().catch(() => {});
+    throw commandFailure("serve", err, "no storage credentials: ");
+  }
+  const credentials = gateway.storage.credentials.status();
   let http: Awaited<ReturnType<typeof listenHttp>>;
   try {
     http = await listenHttp(toNodeHandler(gateway), port, host);
@@ -82,11 +93,12 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     bucket: gateway.config.storage.bucket,
     routes: [...gateway.config.routes.keys()],
     sweepIntervalMs: sweepMs ?? null,
+    credentials: credentials.source,
   };
   if (values.json) console.log(JSON.stringify(info));
   else
     console.log(
-      `upgate gateway listening on ${info.url} (config ${file}; bucket ${info.bucket}; routes ${info.routes.join(", ")}; ${sweepMs === undefined ? "sweeper off" : `sweeping every ${sweepMs / 1000} s`})`,
+      `upgate gateway listening on ${info.url} (config ${file}; bucket ${info.bucket}; routes ${info.routes.join(", ")}; ${sweepMs === undefined ? "sweeper off" : `sweeping every ${sweepMs / 1000} s`}; credentials: ${info.credentials})`,
     );
   await stopOnSignal({
     command: "serve",

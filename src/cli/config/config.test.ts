@@ -85,6 +85,19 @@ describe("UPGATE_* variables", () => {
       /must be true or false/,
     );
   });
+
+  it('give the storage the AWS default chain ("aws") when neither they nor the file hold keys', () => {
+    const storage = (raw: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) =>
+      (applyEnvironment({ storage: raw }, env).storage as { credentials: unknown }).credentials;
+    expect(storage({ endpoint: "https://s3" })).toBe("aws");
+    expect(storage({}, { UPGATE_STORAGE_ACCESS_KEY: "k", UPGATE_STORAGE_SECRET_KEY: "s" })).toEqual({
+      accessKeyId: "k",
+      secretAccessKey: "s",
+    });
+    const provider = async () => ({ accessKeyId: "p", secretAccessKey: "q" });
+    expect(storage({ credentials: provider })).toBe(provider);
+    expect(storage({ credentials: "aws" }, { UPGATE_STORAGE_ACCESS_KEY: "k" })).toEqual({ accessKeyId: "k" });
+  });
 });
 
 describe("config files", () => {

@@ -9,7 +9,10 @@ export const ENVIRONMENT: ReadonlyArray<{ name: string; sets: string }> = [
   { name: "UPGATE_STORAGE_BUCKET", sets: "storage.bucket" },
   { name: "UPGATE_STORAGE_REGION", sets: "storage.region (default us-east-1 when the config has none)" },
   { name: "UPGATE_STORAGE_PATH_STYLE", sets: "storage.forcePathStyle (true or false)" },
-  { name: "UPGATE_STORAGE_ACCESS_KEY", sets: "storage.credentials.accessKeyId" },
+  {
+    name: "UPGATE_STORAGE_ACCESS_KEY",
+    sets: 'storage.credentials.accessKeyId (with no keys anywhere: "aws", the AWS default chain)',
+  },
   { name: "UPGATE_STORAGE_SECRET_KEY", sets: "storage.credentials.secretAccessKey (secret)" },
   { name: "UPGATE_STORAGE_SESSION_TOKEN", sets: "storage.credentials.sessionToken (secret)" },
   { name: "UPGATE_LEDGER", sets: 'ledger ("sqlite:<path>" or "postgres://...")' },
@@ -49,6 +52,8 @@ export function applyEnvironment(
   set(credentials, "secretAccessKey", "UPGATE_STORAGE_SECRET_KEY");
   set(credentials, "sessionToken", "UPGATE_STORAGE_SESSION_TOKEN");
   if (Object.keys(credentials).length > 0) storage.credentials = credentials;
+  // No keys in the config or the environment: the AWS SDK's default chain (roles on ECS, EKS, EC2, Lambda).
+  else storage.credentials ??= "aws";
   out.storage = storage;
   set(out, "ledger", "UPGATE_LEDGER");
   const jwtSecret = env.UPGATE_JWT_SECRET;

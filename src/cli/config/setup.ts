@@ -1,6 +1,7 @@
 import { resolveConfig } from "../../server/config/resolve.js";
 import type { LedgerSource, ResolvedRoute } from "../../server/config/resolved.js";
 import type { UpgateConfig } from "../../server/config/types.js";
+import type { StorageCredentials } from "../../server/storage/credentials/types.js";
 import type { StorageConfig } from "../../server/storage/types.js";
 import { CliError } from "../cli-error.js";
 import { loadConfig, withConfigErrors } from "./gateway-config.js";
@@ -63,7 +64,6 @@ export function parseLedger(value: string): LedgerSource {
 }
 
 function storageFromEnvOnly(command: string, storage: Record<string, unknown>): Setup["storage"] {
-  const credentials = (storage.credentials ?? {}) as Partial<StorageConfig["credentials"]>;
   const missing = (what: string, how: string) =>
     new CliError(`upgate ${command}: no ${what}: ${how} (or pass --config)`, 2);
   if (typeof storage.endpoint !== "string")
@@ -72,19 +72,30 @@ function storageFromEnvOnly(command: string, storage: Record<string, unknown>): 
     throw new CliError(`upgate ${command}: the endpoint is not a URL: ${storage.endpoint}`, 2);
   if (typeof storage.bucket !== "string")
     throw missing("bucket", "pass --bucket or set UPGATE_STORAGE_BUCKET");
-  if (!credentials.accessKeyId || !credentials.secretAccessKey)
-    throw missing("storage credentials", "set UPGATE_STORAGE_ACCESS_KEY and UPGATE_STORAGE_SECRET_KEY");
   return {
     endpoint: storage.endpoint.replace(/\/+$/, ""),
     bucket: storage.bucket,
     region: String(storage.region),
-    credentials: {
-      accessKeyId: credentials.accessKeyId,
-      secretAccessKey: credentials.secretAccessKey,
-      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
-    },
+    credentials: envCredentials(command, storage.credentials),
     forcePathStyle: storage.forcePathStyle === true,
     supportsPost: storage.supportsPost !== false,
+  };
+}
+
+/** The keys UPGATE_STORAGE_* gave, or "aws" (the AWS default chain) when they gave none. */
+function envCredentials(command: string, value: unknown): StorageConfig["credentials"] {
+  if (value === "aws") return "aws";
+  const keys = (value ?? {}) as Partial<StorageCredentials>;
+  if (!keys.accessKeyId || !keys.secretAccessKey) {
+    throw new CliError(
+      `upgate ${command}: incomplete storage credentials: set both UPGATE_STORAGE_ACCESS_KEY and UPGATE_STORAGE_SECRET_KEY (or neither, for the AWS default chain)`,
+      2,
+    );
+  }
+  return {
+    accessKeyId: keys.accessKeyId,
+    secretAccessKey: keys.secretAccessKey,
+    ...(keys.sessionToken ? { sessionToken: keys.sessionToken } : {}),
   };
 }
 

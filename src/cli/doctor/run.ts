@@ -1,8 +1,11 @@
+import { refreshMarginMs } from "../../server/runtime/credentials.js";
+import { createCredentialSource } from "../../server/storage/credentials/source.js";
 import { createStorageClient } from "../../server/storage/s3-client.js";
 import { createS3Transport } from "../../server/storage/transport.js";
 import type { Setup } from "../config/setup.js";
 import { checkUnsignedAcl } from "./acl-check.js";
 import { checkCors } from "./cors-check.js";
+import { checkCredentialSource } from "./credential-source-check.js";
 import { checkLedger } from "./ledger-check.js";
 import { checkMultipartWriteOnce } from "./multipart-once-check.js";
 import { checkPartChecksumEnforced } from "./part-checksum-check.js";
@@ -33,19 +36,25 @@ export async function runDoctor(
   setup: Setup,
   options: { corsFix: string; extraHeaders: readonly string[] },
 ): Promise<CheckResult[]> {
+  const credentials = createCredentialSource(setup.storage.credentials, {
+    refreshMarginMs: refreshMarginMs(setup.routes.values()),
+  });
   const ctx: DoctorContext = {
     setup,
-    storage: createStorageClient(setup.storage, { timeoutMs: TIMEOUT_MS }),
-    transport: createS3Transport(setup.storage, { timeoutMs: TIMEOUT_MS }),
+    storage: createStorageClient(setup.storage, { timeoutMs: TIMEOUT_MS, credentials }),
+    transport: createS3Transport(setup.storage, { timeoutMs: TIMEOUT_MS, credentials }),
     corsFix: options.corsFix,
   };
   const results: CheckResult[] = [];
   const reachable = await checkReachable(ctx);
   results.push(reachable);
-  if (reachable.status === "fail") {
-    results.push(skipped("credentials", "credentials valid", "endpoint unreachable"));
-    for (const [id, name] of DEPENDENT) results.push(skipped(id, name, "endpoint unreachable"));
-    results.push(skipped("clock", "clock skew", "endpoint unreachable"));
+  const source = await checkCredentialSource(ctx);
+  results.push(source);
+  if (reachable.status === "fail" || source.status === "fail") {
+    const why = reachable.status === "fail" ? "endpoint unreachable" : "no credentials";
+    results.push(skipped("credentials", "credentials valid", why));
+    for (const [id, name] of DEPENDENT) results.push(skipped(id, name, why));
+    results.push(reachable.status === "fail" ? skipped("clock", "clock skew", why) : checkClock(ctx));
   } else {
     const credentials = await checkCredentials(ctx);
     results.push(credentials);

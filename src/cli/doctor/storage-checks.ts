@@ -50,9 +50,9 @@ const CREDENTIAL_FIXES: Record<string, string> = {
 
 /** A signed ListObjectsV2 under the probe prefix: tells good credentials from unknown keys, wrong secrets and missing rights. */
 export async function checkCredentials(ctx: DoctorContext): Promise<CheckResult> {
-  const { accessKeyId } = ctx.setup.storage.credentials;
   try {
     await ctx.storage.listObjects(PROBE_PREFIX);
+    const { accessKeyId } = await ctx.storage.credentials.get();
     return result(
       "credentials",
       "credentials valid",

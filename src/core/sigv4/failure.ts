@@ -62,3 +62,22 @@ export const accessDenied = (
   message = "Access Denied",
   details: Array<[string, string]> = [],
 ): SigV4Failure => failure("AccessDenied", 403, message, details);
+
+/** A temporary key's session token: missing, another, or past its expiry, in S3's words. */
+export function sessionTokenProblem(
+  accessKeyId: string,
+  secret: { sessionToken?: string; expiration?: Date },
+  token: string | undefined,
+  now: Date,
+): SigV4Failure | undefined {
+  if (secret.sessionToken === undefined) return undefined;
+  // S3 does not know a temporary key without its token.
+  if (token === undefined || token === "") return invalidAccessKeyId(accessKeyId);
+  if (token !== secret.sessionToken) {
+    return failure("InvalidToken", 400, "The provided token is malformed or otherwise invalid.");
+  }
+  if (secret.expiration !== undefined && now.getTime() >= secret.expiration.getTime()) {
+    return failure("ExpiredToken", 400, "The provided token has expired.", [["Token-0", token]]);
+  }
+  return undefined;
+}

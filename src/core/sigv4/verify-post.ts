@@ -6,6 +6,7 @@ import {
   failure,
   invalidAccessKeyId,
   type SigV4Failure,
+  sessionTokenProblem,
   signatureMismatch,
 } from "./failure.js";
 import { signingKey } from "./signing-key.js";
@@ -146,14 +147,18 @@ export async function verifyPostPolicy(
   const found = await options.lookupSecret(cred.accessKeyId);
   const secret: SecretRecord | undefined = typeof found === "string" ? { secretAccessKey: found } : found;
   if (!secret) return fail(invalidAccessKeyId(cred.accessKeyId));
+  const tokenProblem = sessionTokenProblem(
+    cred.accessKeyId,
+    secret,
+    fields.get("x-amz-security-token"),
+    options.now ?? new Date(),
+  );
+  if (tokenProblem) return fail(tokenProblem);
   const key = await signingKey(secret.secretAccessKey, cred.date, cred.region, "s3");
   const expected = await hmacSha256Hex(key, policyB64);
   if (!constantTimeEqual(expected, signature)) {
     const scope = credentialScope(cred.date, cred.region, "s3");
     return fail(signatureMismatch(cred.accessKeyId, policyB64, signature, `POST policy, scope ${scope}`));
-  }
-  if (secret.sessionToken !== undefined && fields.get("x-amz-security-token") !== secret.sessionToken) {
-    return fail(failure("InvalidToken", 400, "The provided token is malformed or otherwise invalid."));
   }
 
   const bytes = fromBase64(policyB64);

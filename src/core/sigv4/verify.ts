@@ -27,6 +27,7 @@ import {
   invalidAccessKeyId,
   queryParamsError,
   type SigV4Failure,
+  sessionTokenProblem,
   signatureMismatch,
 } from "./failure.js";
 import { type HeaderInput, headerMap } from "./headers.js";
@@ -40,11 +41,19 @@ export interface VerifyRequestInput {
   url: string;
   /** Prefer raw pairs (Node's rawHeaders) so repeated headers join exactly as signed. */
   headers: HeaderInput;
+  /**
+   * The hex SHA-256 of a body already read, for services other than S3 whose clients sign the body
+   * without sending x-amz-content-sha256 (STS). Without either, the payload counts as UNSIGNED-PAYLOAD.
+   */
+  payloadHash?: string;
 }
 
 export interface SecretRecord {
   secretAccessKey: string;
+  /** Temporary credentials: the token every request must carry (else InvalidAccessKeyId or InvalidToken). */
   sessionToken?: string;
+  /** Temporary credentials: when the token stops working (ExpiredToken from then on). */
+  expiration?: Date;
 }
 /** Access key id to secret; undefined when the key is unknown. */
 export type SecretLookup = (accessKeyId: string) => MaybePromise<SecretRecord | string | undefined>;
@@ -156,9 +165,8 @@ interface CheckInput {
 async function checkSignature(c: CheckInput, options: VerifyOptions, service: string): Promise<VerifyResult> {
   const secret = await lookup(options, c.cred.accessKeyId);
   if (!secret) return fail(invalidAccessKeyId(c.cred.accessKeyId));
-  if (secret.sessionToken !== undefined && secret.sessionToken !== c.token) {
-    return fail(failure("InvalidToken", 400, "The provided token is malformed or otherwise invalid."));
-  }
+  const tokenProblem = sessionTokenProblem(c.cred.accessKeyId, secret, c.token, options.now ?? new Date());
+  if (tokenProblem) return fail(tokenProblem);
   const unsigned = unsignedAmzHeaders(c.headers, c.signedHeaders);
   if (!c.signedHeaders.includes("host")) unsigned.unshift("host");
   if (unsigned.length > 0) return fail(headersNotSigned(unsigned));
@@ -404,7 +412,7 @@ export async function verifyAuthorizationHeader(
       date,
       signedHeaders: signedHeaderList.split(";"),
       signature,
-      payloadHash: payloadHash ?? UNSIGNED_PAYLOAD,
+      payloadHash: payloadHash ?? req.payloadHash ?? UNSIGNED_PAYLOAD,
       queryForSignature: target.pairs,
       otherQuery: target.pairs,
       token: headers.get("x-amz-security-token"),

@@ -60,8 +60,11 @@ function resolveAuth(auth: ParsedConfig["auth"]): ResolvedAuth {
 }
 
 function secretsOf(config: ParsedConfig, auth: ResolvedAuth): string[] {
-  const secrets = [config.storage.credentials.secretAccessKey];
-  if (config.storage.credentials.sessionToken) secrets.push(config.storage.credentials.sessionToken);
+  const secrets: string[] = [];
+  const keys = config.storage.credentials;
+  // A provider's secrets change with each refresh: the scrubber asks the credential source for them.
+  if (typeof keys === "object")
+    secrets.push(keys.secretAccessKey, ...(keys.sessionToken ? [keys.sessionToken] : []));
   if (auth.jwt?.kind === "secret") secrets.push(auth.jwt.secret);
   if (auth.dev) secrets.push(auth.dev.secret);
   for (const { key } of auth.apiKeys ?? []) secrets.push(key);

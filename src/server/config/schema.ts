@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import { s3KeyProblem } from "../../core/policy/s3-key.js";
 import type { Ledger } from "../ledger/types.js";
+import type { CredentialProvider } from "../storage/credentials/types.js";
 import { CANNED_ACLS } from "../storage/types.js";
 import { authSchema } from "./auth-schema.js";
 import { ROUTE_NAME, routeSchema } from "./route-schema.js";
@@ -9,15 +10,42 @@ import { duration, httpUrl, isFunction, oneOf, size } from "./schema-helpers.js"
 
 const nonEmpty = z.string().min(1);
 
+/**
+ * Keys, as the AWS SDK's credential objects too: their other fields ($source, accountId,
+ * credentialScope, ...) are accepted and dropped, so nothing ever logs them.
+ */
+const keys = z
+  .looseObject({
+    accessKeyId: nonEmpty,
+    secretAccessKey: nonEmpty,
+    sessionToken: nonEmpty.optional(),
+    expiration: z.date({ error: "must be a Date" }).optional(),
+  })
+  .transform(({ accessKeyId, secretAccessKey, sessionToken, expiration }) => ({
+    accessKeyId,
+    secretAccessKey,
+    ...(sessionToken !== undefined && { sessionToken }),
+    ...(expiration !== undefined && { expiration }),
+  }));
+
+const credentials = oneOf(
+  (value) => typeof value === "object" && value !== null,
+  keys,
+  oneOf(
+    isFunction,
+    z.custom<CredentialProvider>(isFunction),
+    z.literal("aws", {
+      error:
+        'must be keys { accessKeyId, secretAccessKey, sessionToken? }, "aws" (the AWS default chain), or a function returning keys',
+    }),
+  ),
+);
+
 const storage = z.strictObject({
   endpoint: httpUrl("endpoint").transform((url) => url.href.replace(/\/$/, "")),
   region: nonEmpty,
   bucket: nonEmpty,
-  credentials: z.strictObject({
-    accessKeyId: nonEmpty,
-    secretAccessKey: nonEmpty,
-    sessionToken: nonEmpty.optional(),
-  }),
+  credentials,
   forcePathStyle: z.boolean().optional(),
   supportsPost: z.boolean().optional(),
   acl: z

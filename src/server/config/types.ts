@@ -5,6 +5,11 @@ import type { Principal } from "../auth/principal.js";
 import type { Ledger } from "../ledger/types.js";
 import type { StorageConfig } from "../storage/types.js";
 
+export type {
+  CredentialProvider,
+  CredentialsSetting,
+  StorageCredentials,
+} from "../storage/credentials/types.js";
 export type { StorageConfig };
 
 /** A size in bytes, or a string such as "10MB" (1024-based). */

@@ -19,6 +19,7 @@ import { takeRateToken } from "../upload/rate-limit.js";
 import { releaseReservations } from "../upload/release.js";
 import { replayUploads } from "../upload/replay.js";
 import { signatureCount, signUpload } from "../upload/sign.js";
+import { storageFailure } from "../upload/storage-failure.js";
 
 /**
  * POST /v1/uploads: the whole request is checked (auth, route, every file, hooks, rate) before
@@ -68,7 +69,11 @@ export const createUploads: Handler = async (s, req) => {
     }
   }
 
-  const planned = await planUploads(s, route, principal, subject, check.files, req);
+  // One window for every URL of the request: the route's lifetime, or the credentials' if shorter.
+  const window = await s.storage.urlWindow(route.policy.expiresIn).catch((err: unknown) => {
+    throw storageFailure(err);
+  });
+  const planned = await planUploads(s, route, principal, subject, check.files, req, window);
   await startMultipartUploads(s.storage, planned, s.log);
   const rows = planned.map((p) => p.row);
   if (idempotency) for (const row of rows) row.idempotency = idempotency;
@@ -101,9 +106,7 @@ export const createUploads: Handler = async (s, req) => {
   try {
     response = {
       uploads: await Promise.all(
-        planned.map(async (p) =>
-          withSecrets(await signUpload(s.storage, p, route.policy.expiresIn), p.secrets),
-        ),
+        planned.map(async (p) => withSecrets(await signUpload(s.storage, p, window), p.secrets)),
       ),
     };
   } catch (err) {

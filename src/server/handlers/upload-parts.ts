@@ -44,11 +44,13 @@ export const uploadParts: Handler = async (s, req) => {
   }
   const body = parsePartsRequest(await readJson(req, s.config.limits.maxBodyBytes), row.partCount);
   const plan = planParts(row.declaredSize, row.partSize);
-  const expiresIn = route.policy.expiresIn;
-  const expiresAt = new Date(Date.now() + expiresIn * 1000);
+  const window = await s.storage.urlWindow(route.policy.expiresIn).catch((err: unknown) => {
+    throw storageFailure(err);
+  });
+  const expiresAt = window.expiresAt;
   const target = { key: row.key, uploadId: row.multipartUploadId };
   const [parts, uploaded] = await Promise.all([
-    signParts(s.storage, target, plan, body.partNumbers, expiresIn, body.sha256),
+    signParts(s.storage, target, plan, body.partNumbers, window, body.sha256),
     s.storage.listParts(row.key, row.multipartUploadId).catch((err: unknown) => {
       throw storageFailure(err);
     }),

@@ -1,6 +1,8 @@
 import { UpgateError } from "../../core/errors.js";
 import type { GatewayLog } from "../observe/log.js";
 import type { Scrubber } from "../observe/scrub.js";
+import { CredentialsError } from "../storage/credentials/errors.js";
+import { storageFailure } from "../upload/storage-failure.js";
 import { json, type Reply } from "./respond.js";
 
 /** Details keys that become response headers rather than staying only in the body. */
@@ -11,7 +13,9 @@ const RETRY_AFTER = "retryAfterSeconds";
  * `{"error":{"code","message","details"}}` (scrubbed of any secret); anything else is logged with
  * its cause and answered 500 INTERNAL with a generic message. 429s carry Retry-After.
  */
-export function errorResponse(error: unknown, log: GatewayLog, scrub: Scrubber): Reply {
+export function errorResponse(thrown: unknown, log: GatewayLog, scrub: Scrubber): Reply {
+  // No credentials to sign or call storage with, wherever it surfaced: the storage is unavailable.
+  const error = thrown instanceof CredentialsError ? storageFailure(thrown) : thrown;
   if (!(error instanceof UpgateError)) {
     log.error("unexpected error", error);
     return json(500, { error: { code: "INTERNAL", message: "Internal error; the cause has been logged." } });

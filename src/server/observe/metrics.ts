@@ -7,6 +7,7 @@ export interface GatewayMetrics {
   signatures: Counter<"strategy">;
   verifications: Counter<"outcome">;
   bytesReserved: Counter;
+  credentialRefreshes: Counter<"outcome" | "reason">;
   duration: Histogram<"route" | "method">;
 }
 
@@ -31,6 +32,12 @@ export function createMetrics(): GatewayMetrics {
       name: "upgate_verifications_total",
       help: "Completed uploads checked against storage, by outcome (verified, or the rejection code).",
       labelNames: ["outcome"],
+      registers,
+    }),
+    credentialRefreshes: new Counter({
+      name: "upgate_storage_credential_refreshes_total",
+      help: "Fetches of storage credentials from their provider, by outcome (ok, failed) and reason (first, expiring, refused: storage refused the ones held).",
+      labelNames: ["outcome", "reason"],
       registers,
     }),
     bytesReserved: new Counter({

@@ -13,6 +13,17 @@ describe("createScrubber", () => {
     expect(scrub.text("abc")).toBe("abc");
   });
 
+  it("replaces secrets that change (refreshed storage credentials) as soon as they are known", () => {
+    let current: readonly string[] = ["first-session-secret"];
+    const changing = createScrubber(["fixed-secret"], () => current);
+    expect(changing.text("first-session-secret fixed-secret")).toBe("[redacted] [redacted]");
+    current = ["second-session-secret", "first-session-secret"];
+    expect(changing.text("second-session-secret")).toBe("[redacted]");
+    expect(changing({ error: "failed with second-session-secret" })).toEqual({
+      error: "failed with [redacted]",
+    });
+  });
+
   it("removes signatures, credentials, bearer tokens and JWTs", () => {
     const url =
       "https://s3.test/b/k?X-Amz-Credential=AKID%2F2025&X-Amz-Signature=0123abcd&X-Amz-Security-Token=tok";

@@ -28,20 +28,37 @@ export type Scrubber = {
   text(value: string): string;
 };
 
+const NONE: readonly string[] = [];
+
 /**
  * Builds the one function everything logged or returned as an error passes through. `secrets` are
- * the configured secret values (storage key, JWT secret, API keys, webhook secrets): any string
- * containing one, raw or URL-encoded, has it replaced.
+ * the configured secret values (storage key, JWT secret, API keys, webhook secrets), and `changing`
+ * gives those that change (the storage credentials a provider refreshes; the same array until they
+ * do): any string containing one, raw or URL-encoded, has it replaced.
  */
-export function createScrubber(secrets: readonly string[]): Scrubber {
-  const needles = [
-    ...new Set(secrets.filter((s) => s.length >= 4).flatMap((s) => [s, encodeURIComponent(s)])),
-  ];
-  needles.sort((a, b) => b.length - a.length);
+export function createScrubber(
+  secrets: readonly string[],
+  changing: () => readonly string[] = () => NONE,
+): Scrubber {
+  const needlesOf = (values: readonly string[]) => {
+    const out = [...new Set(values.filter((s) => s.length >= 4).flatMap((s) => [s, encodeURIComponent(s)]))];
+    return out.sort((a, b) => b.length - a.length);
+  };
+  let seen: readonly string[] | undefined;
+  let needles: string[] = [];
+  /** The needles, rebuilt when `changing` gives a new list (refreshed storage credentials). */
+  const current = () => {
+    const now = changing();
+    if (now !== seen) {
+      seen = now;
+      needles = needlesOf([...secrets, ...now]);
+    }
+    return needles;
+  };
 
   const text = (value: string): string => {
     let out = value;
-    for (const needle of needles) if (out.includes(needle)) out = out.split(needle).join(REDACTED);
+    for (const needle of current()) if (out.includes(needle)) out = out.split(needle).join(REDACTED);
     if (!PATTERN_TRIGGER.test(out)) return out;
     for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
     return out;

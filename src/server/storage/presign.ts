@@ -1,15 +1,17 @@
 /** Local signing of the URLs browsers use: no request is made to storage. */
 import { createPostPolicy, type PostPolicy, type PresignedRequest, presignUrl } from "../../core/index.js";
-import { type DownloadOverrides, type StorageConfig, StorageError } from "./types.js";
+import { type DownloadOverrides, type StorageConfig, StorageError, type UrlWindow } from "./types.js";
 
-function target(config: StorageConfig, key: string) {
+function target(config: StorageConfig, key: string, window: UrlWindow) {
   return {
     endpoint: config.endpoint,
     bucket: config.bucket,
     key,
     forcePathStyle: config.forcePathStyle ?? false,
     region: config.region,
-    credentials: config.credentials,
+    credentials: window.credentials,
+    expiresIn: window.expiresIn,
+    date: window.date,
   };
 }
 
@@ -22,14 +24,13 @@ export function presignWrite(
   config: StorageConfig,
   key: string,
   headers: Record<string, string>,
-  expiresIn: number,
+  window: UrlWindow,
   query?: Record<string, string | number>,
 ): Promise<PresignedRequest> {
   return presignUrl({
-    ...target(config, key),
+    ...target(config, key, window),
     method: "PUT",
     headers,
-    expiresIn,
     hoistHeaders: false,
     ...(query ? { query } : {}),
   });
@@ -46,14 +47,15 @@ const OVERRIDE_PARAMS = [
 export function presignRead(
   config: StorageConfig,
   key: string,
-  options: DownloadOverrides,
+  options: Omit<DownloadOverrides, "expiresIn">,
+  window: UrlWindow,
 ): Promise<PresignedRequest> {
   const query: Record<string, string> = {};
   for (const [option, param] of OVERRIDE_PARAMS) {
     const value = options[option];
     if (value !== undefined) query[param] = value;
   }
-  return presignUrl({ ...target(config, key), method: "GET", expiresIn: options.expiresIn, query });
+  return presignUrl({ ...target(config, key, window), method: "GET", query });
 }
 
 /**
@@ -66,8 +68,8 @@ export async function presignForm(
     key: string;
     fields: Record<string, string>;
     contentLengthRange: [number, number];
-    expiresIn: number;
   },
+  window: UrlWindow,
 ): Promise<PostPolicy> {
   if (config.supportsPost === false) {
     throw new StorageError(
@@ -90,8 +92,9 @@ export async function presignForm(
     forcePathStyle: config.forcePathStyle ?? false,
     key: input.key,
     region: config.region,
-    credentials: config.credentials,
-    expiresIn: input.expiresIn,
+    credentials: window.credentials,
+    expiresIn: window.expiresIn,
+    date: window.date,
     fields: input.fields,
     conditions: [["content-length-range", min, max]],
   });

@@ -1,10 +1,20 @@
 import * as s3 from "../../core/s3/requests.js";
+import { CredentialsError } from "./credentials/errors.js";
+import type { CredentialSource } from "./credentials/types.js";
 import { malformedResponse } from "./errors.js";
 import { presignForm, presignRead, presignWrite } from "./presign.js";
 import { readUpTo } from "./read-bytes.js";
 import { objectHead, parseListObjects, parseListParts, parseListUploads, REPEATED } from "./responses.js";
 import { createS3Transport, type TransportOptions } from "./transport.js";
-import type { ListedUpload, ReadOptions, StorageClient, StorageConfig, StoragePart } from "./types.js";
+import type {
+  ListedUpload,
+  ReadOptions,
+  StorageClient,
+  StorageConfig,
+  StoragePart,
+  UrlLifetime,
+  UrlWindow,
+} from "./types.js";
 import { childText } from "./xml-read.js";
 
 /**
@@ -19,6 +29,26 @@ function readOptions(opts: ReadOptions): { ifMatch?: string; responseContentEnco
   };
 }
 
+/** URLs signed now with `source`'s credentials expire after `maxSeconds`, or with the credentials if sooner. */
+async function urlWindow(source: CredentialSource, maxSeconds: number): Promise<UrlWindow> {
+  const credentials = await source.get();
+  // A whole second, as X-Amz-Date, so that expiresAt is exactly when storage stops taking the URL:
+  // the next one (storage accepts dates minutes ahead), so that no URL lives shorter than asked.
+  const date = new Date(Math.ceil(Date.now() / 1000) * 1000);
+  const expiration = credentials.expiration;
+  const left =
+    expiration === undefined
+      ? Number.POSITIVE_INFINITY
+      : Math.floor((expiration.getTime() - date.getTime()) / 1000);
+  if (left < 1) {
+    throw new CredentialsError(
+      `the storage credentials expire at ${expiration!.toISOString()}: too soon to sign a URL with them`,
+    );
+  }
+  const expiresIn = Math.min(maxSeconds, left);
+  return { credentials, date, expiresIn, expiresAt: new Date(date.getTime() + expiresIn * 1000) };
+}
+
 /**
  * The gateway's S3 client for any S3-compatible endpoint: presigning is local; everything else is
  * one request signed with our SigV4 signer and sent with fetch.
@@ -26,15 +56,21 @@ function readOptions(opts: ReadOptions): { ifMatch?: string; responseContentEnco
 export function createStorageClient(config: StorageConfig, options: TransportOptions = {}): StorageClient {
   const t = createS3Transport(config, options);
   const bucket = config.bucket;
+  const windowOf = (lifetime: UrlLifetime) =>
+    typeof lifetime === "number" ? urlWindow(t.credentials, lifetime) : Promise.resolve(lifetime);
 
   return {
     config,
+    credentials: t.credentials,
 
-    presignPut: (key, headers, expiresIn) => presignWrite(config, key, headers, expiresIn),
-    presignPart: (key, uploadId, partNumber, headers, expiresIn) =>
-      presignWrite(config, key, headers, expiresIn, { partNumber, uploadId }),
-    presignGet: (key, opts) => presignRead(config, key, opts),
-    presignPost: (input) => presignForm(config, input),
+    urlWindow: (maxSeconds) => urlWindow(t.credentials, maxSeconds),
+    presignPut: async (key, headers, expiresIn) =>
+      presignWrite(config, key, headers, await windowOf(expiresIn)),
+    presignPart: async (key, uploadId, partNumber, headers, expiresIn) =>
+      presignWrite(config, key, headers, await windowOf(expiresIn), { partNumber, uploadId }),
+    presignGet: async (key, { expiresIn, ...overrides }) =>
+      presignRead(config, key, overrides, await windowOf(expiresIn)),
+    presignPost: async ({ expiresIn, ...input }) => presignForm(config, input, await windowOf(expiresIn)),
 
     async head(key) {
       const res = await t.send(s3.headObject(bucket, key), { accept: [404] });

@@ -1,6 +1,9 @@
 import { createHash, EMPTY_SHA256, sha256, signRequest, toBase64 } from "../../core/index.js";
 import type { S3Request } from "../../core/s3/requests.js";
 import { requestUrl } from "../../core/s3/requests-url.js";
+import { refusedCredentials } from "./credentials/refused.js";
+import { createCredentialSource } from "./credentials/source.js";
+import type { CredentialSource, CurrentCredentials } from "./credentials/types.js";
 import { describe, errorFromResponse, malformedResponse, parseErrorDocument } from "./errors.js";
 import type { StorageConfig } from "./types.js";
 import { parseXml, type XmlElement } from "./xml-read.js";
@@ -10,6 +13,8 @@ export interface TransportOptions {
   fetch?: typeof fetch;
   /** Per request; for streamed bodies, the longest wait for the next chunk. Default 30 s. */
   timeoutMs?: number;
+  /** Where the credentials come from; by default a source made from config.credentials. */
+  credentials?: CredentialSource;
 }
 
 /** A buffered answer. */
@@ -33,6 +38,7 @@ export interface SendOptions {
 
 export interface S3Transport {
   readonly config: StorageConfig;
+  readonly credentials: CredentialSource;
   /** The URL a request goes to (virtual-host or path style per config.forcePathStyle). */
   url(req: S3Request): string;
   /**
@@ -97,15 +103,20 @@ function idleTimeout(
 
 export function createS3Transport(config: StorageConfig, options: TransportOptions = {}): S3Transport {
   const doFetch = options.fetch ?? globalThis.fetch;
+  const source = options.credentials ?? createCredentialSource(config.credentials);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const target = { endpoint: config.endpoint, forcePathStyle: config.forcePathStyle ?? false };
   const url = (req: S3Request) => requestUrl(target, req);
 
-  /** Signs and fetches; the timer is left running for the caller to clear once the body is read. */
-  async function exchange(req: S3Request, opts: SendOptions) {
-    const href = url(req);
-    const body = req.body === undefined ? undefined : encoder.encode(req.body);
-    const headers = { ...req.headers, ...(body && req.checksumRequired ? await bodyChecksum(body) : {}) };
+  /** Signs with `credentials` and fetches; the timer is left running for the caller to clear once the body is read. */
+  async function attempt(
+    req: S3Request,
+    opts: SendOptions,
+    href: string,
+    body: Uint8Array<ArrayBuffer> | undefined,
+    headers: Record<string, string>,
+    credentials: CurrentCredentials,
+  ) {
     const signed = await signRequest({
       method: req.method,
       url: href,
@@ -114,7 +125,7 @@ export function createS3Transport(config: StorageConfig, options: TransportOptio
       // where UNSIGNED-PAYLOAD with header auth is not.
       ...(body ? { body } : { payloadHash: EMPTY_SHA256 }),
       region: config.region,
-      credentials: config.credentials,
+      credentials,
     });
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(timeoutError(req, timeoutMs)), timeoutMs);
@@ -141,6 +152,26 @@ export function createS3Transport(config: StorageConfig, options: TransportOptio
       }
     }
     return { res, controller, timer };
+  }
+
+  /**
+   * One request, signed with the current credentials. When storage refuses those (they expired or
+   * were rotated away: ExpiredToken, InvalidToken, InvalidAccessKeyId), new ones are fetched once
+   * and the request is sent once more.
+   */
+  async function exchange(req: S3Request, opts: SendOptions) {
+    const href = url(req);
+    const body = req.body === undefined ? undefined : encoder.encode(req.body);
+    const headers = { ...req.headers, ...(body && req.checksumRequired ? await bodyChecksum(body) : {}) };
+    const used = await source.get();
+    try {
+      return await attempt(req, opts, href, body, headers, used);
+    } catch (err) {
+      if (!source.refreshable || !refusedCredentials(err, req.method)) throw err;
+      const renewed = await source.renew(used).catch(() => undefined);
+      if (!renewed || renewed.generation === used.generation) throw err;
+      return attempt(req, opts, href, body, headers, renewed);
+    }
   }
 
   async function send(req: S3Request, opts: SendOptions = {}): Promise<S3Response> {
@@ -179,5 +210,5 @@ export function createS3Transport(config: StorageConfig, options: TransportOptio
     return parsed.element;
   }
 
-  return { config, url, send, sendStream, sendXml };
+  return { config, credentials: source, url, send, sendStream, sendXml };
 }

@@ -1,11 +1,18 @@
 import type { PostPolicy, PresignedRequest } from "../../core/index.js";
+import type { CredentialSource, CredentialsSetting, StorageCredentials } from "./credentials/types.js";
 
 export interface StorageConfig {
   /** Any S3-compatible endpoint: AWS, MinIO, R2, Ceph RGW, the embedded store. */
   endpoint: string;
   region: string;
   bucket: string;
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /**
+   * Keys (objects with more fields, as the AWS SDK's, are accepted), an async provider of temporary
+   * credentials (`() => Promise<{ accessKeyId, secretAccessKey, sessionToken?, expiration? }>`, such
+   * as @aws-sdk/credential-providers' fromNodeProviderChain()), or "aws" for the AWS SDK's default
+   * chain (the optional package @aws-sdk/credential-providers). Providers are refreshed before expiry.
+   */
+  credentials: CredentialsSetting;
   forcePathStyle?: boolean;
   /** Set false for backends without browser POST uploads (Cloudflare R2). Default true. */
   supportsPost?: boolean;
@@ -37,6 +44,23 @@ export interface ObjectHead {
   system: Record<string, string>;
 }
 
+/**
+ * When URLs signed now expire, and the credentials that sign them: several URLs signed from one
+ * window share one expiry, which never outlives the credentials.
+ */
+export interface UrlWindow {
+  credentials: StorageCredentials;
+  /** The signing time (X-Amz-Date): the next whole second. */
+  date: Date;
+  /** Seconds: the lifetime asked for, capped at the credentials' remaining life. */
+  expiresIn: number;
+  /** date + expiresIn: the true expiry of every URL signed from this window. */
+  expiresAt: Date;
+}
+
+/** A URL lifetime in seconds (capped at the credentials' remaining life), or a window from urlWindow(). */
+export type UrlLifetime = number | UrlWindow;
+
 /** Reads that must see exactly the object verification looked at. */
 export interface ReadOptions {
   /** The ETag the object must still have: storage answers 412 (StorageError PreconditionFailed) otherwise. */
@@ -45,7 +69,7 @@ export interface ReadOptions {
 
 /** A download's signed response-* overrides: the headers storage must answer with. */
 export interface DownloadOverrides {
-  expiresIn: number;
+  expiresIn: UrlLifetime;
   responseContentDisposition?: string;
   responseContentType?: string;
   responseCacheControl?: string;
@@ -100,21 +124,28 @@ export class StorageError extends Error {
  */
 export interface StorageClient {
   readonly config: StorageConfig;
+  /** Where the signing credentials come from (refreshed before they expire, when they do). */
+  readonly credentials: CredentialSource;
 
-  presignPut(key: string, headers: Record<string, string>, expiresIn: number): Promise<PresignedRequest>;
+  /**
+   * The window for URLs signed now: `maxSeconds`, capped at the remaining life of the current
+   * credentials (refreshed first when due). Throws CredentialsError when there are none to sign with.
+   */
+  urlWindow(maxSeconds: number): Promise<UrlWindow>;
+  presignPut(key: string, headers: Record<string, string>, expiresIn: UrlLifetime): Promise<PresignedRequest>;
   presignPart(
     key: string,
     uploadId: string,
     partNumber: number,
     headers: Record<string, string>,
-    expiresIn: number,
+    expiresIn: UrlLifetime,
   ): Promise<PresignedRequest>;
   presignGet(key: string, options: DownloadOverrides): Promise<PresignedRequest>;
   presignPost(input: {
     key: string;
     fields: Record<string, string>;
     contentLengthRange: [number, number];
-    expiresIn: number;
+    expiresIn: UrlLifetime;
   }): Promise<PostPolicy>;
 
   /** undefined when the key does not exist. */

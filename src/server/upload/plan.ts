@@ -7,6 +7,7 @@ import type { Principal } from "../auth/principal.js";
 import type { ResolvedRoute } from "../config/resolved.js";
 import type { NewUpload, Strategy } from "../ledger/types.js";
 import type { RequestContext, Services } from "../runtime/services.js";
+import type { UrlWindow } from "../storage/types.js";
 import { type AnonymousSecrets, newAnonymousSecrets } from "./capability.js";
 import { objectKey } from "./object-key.js";
 import { fileMetadata, fitsMetadataBudget, MAX_METADATA, uploaderMetadata } from "./object-metadata.js";
@@ -26,7 +27,8 @@ const MAX_USER_AGENT = 512;
 
 /**
  * Ids, keys, strategies, part plans and metadata for every file, before anything is reserved or
- * signed; `subject` is the caller's quota subject (quota-subject.ts).
+ * signed; `subject` is the caller's quota subject (quota-subject.ts). Each row expires with the
+ * `window` its URLs will be signed in.
  */
 export async function planUploads(
   s: Services,
@@ -35,9 +37,10 @@ export async function planUploads(
   subject: string,
   files: readonly FileDeclaration[],
   req: RequestContext,
+  window: UrlWindow,
 ): Promise<PlannedUpload[]> {
   const now = new Date();
-  const expiresAt = new Date(now.getTime() + route.policy.expiresIn * 1000);
+  const expiresAt = window.expiresAt;
   const userAgent = req.headers.get("user-agent")?.slice(0, MAX_USER_AGENT) ?? null;
   const planned = await Promise.all(
     files.map(async (file, index): Promise<PlannedUpload> => {

@@ -2,7 +2,7 @@ import { UpgateError } from "../../core/errors.js";
 import { planParts } from "../../core/policy/parts.js";
 import type { CreateUploadsResponse } from "../../core/protocol.js";
 import type { IdempotentRequest, Ledger, UploadRow } from "../ledger/types.js";
-import type { StorageClient } from "../storage/types.js";
+import type { StorageClient, UrlWindow } from "../storage/types.js";
 import { newAnonymousSecrets, withSecrets } from "./capability.js";
 import { uploaderMetadata } from "./object-metadata.js";
 import type { PlannedUpload } from "./plan.js";
@@ -28,7 +28,9 @@ export async function replayUploads(
       "This Idempotency-Key was already used for a different request (route or files differ); use a new key",
     );
   }
-  const secondsLeft = (row: UploadRow) => Math.floor((row.expiresAt.getTime() - now.getTime()) / 1000);
+  // Counted from the next whole second, where URLs signed now start (storage/s3-client.ts).
+  const start = Math.ceil(now.getTime() / 1000) * 1000;
+  const secondsLeft = (row: UploadRow) => Math.floor((row.expiresAt.getTime() - start) / 1000);
   const done = existing.rows.filter((row) => row.status !== "pending" || secondsLeft(row) < 1);
   if (done.length > 0) {
     throw new UpgateError(
@@ -47,13 +49,28 @@ export async function replayUploads(
   return {
     uploads: await Promise.all(
       existing.rows.map(async (row) => {
-        const instruction = await signUpload(s.storage, replanned(row), secondsLeft(row));
+        const instruction = await signUpload(s.storage, replanned(row), await windowUntil(s.storage, row));
         return row.capabilityHash === null
           ? instruction
           : withSecrets(instruction, await reissue(s.ledger, row));
       }),
     ),
   };
+}
+
+/** URLs signed now that expire with the row (or with the credentials, if they end sooner). */
+async function windowUntil(storage: StorageClient, row: UploadRow): Promise<UrlWindow> {
+  const end = row.expiresAt.getTime();
+  const window = await storage.urlWindow(Math.ceil((end - Date.now()) / 1000) + 1);
+  const expiresIn = Math.min(window.expiresIn, Math.floor((end - window.date.getTime()) / 1000));
+  if (expiresIn < 1) {
+    throw new UpgateError(
+      "UPLOAD_STATE_CONFLICT",
+      "The uploads this Idempotency-Key created have expired; start a new request with a new key",
+      { details: { uploads: [{ id: row.id, status: "expired" }] } },
+    );
+  }
+  return { ...window, expiresIn, expiresAt: new Date(window.date.getTime() + expiresIn * 1000) };
 }
 
 /** New secrets for a pending anonymous upload, their hashes stored in place of the old ones. */

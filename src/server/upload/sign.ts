@@ -6,7 +6,7 @@ import type {
   PutInstruction,
   UploadInstruction,
 } from "../../core/protocol.js";
-import type { StorageClient, StorageConfig } from "../storage/types.js";
+import type { StorageClient, StorageConfig, UrlLifetime, UrlWindow } from "../storage/types.js";
 import { aclField, aclHeader } from "./canned-acl.js";
 import { metadataHeaders } from "./object-metadata.js";
 import type { PlannedUpload } from "./plan.js";
@@ -18,7 +18,7 @@ export const MAX_PART_URLS = 1000;
  * A PUT that storage will take exactly once, with exactly this length, type, checksum, uploader
  * and (storage.acl) ACL: every one of those is a signed header.
  */
-async function signPut(storage: StorageClient, p: PlannedUpload, expiresIn: number): Promise<PutInstruction> {
+async function signPut(storage: StorageClient, p: PlannedUpload, window: UrlWindow): Promise<PutInstruction> {
   const headers: Record<string, string> = {
     "content-type": p.row.declaredType,
     "content-length": String(p.row.declaredSize),
@@ -27,7 +27,7 @@ async function signPut(storage: StorageClient, p: PlannedUpload, expiresIn: numb
     ...metadataHeaders(p.metadata),
     ...aclHeader(storage.config),
   };
-  const signed = await storage.presignPut(p.row.key, headers, expiresIn);
+  const signed = await storage.presignPut(p.row.key, headers, window);
   return {
     id: p.row.id,
     key: p.row.key,
@@ -42,7 +42,7 @@ async function signPut(storage: StorageClient, p: PlannedUpload, expiresIn: numb
 async function signPost(
   storage: StorageClient,
   p: PlannedUpload,
-  expiresIn: number,
+  window: UrlWindow,
 ): Promise<PostInstruction> {
   const fields: Record<string, string> = {
     "Content-Type": p.row.declaredType,
@@ -55,7 +55,7 @@ async function signPost(
     key: p.row.key,
     fields,
     contentLengthRange: [size, size],
-    expiresIn,
+    expiresIn: window,
   });
   return {
     id: p.row.id,
@@ -78,7 +78,7 @@ export function signParts(
   target: { key: string; uploadId: string },
   plan: PartPlan,
   partNumbers: readonly number[],
-  expiresIn: number,
+  expiresIn: UrlLifetime,
   sha256: Readonly<Record<string, string>> = {},
 ): Promise<PartInstruction[]> {
   return Promise.all(
@@ -98,16 +98,16 @@ export function signParts(
 async function signMultipart(
   storage: StorageClient,
   p: PlannedUpload,
-  expiresIn: number,
+  window: UrlWindow,
 ): Promise<MultipartInstruction> {
   const plan = p.parts!;
   const first = Array.from({ length: Math.min(plan.partCount, MAX_PART_URLS) }, (_, i) => i + 1);
   const target = { key: p.row.key, uploadId: p.row.multipartUploadId! };
-  const parts = await signParts(storage, target, plan, first, expiresIn);
+  const parts = await signParts(storage, target, plan, first, window);
   return {
     id: p.row.id,
     key: p.row.key,
-    expiresAt: p.row.expiresAt.toISOString(),
+    expiresAt: window.expiresAt.toISOString(),
     method: "MULTIPART",
     uploadId: target.uploadId,
     partSize: plan.partSize,
@@ -116,15 +116,19 @@ async function signMultipart(
   };
 }
 
-/** The instruction for one planned upload; multipart ones must already have their storage upload id. */
-export function signUpload(
+/**
+ * The instruction for one planned upload; multipart ones must already have their storage upload id.
+ * Its URLs share one window: `expiresAt` is when they all stop working (never after the credentials).
+ */
+export async function signUpload(
   storage: StorageClient,
   p: PlannedUpload,
-  expiresIn: number,
+  lifetime: UrlLifetime,
 ): Promise<UploadInstruction> {
-  if (p.strategy === "put") return signPut(storage, p, expiresIn);
-  if (p.strategy === "post") return signPost(storage, p, expiresIn);
-  return signMultipart(storage, p, expiresIn);
+  const window = typeof lifetime === "number" ? await storage.urlWindow(lifetime) : lifetime;
+  if (p.strategy === "put") return signPut(storage, p, window);
+  if (p.strategy === "post") return signPost(storage, p, window);
+  return signMultipart(storage, p, window);
 }
 
 /** How many URLs or forms an instruction signed, for the signatures metric. */

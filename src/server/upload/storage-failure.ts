@@ -1,4 +1,5 @@
 import { UpgateError } from "../../core/errors.js";
+import { CredentialsError } from "../storage/credentials/errors.js";
 import { StorageError } from "../storage/types.js";
 
 /**
@@ -8,6 +9,15 @@ import { StorageError } from "../storage/types.js";
  */
 export function storageFailure(error: unknown): UpgateError {
   if (error instanceof UpgateError) return error;
+  if (error instanceof CredentialsError) {
+    return new UpgateError(
+      "STORAGE_UNAVAILABLE",
+      "The storage credentials could not be obtained; try again later",
+      {
+        cause: error,
+      },
+    );
+  }
   if (error instanceof StorageError && error.status < 500 && error.status !== 429) {
     return new UpgateError("STORAGE_ERROR", `The storage refused the request (${error.code})`, {
       details: { storageCode: error.code, storageStatus: error.status },

@@ -1,5 +1,6 @@
 import type { Handler } from "../context.js";
 import type { Operation } from "../router.js";
+import { sts } from "../sts/handler.js";
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from "./bucket.js";
 import { deleteBucketCors, getBucketCors, preflight, putBucketCors } from "./cors-config.js";
 import { listObjects } from "./list-objects.js";
@@ -32,6 +33,7 @@ export const handlers: Record<Operation, Handler> = {
   ListMultipartUploads: listMultipartUploads,
   DeleteObjects: deleteObjects,
   PostObject: postObject,
+  Sts: sts,
   PutObject: putObject,
   CopyObject: copyObject,
   GetObject: getObject,

@@ -89,7 +89,7 @@ function respond(ctx: RequestContext, post: VerifiedPost, bucket: string, meta: 
  */
 export async function postObject(ctx: RequestContext): Promise<void> {
   const bucket = await requireBucket(ctx);
-  const { backend, secrets } = ctx.state;
+  const { backend, credentials } = ctx.state;
   let staged: StagedObject | undefined;
   let post: VerifiedPost | undefined;
   let file: PostedFile;
@@ -97,7 +97,7 @@ export async function postObject(ctx: RequestContext): Promise<void> {
     file = await parsePostForm(ctx.req, ctx.headers.get("content-type") ?? "", async (fields, fileName) => {
       const verified = await verifyPostPolicy(
         { fields, bucket: bucket.name, fileName },
-        { region: ctx.state.region, lookupSecret: (id) => secrets.get(id), now: ctx.state.now() },
+        { region: ctx.state.region, lookupSecret: (id) => credentials.lookup(id), now: ctx.state.now() },
       );
       if (!verified.ok) throw S3Error.fromFailure(verified.error);
       post = verified.post;

@@ -47,7 +47,7 @@ export async function openGatewayPairWorld(
       ...config,
       routes: config.routes ?? {},
       ledger,
-      storage: { ...storage, credentials: { ...storage.credentials } },
+      storage: { ...storage },
     }),
   ) as [Gateway, Gateway];
   const reader = new pg.Client({ connectionString: postgresUrl, options: pool.options });

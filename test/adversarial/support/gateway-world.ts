@@ -4,10 +4,10 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { UpgateConfig } from "../../../src/server/config/types.js";
 import { createGateway, type Gateway } from "../../../src/server/gateway.js";
-import type { StorageConfig } from "../../../src/server/storage/types.js";
 import { createMemoryBackend, createObjectStore, type ObjectStore } from "../../../src/store/index.js";
 import { type ApiInit, CLIENT_IP, gatewayApi, JWT_SECRET, signToken } from "../../integ/gateway/support.js";
 import { createRgwBucket, type RgwEnv } from "../../rgw/env.js";
+import type { KeyedStorageConfig } from "../../support/keyed-storage.js";
 import { TEST_BUCKET, TEST_CREDENTIALS, TEST_REGION } from "../../support/store-fixture.js";
 import type { World } from "./case.js";
 import { type BucketState, rgwBucketState } from "./rgw-bucket-state.js";
@@ -60,7 +60,7 @@ export type WorldConfig = Partial<Omit<UpgateConfig, "storage" | "ledger">>;
 export async function openGatewayWorld(overrides: WorldConfig, rgw?: RgwEnv): Promise<GatewayWorld> {
   let offsetMs = 0;
   let store: ObjectStore | undefined;
-  let storage: StorageConfig;
+  let storage: KeyedStorageConfig;
   let bucketState: () => Promise<BucketState>;
   let removeBucket = async () => {};
   if (rgw) {

@@ -8,7 +8,7 @@ import {
   ListPartsCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import type { StorageConfig } from "../../../src/server/storage/types.js";
+import type { KeyedStorageConfig } from "../../support/keyed-storage.js";
 
 /** What a snapshot records of a bucket: its objects and its multipart uploads in progress. */
 export interface BucketState {
@@ -21,7 +21,7 @@ export interface BucketState {
  * whose storage is not in this process (Ceph RGW). Buckets in the catalogue hold a few objects, so
  * one HEAD each (for the content type a listing does not give) is cheap.
  */
-export function rgwBucketState(storage: StorageConfig): {
+export function rgwBucketState(storage: KeyedStorageConfig): {
   read(): Promise<BucketState>;
   /** Empties and deletes the bucket: RGW's memstore OSD is small, and a full one hangs every write. */
   remove(): Promise<void>;

@@ -5,7 +5,12 @@ import { pino } from "pino";
 import type { UpgateConfig } from "../../../src/server/config/types.js";
 import { createGateway, type Gateway } from "../../../src/server/gateway.js";
 import type { Ledger } from "../../../src/server/ledger/types.js";
-import { createMemoryBackend, createObjectStore, type ObjectStore } from "../../../src/store/index.js";
+import {
+  createMemoryBackend,
+  createObjectStore,
+  type ObjectStore,
+  type ObjectStoreOptions,
+} from "../../../src/store/index.js";
 import { TEST_BUCKET, TEST_CREDENTIALS, TEST_REGION } from "../../support/store-fixture.js";
 
 import { PNG_1X1 } from "../storage/support.js";
@@ -114,13 +119,17 @@ export type ConfigOverrides = Partial<Omit<UpgateConfig, "storage">> & {
   storage?: Partial<UpgateConfig["storage"]>;
 };
 
-/** The embedded store on a free port (memory backend) and a gateway in front of it. */
-export async function startGateway(overrides: ConfigOverrides = {}): Promise<Harness> {
+/** The embedded store on a free port (memory backend, `storeOptions` added) and a gateway in front of it. */
+export async function startGateway(
+  overrides: ConfigOverrides = {},
+  storeOptions: Partial<ObjectStoreOptions> = {},
+): Promise<Harness> {
   const store = createObjectStore({
     backend: createMemoryBackend(),
     credentials: [{ ...TEST_CREDENTIALS }],
     buckets: [TEST_BUCKET],
     region: TEST_REGION,
+    ...storeOptions,
   });
   await store.listen(0, "127.0.0.1");
   const storeUrl = store.url;
@@ -248,6 +257,16 @@ export async function download(
   if (redirect.status !== 302 || !location)
     throw new Error(`expected a 302, got ${redirect.status}: ${await redirect.text()}`);
   return { redirect, file: await fetch(location) };
+}
+
+/** Fetches of storage credentials from their provider so far, with the given outcome. */
+export async function refreshes(gateway: Gateway, outcome = "ok"): Promise<number> {
+  const metric = (await gateway.metrics.getMetricsAsJSON()).find(
+    (m) => m.name === "upgate_storage_credential_refreshes_total",
+  );
+  return (metric?.values ?? [])
+    .filter((v) => v.labels.outcome === outcome)
+    .reduce((sum, v) => sum + v.value, 0);
 }
 
 export type { Ledger };

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createStorageClient } from "../../../src/server/storage/s3-client.js";
-import type { StorageClient, StorageConfig } from "../../../src/server/storage/types.js";
+import type { StorageClient } from "../../../src/server/storage/types.js";
+import type { KeyedStorageConfig } from "../../support/keyed-storage.js";
 import { type StoreFixture, startStore } from "../../support/store-fixture.js";
 
 /** A 1x1 greyscale PNG with valid chunk CRCs (file-type recognises it). */
@@ -13,7 +14,10 @@ export const PNG_1X1 = Uint8Array.from([
 export const sha256b64 = (data: Uint8Array | string): string =>
   createHash("sha256").update(data).digest("base64");
 
-export function storageConfig(f: StoreFixture, overrides: Partial<StorageConfig> = {}): StorageConfig {
+export function storageConfig(
+  f: StoreFixture,
+  overrides: Partial<KeyedStorageConfig> = {},
+): KeyedStorageConfig {
   return {
     endpoint: f.url,
     region: f.region,
@@ -26,7 +30,7 @@ export function storageConfig(f: StoreFixture, overrides: Partial<StorageConfig>
 
 export interface StorageFixture {
   f: StoreFixture;
-  config: StorageConfig;
+  config: KeyedStorageConfig;
   client: StorageClient;
   close(): Promise<void>;
 }
