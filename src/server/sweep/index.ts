@@ -84,7 +84,7 @@ function remainingPrefixes(prefixes: string[], from: string | undefined): string
   return index < 0 ? prefixes : prefixes.slice(index);
 }
 
-function emptyReport(dryRun: boolean): SweepReport {
+export function emptyReport(dryRun: boolean): SweepReport {
   return {
     dryRun,
     verified: [],

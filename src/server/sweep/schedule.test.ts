@@ -1,22 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { GatewayLog } from "../observe/log.js";
+import { emptyReport } from "./index.js";
 import { scheduleSweeps } from "./schedule.js";
 import type { SweepReport } from "./types.js";
 
 function report(extra: Partial<SweepReport> = {}): SweepReport {
-  return {
-    dryRun: false,
-    verified: [],
-    rejected: [],
-    expired: [],
-    abortedMultipart: [],
-    deletedObjects: [],
-    failed: [],
-    counts: { verified: 0, rejected: 0, expired: 0, abortedMultipart: 0, deletedObjects: 0, failed: 0 },
-    scanned: { objects: 0, multipartUploads: 0 },
-    complete: true,
-    ...extra,
-  };
+  return { ...emptyReport(false), ...extra };
 }
 
 function recordingLog() {
