@@ -2,8 +2,10 @@
  * What bench/browser.bench.ts runs inside Chromium (bundled by esbuild, served by the dev stack):
  * each function returns milliseconds, measured with performance.now() in the page.
  */
+
+import { hashBlob } from "../src/client/hash/hash-blob.js";
 import { hashPart } from "../src/client/hash/hash-part.js";
-import { createUploader, hashBlob } from "../src/client/index.js";
+import { createUploader } from "../src/client/index.js";
 
 export interface UploadTimes {
   ms: number;

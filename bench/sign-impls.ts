@@ -9,7 +9,8 @@ import { Sha256 } from "@smithy/core/checksum";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import aws4 from "aws4";
-import { hmacSha256Hex, type PresignInput, presignUrl, sha256Hex } from "../src/core/index.js";
+import { hmacSha256Hex, sha256Hex } from "../src/core/sigv4/crypto.js";
+import { type PresignInput, presignUrl } from "../src/core/sigv4/presign.js";
 import {
   BUCKET,
   CHECKSUM_SHA256,

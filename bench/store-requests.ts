@@ -3,7 +3,7 @@
  * presignUrl (content-type, content-length and x-amz-checksum-sha256 signed; s3rver with its built-in
  * account), which ours verifies in full, body checksum included. The floor gets bare URLs.
  */
-import { presignUrl } from "../src/core/index.js";
+import { presignUrl } from "../src/core/sigv4/presign.js";
 import type { HttpRequest } from "./store-client.js";
 import {
   BENCH_BUCKET,

@@ -1,8 +1,6 @@
+/**
+ * `upgate`: the error table and the JSON wire types the gateway and the client share (docs/errors.md,
+ * docs/api.md). The SigV4 engine is `upgate/sigv4`; everything else in core is internal.
+ */
 export { ERROR_CODES, type ErrorBody, type ErrorCode, UpgateError } from "./errors.js";
-export * from "./policy/index.js";
 export type * from "./protocol.js";
-export { multipartETag } from "./s3/etag.js";
-export * from "./s3/requests.js";
-export * from "./s3/requests-url.js";
-export { escapeXml, renderXmlDocument, S3_XMLNS, type XmlNode, type XmlValue } from "./s3/xml.js";
-export * from "./sigv4/index.js";

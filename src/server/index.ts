@@ -1,9 +1,7 @@
-/** `upgate/server`: the upload gateway. */
+/** `upgate/server`: the upload gateway, as docs/server.md and docs/config.md document it. */
 export type { Principal } from "./auth/principal.js";
-export { ANONYMOUS_USER_ID } from "./auth/principal.js";
 export { defineConfig } from "./config/define.js";
 export type { ConfigProblem } from "./config/issues.js";
-export { resolveConfig } from "./config/resolve.js";
 export type { ResolvedConfig, ResolvedRoute } from "./config/resolved.js";
 export type * from "./config/types.js";
 export { createGateway, type Gateway, type GatewaySweepOptions, type RequestInfo } from "./gateway.js";

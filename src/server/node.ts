@@ -11,8 +11,6 @@ import { ClientRequestError, requestBody, requestHead, toFetchRequest, toIncomin
 import { writeAnswer, writeError } from "./node/response.js";
 import { SERVE_INCOMING, type ServeIncoming } from "./runtime/incoming.js";
 
-export { toRequest } from "./node/request.js";
-
 /** What toNodeHandler serves: createGateway()'s result, or anything with the same fetch. */
 export interface FetchGateway {
   fetch(request: Request, info?: { clientIp?: string }): Promise<Response>;

@@ -1,4 +1,4 @@
-import { parseQuery, splitTarget } from "../core/index.js";
+import { parseQuery, splitTarget } from "../core/sigv4/encode.js";
 import { AUTH_PARAMS } from "../core/sigv4/verify.js";
 import { S3Error } from "./errors.js";
 

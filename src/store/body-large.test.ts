@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { signRequest } from "../core/index.js";
+import { signRequest } from "../core/sigv4/sign-request.js";
 import { PIPELINE_MIN_BYTES } from "./body-pipeline.js";
 import { createObjectStore, type ObjectStore } from "./index.js";
 

@@ -1,15 +1,9 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import {
-  AwsChunkedDecoder,
-  type Checksum,
-  ChunkedDecodeError,
-  chunkedModeOf,
-  createChecksum,
-  fromBase64,
-  isChecksumAlgorithm,
-  type VerifiedAuth,
-} from "../core/index.js";
+import { type Checksum, createChecksum, isChecksumAlgorithm } from "../core/sigv4/checksums.js";
+import { AwsChunkedDecoder, ChunkedDecodeError, chunkedModeOf } from "../core/sigv4/chunked-decoder.js";
+import { fromBase64 } from "../core/sigv4/crypto.js";
+import type { VerifiedAuth } from "../core/sigv4/verify.js";
 import { BodyPipeline, PIPELINE_MIN_BYTES } from "./body-pipeline.js";
 import type { BodyResult } from "./context.js";
 import { S3Error } from "./errors.js";

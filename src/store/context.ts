@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { VerifiedAuth } from "../core/index.js";
+import type { VerifiedAuth } from "../core/sigv4/verify.js";
 import type { StorageBackend } from "./backend/types.js";
 import type { ObjectStoreOptions } from "./options.js";
 import type { CredentialRegistry } from "./sts/registry.js";

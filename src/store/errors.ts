@@ -1,4 +1,4 @@
-import type { SigV4Failure } from "../core/index.js";
+import type { SigV4Failure } from "../core/sigv4/failure.js";
 
 /** S3's error codes the store returns, with AWS's status and message. */
 const CODES = {

@@ -1,7 +1,6 @@
-export { createFsBackend } from "./backend/fs.js";
+/** `upgate/store`: the embedded S3-compatible object store, as docs/store.md documents it. */
 export { createMemoryBackend } from "./backend/memory.js";
 export type * from "./backend/types.js";
-export { S3Error } from "./errors.js";
 export {
   DEV_CREDENTIALS,
   type ObjectStoreOptions,

@@ -1,4 +1,4 @@
-import { decodeComponent, parseQuery, splitTarget } from "../core/index.js";
+import { decodeComponent, parseQuery, splitTarget } from "../core/sigv4/encode.js";
 import { S3Error } from "./errors.js";
 
 export type Operation =

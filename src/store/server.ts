@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { headerMap, pairsFromRaw, verifyRequest } from "../core/index.js";
+import { headerMap, pairsFromRaw } from "../core/sigv4/headers.js";
+import { verifyRequest } from "../core/sigv4/verify.js";
 import { checkAuthParamsOnce } from "./auth-params.js";
 import { BackendError } from "./backend/errors.js";
 import { createFsBackend } from "./backend/fs.js";

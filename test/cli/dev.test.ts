@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { presignUrl } from "../../src/core/index.js";
+import { presignUrl } from "../../src/core/sigv4/presign.js";
 import { firstLine, runCli, spawnCli } from "../support/cli.js";
 
 interface DevInfo {

@@ -21,7 +21,7 @@ import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import Database from "better-sqlite3";
 import { SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { presignUrl } from "../../src/core/index.js";
+import { presignUrl } from "../../src/core/sigv4/presign.js";
 import { type DevRig, startDevRig } from "./support/dev.js";
 import { FLOW_ROUTES, uploadEachKind, uploadThrough } from "./support/gateway-flows.js";
 import { type Answer, KeepAliveAgent, sdkClient, send, sendJson } from "./support/keep-alive.js";

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signRequest } from "../../src/core/index.js";
+import { signRequest } from "../../src/core/sigv4/sign-request.js";
 import { firstLine, runCli, spawnCli } from "../support/cli.js";
 
 let dir: string;

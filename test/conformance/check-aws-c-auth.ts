@@ -1,5 +1,8 @@
 import { expect } from "vitest";
-import { headerMap, presignUrl, sha256Hex, signRequest } from "../../src/core/index.js";
+import { sha256Hex } from "../../src/core/sigv4/crypto.js";
+import { headerMap } from "../../src/core/sigv4/headers.js";
+import { presignUrl } from "../../src/core/sigv4/presign.js";
+import { signRequest } from "../../src/core/sigv4/sign-request.js";
 import { headerValue, parseRawRequest, type RawRequest } from "./raw-http.js";
 import { type AwsCAuthCase, contextCredentials } from "./vectors.js";
 

@@ -1,5 +1,6 @@
 import { expect } from "vitest";
-import { type Credentials, signRequest } from "../../src/core/index.js";
+import type { Credentials } from "../../src/core/sigv4/canonical.js";
+import { signRequest } from "../../src/core/sigv4/sign-request.js";
 import { headerValue } from "./raw-http.js";
 import { type BotocoreCase, loadAwsCAuthCase } from "./vectors.js";
 

@@ -1,13 +1,12 @@
 import { expect } from "vitest";
+import { STREAMING_PAYLOAD } from "../../src/core/sigv4/canonical.js";
 import {
   awsChunkedLength,
   ChunkSigner,
   canonicalTrailers,
   encodeAwsChunked,
-  type SignedRequest,
-  STREAMING_PAYLOAD,
-  signRequest,
-} from "../../src/core/index.js";
+} from "../../src/core/sigv4/chunked.js";
+import { type SignedRequest, signRequest } from "../../src/core/sigv4/sign-request.js";
 import { amzDateToDate, type S3DocExamples } from "./vectors.js";
 
 /** The sigv4-streaming example, read from the JSON's one-line description of it. */

@@ -1,14 +1,8 @@
 import { expect } from "vitest";
-import {
-  fromBase64,
-  hmacSha256Hex,
-  presignUrl,
-  type SignedRequest,
-  sha256Hex,
-  signingKey,
-  signRequest,
-  toHex,
-} from "../../src/core/index.js";
+import { fromBase64, hmacSha256Hex, sha256Hex, toHex } from "../../src/core/sigv4/crypto.js";
+import { presignUrl } from "../../src/core/sigv4/presign.js";
+import { type SignedRequest, signRequest } from "../../src/core/sigv4/sign-request.js";
+import { signingKey } from "../../src/core/sigv4/signing-key.js";
 import { amzDateToDate, type S3DocExamples } from "./vectors.js";
 
 /** The example presigned GET's URL as the doc page prints it: canonical query, then the signature. */

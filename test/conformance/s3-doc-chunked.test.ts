@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  AwsChunkedDecoder,
-  ChunkedDecodeError,
-  type ChunkSigningContext,
-  verifyAuthorizationHeader,
-} from "../../src/core/index.js";
+import { AwsChunkedDecoder, ChunkedDecodeError } from "../../src/core/sigv4/chunked-decoder.js";
+import type { ChunkSigningContext } from "../../src/core/sigv4/sign-request.js";
+import { verifyAuthorizationHeader } from "../../src/core/sigv4/verify.js";
 import {
   checkChunksAndTrailer,
   checkEncodedLength,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { multipartETag } from "../../src/core/index.js";
+import { multipartETag } from "../../src/core/s3/etag.js";
 import {
   checkHeaderAuthCase,
   checkPostPolicySignature,

@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { verifyPostPolicy } from "../../src/core/index.js";
+import { verifyPostPolicy } from "../../src/core/sigv4/verify-post.js";
 import { decodePolicy, policyScope } from "./check-s3-examples.js";
 import { exampleVerifyOptions, expectMismatch, expectOk, flip } from "./tamper.js";
 import { loadS3DocExamples } from "./vectors.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { verifyAuthorizationHeader, verifyPresignedUrl } from "../../src/core/index.js";
+import { verifyAuthorizationHeader, verifyPresignedUrl } from "../../src/core/sigv4/verify.js";
 import { docPresignedUrl, headerAuthCase } from "./check-s3-examples.js";
 import { exampleVerifyOptions, expectMismatch, expectOk, flip } from "./tamper.js";
 import { loadS3DocExamples } from "./vectors.js";

@@ -1,5 +1,6 @@
 import { expect } from "vitest";
-import type { VerifyOptions, VerifyPostResult, VerifyResult } from "../../src/core/index.js";
+import type { VerifyOptions, VerifyResult } from "../../src/core/sigv4/verify.js";
+import type { VerifyPostResult } from "../../src/core/sigv4/verify-post.js";
 import { amzDateToDate, type S3DocExamples } from "./vectors.js";
 
 /** Verifier options for an example: its key pair, its region, and a clock a minute after it was signed. */

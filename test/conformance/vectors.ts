@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { Credentials } from "../../src/core/index.js";
+import type { Credentials } from "../../src/core/sigv4/canonical.js";
 import { vectorsDir } from "../support/shared.js";
 import { parseRawRequest, type RawRequest } from "./raw-http.js";
 

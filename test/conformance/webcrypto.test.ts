@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clearSigningKeyCache, cryptoBackend, forceWebCrypto, sha256Hex } from "../../src/core/index.js";
+import { cryptoBackend, forceWebCrypto, sha256Hex } from "../../src/core/sigv4/crypto.js";
+import { clearSigningKeyCache } from "../../src/core/sigv4/signing-key.js";
 import { checkHeaderSigning, checkQuerySigning } from "./check-aws-c-auth.js";
 import { checkBotocoreCase } from "./check-botocore.js";
 import { checkChunksAndTrailer, checkSeed } from "./check-s3-chunked.js";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { presignUrl } from "../../src/core/index.js";
+import { presignUrl } from "../../src/core/sigv4/presign.js";
 import {
   bucketArb,
   credentialsArb,

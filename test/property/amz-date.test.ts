@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatAmzDate, parseAmzDate } from "../../src/core/index.js";
+import { formatAmzDate, parseAmzDate } from "../../src/core/sigv4/time.js";
 import { SEED } from "../support/sigv4-arbitraries.js";
 import { amzDateTime } from "./presign-oracle.js";
 

@@ -1,7 +1,8 @@
 import { crc32 as zlibCrc32 } from "node:zlib";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { CHECKSUM_ALGORITHMS, crc32, crc32c, createChecksum, forceWebCrypto } from "../../src/core/index.js";
+import { CHECKSUM_ALGORITHMS, crc32, crc32c, createChecksum } from "../../src/core/sigv4/checksums.js";
+import { forceWebCrypto } from "../../src/core/sigv4/crypto.js";
 import { SEED } from "../support/sigv4-arbitraries.js";
 import { checksumOf, referenceCrc32c } from "./chunked-fixture.js";
 

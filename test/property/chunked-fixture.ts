@@ -1,17 +1,15 @@
 import { createHash } from "node:crypto";
 import { crc32 as zlibCrc32 } from "node:zlib";
 import fc from "fast-check";
+import { ChunkSigner, encodeAwsChunked } from "../../src/core/sigv4/chunked.js";
 import {
   AwsChunkedDecoder,
   ChunkedDecodeError,
   type ChunkedMode,
-  ChunkSigner,
-  type ChunkSigningContext,
-  encodeAwsChunked,
-  type SigV4Failure,
-  signRequest,
-  verifyAuthorizationHeader,
-} from "../../src/core/index.js";
+} from "../../src/core/sigv4/chunked-decoder.js";
+import type { SigV4Failure } from "../../src/core/sigv4/failure.js";
+import { type ChunkSigningContext, signRequest } from "../../src/core/sigv4/sign-request.js";
+import { verifyAuthorizationHeader } from "../../src/core/sigv4/verify.js";
 
 export const TRAILERS = [
   "x-amz-checksum-crc32",

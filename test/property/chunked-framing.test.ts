@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { AwsChunkedDecoder, ChunkedDecodeError, type ChunkedDecoderOptions } from "../../src/core/index.js";
+import {
+  AwsChunkedDecoder,
+  ChunkedDecodeError,
+  type ChunkedDecoderOptions,
+} from "../../src/core/sigv4/chunked-decoder.js";
 import { checksumOf, decode, encode } from "./chunked-fixture.js";
 
 const enc = new TextEncoder();

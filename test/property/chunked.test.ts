@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { awsChunkedLength } from "../../src/core/index.js";
+import { awsChunkedLength } from "../../src/core/sigv4/chunked.js";
 import { SEED } from "../support/sigv4-arbitraries.js";
 import { chunkedSpecArb, decode, encode, layout, withByte } from "./chunked-fixture.js";
 import { editArb, OutcomeLog } from "./tamper.js";

@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
+import { type SignedRequest, signRequest } from "../../src/core/sigv4/sign-request.js";
 import {
-  type SignedRequest,
-  signRequest,
   type VerifyOptions,
   type VerifyResult,
   verifyAuthorizationHeader,
-} from "../../src/core/index.js";
+} from "../../src/core/sigv4/verify.js";
 import { rfc3986, rfc3986Path } from "../support/rfc3986.js";
 import {
   credentialsArb,

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { signRequest, verifyAuthorizationHeader, verifyRequest } from "../../src/core/index.js";
+import { signRequest } from "../../src/core/sigv4/sign-request.js";
+import { verifyAuthorizationHeader, verifyRequest } from "../../src/core/sigv4/verify.js";
 import { type HeaderSigned, signHeaders, verifyHeaders, withHeader } from "./header-fixture.js";
 import { failureOf, outcome } from "./tamper.js";
 

@@ -1,10 +1,6 @@
 import fc from "fast-check";
-import {
-  createPostPolicy,
-  type PostPolicy,
-  type VerifyPostResult,
-  verifyPostPolicy,
-} from "../../src/core/index.js";
+import { createPostPolicy, type PostPolicy } from "../../src/core/sigv4/post-policy.js";
+import { type VerifyPostResult, verifyPostPolicy } from "../../src/core/sigv4/verify-post.js";
 import {
   credentialsArb,
   dateArb,

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { hmacSha256Hex, signingKey } from "../../src/core/index.js";
+import { hmacSha256Hex } from "../../src/core/sigv4/crypto.js";
+import { signingKey } from "../../src/core/sigv4/signing-key.js";
 import { SEED } from "../support/sigv4-arbitraries.js";
 import { createPost, type Posted, postSpecArb, setField, verifyPost } from "./post-fixture.js";
 import { ALNUM, editArb, failureOf, replaceOne, VISIBLE } from "./tamper.js";

@@ -1,11 +1,6 @@
 import fc from "fast-check";
-import {
-  type PresignedRequest,
-  presignUrl,
-  type VerifyOptions,
-  type VerifyResult,
-  verifyPresignedUrl,
-} from "../../src/core/index.js";
+import { type PresignedRequest, presignUrl } from "../../src/core/sigv4/presign.js";
+import { type VerifyOptions, type VerifyResult, verifyPresignedUrl } from "../../src/core/sigv4/verify.js";
 import {
   bucketArb,
   credentialsArb,

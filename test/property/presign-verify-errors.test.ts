@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { presignUrl, UpgateError, verifyRequest } from "../../src/core/index.js";
+import { UpgateError } from "../../src/core/errors.js";
+import { presignUrl } from "../../src/core/sigv4/presign.js";
+import { verifyRequest } from "../../src/core/sigv4/verify.js";
 import { type Presigned, presign, verify } from "./presign-fixture.js";
 import { detail, failureOf, joinUrl, outcome, splitUrl } from "./tamper.js";
 

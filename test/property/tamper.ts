@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import type { SigV4Failure, VerifyResult } from "../../src/core/index.js";
+import type { SigV4Failure } from "../../src/core/sigv4/failure.js";
+import type { VerifyResult } from "../../src/core/sigv4/verify.js";
 import { rfc3986 } from "../support/rfc3986.js";
 
 /** A single-character edit: which position (taken modulo the length) and what to put there. */

@@ -1,4 +1,4 @@
-import { signRequest } from "../../src/core/index.js";
+import { signRequest } from "../../src/core/sigv4/sign-request.js";
 
 /** Who signs and where to: a StoreFixture fits. */
 export interface SigningTarget {

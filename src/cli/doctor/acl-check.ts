@@ -1,4 +1,5 @@
-import { getObject, requestUrl } from "../../core/index.js";
+import { getObject } from "../../core/s3/requests.js";
+import { requestUrl } from "../../core/s3/requests-url.js";
 import { upgateRun } from "../invocation.js";
 import { describeStorageFailure } from "../storage-failure.js";
 import { gatewayStylePut, probeKey } from "./probe-checks.js";

@@ -1,4 +1,5 @@
-import { headObject, requestUrl } from "../../core/index.js";
+import { headObject } from "../../core/s3/requests.js";
+import { requestUrl } from "../../core/s3/requests-url.js";
 import { requiredHeaders } from "../cors/rules.js";
 import { describeStorageFailure } from "../storage-failure.js";
 import { corsFixText } from "./cors-check.js";

@@ -1,6 +1,6 @@
 import { UpgateError } from "../errors.js";
 import { decodeComponent, encodePath, uriEncode } from "../sigv4/encode.js";
-import { useVirtualHost } from "../sigv4/target.js";
+import { shouldUseVirtualHost } from "../sigv4/target.js";
 import { checkKey } from "../sigv4/validate.js";
 import type { S3Request } from "./requests.js";
 
@@ -31,7 +31,7 @@ export function requestUrl(target: S3Endpoint, req: S3Request): string {
   }
   if (req.key !== undefined) checkKey(req.key);
   const base = (decodeComponent(u.pathname) ?? u.pathname).replace(/\/+$/, "");
-  const virtual = useVirtualHost(req.bucket, u.hostname, target.forcePathStyle);
+  const virtual = shouldUseVirtualHost(req.bucket, u.hostname, target.forcePathStyle);
   const host = virtual ? `${req.bucket}.${u.host}` : u.host;
   const key = req.key === undefined ? "" : `/${req.key}`;
   const path = virtual ? `${base}${key || "/"}` : `${base}/${req.bucket}${key}`;

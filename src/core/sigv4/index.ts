@@ -1,36 +1,16 @@
+/**
+ * `upgate/sigv4`: the SigV4 engine as docs/sigv4.md documents it (signing, verifying, aws-chunked
+ * payloads, checksums). Internal code imports the modules themselves, not this file.
+ */
 export {
-  ALGORITHM,
   type Credentials,
-  canonicalHeaders,
-  canonicalHeaderValue,
-  canonicalRequest,
-  credentialScope,
-  EMPTY_SHA256,
   STREAMING_PAYLOAD,
   STREAMING_PAYLOAD_TRAILER,
   STREAMING_UNSIGNED_TRAILER,
-  signCanonical,
-  stringToSign,
   UNSIGNED_PAYLOAD,
 } from "./canonical.js";
-export {
-  CHECKSUM_ALGORITHMS,
-  type Checksum,
-  type ChecksumAlgorithm,
-  crc32,
-  crc32c,
-  createChecksum,
-  isChecksumAlgorithm,
-} from "./checksums.js";
-export {
-  awsChunkedLength,
-  ChunkSigner,
-  canonicalTrailers,
-  chunkHeader,
-  chunkStringToSign,
-  encodeAwsChunked,
-  trailerStringToSign,
-} from "./chunked.js";
+export { type Checksum, type ChecksumAlgorithm, createChecksum } from "./checksums.js";
+export { awsChunkedLength, ChunkSigner, chunkHeader, encodeAwsChunked } from "./chunked.js";
 export {
   AwsChunkedDecoder,
   ChunkedDecodeError,
@@ -38,58 +18,25 @@ export {
   type ChunkedMode,
   chunkedModeOf,
 } from "./chunked-decoder.js";
-export {
-  type Bytes,
-  createHash,
-  cryptoBackend,
-  forceWebCrypto,
-  fromBase64,
-  fromHex,
-  hmacSha256,
-  hmacSha256Hex,
-  sha256,
-  sha256Hex,
-  toBase64,
-  toHex,
-} from "./crypto.js";
-export {
-  canonicalQuery,
-  decodeComponent,
-  encodePath,
-  normalizePath,
-  parseQuery,
-  type QueryPairs,
-  splitTarget,
-  uriEncode,
-} from "./encode.js";
+export { cryptoBackend } from "./crypto.js";
 export type { SigV4Failure } from "./failure.js";
-export { type HeaderInput, headerMap, pairsFromRaw } from "./headers.js";
+export { type HeaderInput, pairsFromRaw } from "./headers.js";
 export {
   createPostPolicy,
   type PolicyCondition,
   type PostPolicy,
   type PostPolicyInput,
 } from "./post-policy.js";
-export {
-  isHoistable,
-  MAX_EXPIRES_SECONDS,
-  type PresignedRequest,
-  type PresignInput,
-  presignUrl,
-} from "./presign.js";
+export { type PresignedRequest, type PresignInput, presignUrl } from "./presign.js";
 export {
   type ChunkSigningContext,
   type SignedRequest,
   type SignRequestInput,
   signRequest,
 } from "./sign-request.js";
-export { clearSigningKeyCache, signingKey } from "./signing-key.js";
-export { isVirtualHostable, resolveTarget, type Target, useVirtualHost } from "./target.js";
-export { formatAmzDate, isoSeconds, parseAmzDate } from "./time.js";
 export {
   type AuthKind,
   authKind,
-  MAX_SKEW_MS,
   type SecretLookup,
   type SecretRecord,
   type VerifiedAuth,

@@ -3,7 +3,7 @@ import { ALGORITHM, type Credentials, credentialScope } from "./canonical.js";
 import { hmacSha256Hex, toBase64, toBytes } from "./crypto.js";
 import { MAX_EXPIRES_SECONDS } from "./presign.js";
 import { signingKey } from "./signing-key.js";
-import { useVirtualHost } from "./target.js";
+import { shouldUseVirtualHost } from "./target.js";
 import { formatAmzDate } from "./time.js";
 import { checkKey } from "./validate.js";
 
@@ -94,7 +94,7 @@ export async function createPostPolicy(input: PostPolicyInput): Promise<PostPoli
   fields.policy = policyB64;
   fields["x-amz-signature"] = await hmacSha256Hex(key, policyB64);
 
-  const virtual = useVirtualHost(bucket, endpoint.hostname, input.forcePathStyle);
+  const virtual = shouldUseVirtualHost(bucket, endpoint.hostname, input.forcePathStyle);
   const base = endpoint.pathname.replace(/\/+$/, "");
   const url = virtual
     ? `${endpoint.protocol}//${bucket}.${endpoint.host}${base}/`

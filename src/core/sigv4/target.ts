@@ -67,7 +67,7 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
  * Whether a request to `hostname` (an endpoint's, as URL.hostname gives it) goes virtual-host style.
  * Never for IP literals: "bucket.127.0.0.1" is not a host, so the SDK's endpoint rules use path style.
  */
-export function useVirtualHost(bucket: string, hostname: string, forcePathStyle = false): boolean {
+export function shouldUseVirtualHost(bucket: string, hostname: string, forcePathStyle = false): boolean {
   const ip = IPV4.test(hostname) || hostname.startsWith("[");
   return !forcePathStyle && !ip && isVirtualHostable(bucket);
 }
@@ -104,7 +104,7 @@ export function resolveTarget(target: Target, genericPath = false): ResolvedTarg
     throw new UpgateError("SIGN_INVALID_INPUT", `invalid bucket name ${JSON.stringify(bucket)}`);
   }
   const ep = parseEndpoint(endpoint);
-  const virtual = useVirtualHost(bucket, ep.hostname, forcePathStyle);
+  const virtual = shouldUseVirtualHost(bucket, ep.hostname, forcePathStyle);
   const host = virtual ? `${bucket}.${ep.host}` : ep.host;
   const path = encodePath(virtual ? `${ep.basePath}/${key}` : `${ep.basePath}/${bucket}/${key}`);
   return { origin: `${ep.protocol}//${host}`, host, urlPath: path, canonicalPath: path, query: [] };

@@ -1,5 +1,4 @@
-import { sha256Hex } from "../../core/index.js";
-import { constantTimeEqual } from "../../core/sigv4/crypto.js";
+import { constantTimeEqual, sha256Hex } from "../../core/sigv4/crypto.js";
 import type { Principal } from "./principal.js";
 
 /**

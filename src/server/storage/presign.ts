@@ -1,5 +1,6 @@
 /** Local signing of the URLs browsers use: no request is made to storage. */
-import { createPostPolicy, type PostPolicy, type PresignedRequest, presignUrl } from "../../core/index.js";
+import { createPostPolicy, type PostPolicy } from "../../core/sigv4/post-policy.js";
+import { type PresignedRequest, presignUrl } from "../../core/sigv4/presign.js";
 import { type DownloadOverrides, type StorageConfig, StorageError, type UrlWindow } from "./types.js";
 
 function target(config: StorageConfig, key: string, window: UrlWindow) {

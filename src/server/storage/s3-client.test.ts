@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { EMPTY_SHA256 } from "../../core/index.js";
+import { EMPTY_SHA256 } from "../../core/sigv4/canonical.js";
 import { putBucketCors } from "./cors.js";
 import { createStorageClient } from "./s3-client.js";
 import { createS3Transport } from "./transport.js";

@@ -1,6 +1,8 @@
-import { createHash, EMPTY_SHA256, sha256, signRequest, toBase64 } from "../../core/index.js";
 import type { S3Request } from "../../core/s3/requests.js";
 import { requestUrl } from "../../core/s3/requests-url.js";
+import { EMPTY_SHA256 } from "../../core/sigv4/canonical.js";
+import { createHash, sha256, toBase64 } from "../../core/sigv4/crypto.js";
+import { signRequest } from "../../core/sigv4/sign-request.js";
 import { refusedCredentials } from "./credentials/refused.js";
 import { createCredentialSource } from "./credentials/source.js";
 import type { CredentialSource, CurrentCredentials } from "./credentials/types.js";

@@ -1,4 +1,5 @@
-import type { PostPolicy, PresignedRequest } from "../../core/index.js";
+import type { PostPolicy } from "../../core/sigv4/post-policy.js";
+import type { PresignedRequest } from "../../core/sigv4/presign.js";
 import type { CredentialSource, CredentialsSetting, StorageCredentials } from "./credentials/types.js";
 
 export interface StorageConfig {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../core/index.js";
+import { sha256Hex } from "../../core/sigv4/crypto.js";
 import { matchesHash, newAnonymousSecrets } from "./capability.js";
 
 describe("anonymous secrets", () => {

@@ -1,4 +1,4 @@
-import { createHash, toBase64 } from "../../core/index.js";
+import { createHash, toBase64 } from "../../core/sigv4/crypto.js";
 import type { ObjectHead, StorageClient } from "../storage/types.js";
 
 export type ChecksumCheck = { by: "storage" | "gateway"; actual: string };

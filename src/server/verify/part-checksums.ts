@@ -1,5 +1,5 @@
-import { createHash, toBase64 } from "../../core/index.js";
 import { compositeSha256 } from "../../core/s3/composite-checksum.js";
+import { createHash, toBase64 } from "../../core/sigv4/crypto.js";
 import type { ObjectHead, StorageClient } from "../storage/types.js";
 
 /** The SHA-256 of each part the client hashed (and had signed into its URL), in part order, with the planned sizes. */

@@ -1,4 +1,4 @@
-import { encodePath } from "../../core/index.js";
+import { encodePath } from "../../core/sigv4/encode.js";
 import type { RequestContext } from "../context.js";
 
 /** The URL of an object as S3 reports it (CompleteMultipartUpload and POST Location), in the addressing style used. */

@@ -1,6 +1,7 @@
-import { fromBase64, multipartETag } from "../../core/index.js";
 import { compositeSha256 } from "../../core/s3/composite-checksum.js";
+import { multipartETag } from "../../core/s3/etag.js";
 import type { XmlNode } from "../../core/s3/xml.js";
+import { fromBase64 } from "../../core/sigv4/crypto.js";
 import type { MultipartUpload, ObjectMeta, PartInfo } from "../backend/types.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";

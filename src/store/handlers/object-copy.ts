@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { type Checksum, createChecksum, decodeComponent, isChecksumAlgorithm } from "../../core/index.js";
+import { type Checksum, createChecksum, isChecksumAlgorithm } from "../../core/sigv4/checksums.js";
+import { decodeComponent } from "../../core/sigv4/encode.js";
 import type { ObjectAttributes, ObjectMeta } from "../backend/types.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { type Checksum, createChecksum, fromBase64, isChecksumAlgorithm } from "../../core/index.js";
+import { type Checksum, createChecksum, isChecksumAlgorithm } from "../../core/sigv4/checksums.js";
+import { fromBase64 } from "../../core/sigv4/crypto.js";
 import type { StagedObject } from "../backend/types.js";
 import { S3Error } from "../errors.js";
 import type { FileSink } from "../post-form.js";

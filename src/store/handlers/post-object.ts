@@ -1,5 +1,5 @@
-import { type VerifiedPost, verifyPostPolicy } from "../../core/index.js";
 import { renderXmlDocument } from "../../core/s3/xml.js";
+import { type VerifiedPost, verifyPostPolicy } from "../../core/sigv4/verify-post.js";
 import type { ObjectAttributes, ObjectMeta, StagedObject } from "../backend/types.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";

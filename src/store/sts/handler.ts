@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { pairsFromRaw, verifyRequest } from "../../core/index.js";
+import { pairsFromRaw } from "../../core/sigv4/headers.js";
 import { isoSeconds } from "../../core/sigv4/time.js";
+import { verifyRequest } from "../../core/sigv4/verify.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
 import type { TemporaryCredentials } from "./registry.js";

@@ -1,4 +1,4 @@
-import type { SigV4Failure } from "../../core/index.js";
+import type { SigV4Failure } from "../../core/sigv4/failure.js";
 
 /** An STS error: its code, HTTP status and message, as STS words them (awsQuery protocol). */
 export class StsError extends Error {

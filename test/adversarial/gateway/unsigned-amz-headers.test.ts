@@ -9,8 +9,10 @@
  * signature mismatch and RGW takes no grant beside a canned ACL), or rejected at complete (422,
  * object removed); the object is never readable without credentials and never served.
  */
-import { getObject, requestUrl } from "../../../src/core/index.js";
+
 import type { PutInstruction } from "../../../src/core/protocol.js";
+import { getObject } from "../../../src/core/s3/requests.js";
+import { requestUrl } from "../../../src/core/s3/requests-url.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
 import { runGatewayCatalogue } from "../support/gateway-catalogue.js";
 import { completeRequest, createOne, put, refusal, s3Refusal } from "../support/gateway-steps.js";

@@ -1,10 +1,10 @@
+import { hmacSha256Hex } from "../../../src/core/sigv4/crypto.js";
 import {
   createPostPolicy,
-  hmacSha256Hex,
   type PolicyCondition,
   type PostPolicy,
-  signingKey,
-} from "../../../src/core/index.js";
+} from "../../../src/core/sigv4/post-policy.js";
+import { signingKey } from "../../../src/core/sigv4/signing-key.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
 import { requestHead } from "../support/raw-socket.js";
 import { runCatalogue } from "../support/runner.js";

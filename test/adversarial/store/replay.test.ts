@@ -1,4 +1,5 @@
-import type { PresignedRequest, SignedRequest } from "../../../src/core/index.js";
+import type { PresignedRequest } from "../../../src/core/sigv4/presign.js";
+import type { SignedRequest } from "../../../src/core/sigv4/sign-request.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
 import { requestHead } from "../support/raw-socket.js";
 import { runCatalogue } from "../support/runner.js";

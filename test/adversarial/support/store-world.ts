@@ -1,11 +1,6 @@
 import { createHash } from "node:crypto";
-import {
-  type PresignedRequest,
-  type PresignInput,
-  presignUrl,
-  type SignedRequest,
-  signRequest,
-} from "../../../src/core/index.js";
+import { type PresignedRequest, type PresignInput, presignUrl } from "../../../src/core/sigv4/presign.js";
+import { type SignedRequest, signRequest } from "../../../src/core/sigv4/sign-request.js";
 import type { ObjectStore } from "../../../src/store/index.js";
 import type { ObjectStoreOptions } from "../../../src/store/options.js";
 import { type StoreFixture, startStore, TEST_BUCKET, TEST_CREDENTIALS } from "../../support/store-fixture.js";

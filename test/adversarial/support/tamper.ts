@@ -1,11 +1,10 @@
 import {
-  ChunkSigner,
-  createChecksum,
-  encodeAwsChunked,
   STREAMING_PAYLOAD,
   STREAMING_PAYLOAD_TRAILER,
   STREAMING_UNSIGNED_TRAILER,
-} from "../../../src/core/index.js";
+} from "../../../src/core/sigv4/canonical.js";
+import { createChecksum } from "../../../src/core/sigv4/checksums.js";
+import { ChunkSigner, encodeAwsChunked } from "../../../src/core/sigv4/chunked.js";
 import type { Refusal } from "./case.js";
 import type { StoreWorld } from "./store-world.js";
 

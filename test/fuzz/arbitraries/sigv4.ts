@@ -1,5 +1,7 @@
 import fc from "fast-check";
-import { canonicalHeaderValue, type SigV4Failure, type VerifiedAuth } from "../../../src/core/index.js";
+import { canonicalHeaderValue } from "../../../src/core/sigv4/canonical.js";
+import type { SigV4Failure } from "../../../src/core/sigv4/failure.js";
+import type { VerifiedAuth } from "../../../src/core/sigv4/verify.js";
 import { check, checkEqual, clip, violation } from "../harness/target.js";
 import { nastyArb, rawTextArb } from "./mutate.js";
 

@@ -3,8 +3,8 @@ import {
   AwsChunkedDecoder,
   ChunkedDecodeError,
   type ChunkedMode,
-  type ChunkSigningContext,
-} from "../../../src/core/index.js";
+} from "../../../src/core/sigv4/chunked-decoder.js";
+import type { ChunkSigningContext } from "../../../src/core/sigv4/sign-request.js";
 import { type ChunkedSpec, type Encoded, encode, layout, TRAILERS } from "../../property/chunked-fixture.js";
 import {
   applyByteEdits,

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { verifyAuthorizationHeader, verifyRequest } from "../../../src/core/index.js";
+import { verifyAuthorizationHeader, verifyRequest } from "../../../src/core/sigv4/verify.js";
 import { type HeaderSpec, headerSpecArb, signHeaders, verifyHeaders } from "../../property/header-fixture.js";
 import { applyEdits, type Edit, editsArb, nastyArb, rawTextArb } from "../arbitraries/mutate.js";
 import { checkFailure, checkSameMeaning, rawAuthorizationArb } from "../arbitraries/sigv4.js";

@@ -1,12 +1,8 @@
 import fc from "fast-check";
-import {
-  formatAmzDate,
-  parseAmzDate,
-  parseQuery,
-  uriEncode,
-  verifyPresignedUrl,
-} from "../../../src/core/index.js";
 import { parseCredential } from "../../../src/core/sigv4/credential.js";
+import { parseQuery, uriEncode } from "../../../src/core/sigv4/encode.js";
+import { formatAmzDate, parseAmzDate } from "../../../src/core/sigv4/time.js";
+import { verifyPresignedUrl } from "../../../src/core/sigv4/verify.js";
 import { type PresignSpec, presign, presignSpecArb, verify } from "../../property/presign-fixture.js";
 import { dateArb } from "../../support/sigv4-arbitraries.js";
 import { applyEdits, type Edit, editsArb, rawTextArb } from "../arbitraries/mutate.js";

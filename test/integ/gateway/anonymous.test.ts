@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sha256Hex } from "../../../src/core/index.js";
+import { sha256Hex } from "../../../src/core/sigv4/crypto.js";
 import { type Harness, json, PNG_1X1, putWith, sha256b64, startGateway } from "./support.js";
 
 const png = { name: "a.png", type: "image/png", size: PNG_1X1.length, sha256: sha256b64(PNG_1X1) };

@@ -4,7 +4,7 @@
  * ever written to it with the metadata the store must return with those bytes.
  */
 import { createHash } from "node:crypto";
-import { multipartETag } from "../../../src/core/index.js";
+import { multipartETag } from "../../../src/core/s3/etag.js";
 
 export interface Random {
   /** An integer in [lo, hi]. */

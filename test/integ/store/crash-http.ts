@@ -4,7 +4,7 @@
  * answer but the expected one; a store killed midway makes fetch reject.
  */
 import { createHash } from "node:crypto";
-import { signRequest } from "../../../src/core/index.js";
+import { signRequest } from "../../../src/core/sigv4/sign-request.js";
 import { cut, type Version } from "./crash-data.js";
 
 export interface Target {

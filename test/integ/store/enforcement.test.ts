@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { request } from "node:http";
 import { HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type PresignInput, presignUrl } from "../../../src/core/index.js";
+import { type PresignInput, presignUrl } from "../../../src/core/sigv4/presign.js";
 import { rawHttp } from "../../support/raw-http.js";
 import { parseS3Error, readS3Error, sdkFailure } from "../../support/s3-error.js";
 import { type StoreFixture, startStore } from "../../support/store-fixture.js";

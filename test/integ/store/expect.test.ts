@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { request } from "node:http";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signRequest } from "../../../src/core/index.js";
+import { signRequest } from "../../../src/core/sigv4/sign-request.js";
 import { rawHttp } from "../../support/raw-http.js";
 import { type StoreFixture, startStore } from "../../support/store-fixture.js";
 

@@ -13,7 +13,7 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { presignUrl } from "../../../src/core/index.js";
+import { presignUrl } from "../../../src/core/sigv4/presign.js";
 import { readS3Error, sdkFailure } from "../../support/s3-error.js";
 import { signedFetch } from "../../support/signed-fetch.js";
 import { type StoreFixture, startStore } from "../../support/store-fixture.js";

@@ -12,7 +12,9 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { crc32, presignUrl, toBase64 } from "../../../src/core/index.js";
+import { crc32 } from "../../../src/core/sigv4/checksums.js";
+import { toBase64 } from "../../../src/core/sigv4/crypto.js";
+import { presignUrl } from "../../../src/core/sigv4/presign.js";
 import { readS3Error, sdkFailure } from "../../support/s3-error.js";
 import { signedFetch } from "../../support/signed-fetch.js";
 import { type StoreFixture, startStore } from "../../support/store-fixture.js";

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostPolicy, type PolicyCondition } from "../../../src/core/index.js";
+import { createPostPolicy, type PolicyCondition } from "../../../src/core/sigv4/post-policy.js";
 import { readS3Error } from "../../support/s3-error.js";
 import { type StoreFixture, startStore } from "../../support/store-fixture.js";
 

@@ -1,7 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { presignUrl } from "../../../src/core/index.js";
+import { presignUrl } from "../../../src/core/sigv4/presign.js";
 import { readS3Error } from "../../support/s3-error.js";
 import { type StoreFixture, startStore } from "../../support/store-fixture.js";
 

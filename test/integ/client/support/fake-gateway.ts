@@ -5,13 +5,8 @@
  * to the real embedded store; the ledger is a Map.
  */
 import { createHash, randomUUID } from "node:crypto";
-import {
-  checkFiles,
-  createPostPolicy,
-  planParts,
-  presignUrl,
-  type RoutePolicy,
-} from "../../../../src/core/index.js";
+import { planParts } from "../../../../src/core/policy/parts.js";
+import { checkFiles, type RoutePolicy } from "../../../../src/core/policy/route.js";
 import type {
   CompleteRequest,
   CreateUploadsRequest,
@@ -20,6 +15,8 @@ import type {
   UploadInstruction,
   UploadRecord,
 } from "../../../../src/core/protocol.js";
+import { createPostPolicy } from "../../../../src/core/sigv4/post-policy.js";
+import { presignUrl } from "../../../../src/core/sigv4/presign.js";
 import type { StoreFixture } from "../../../support/store-fixture.js";
 import {
   abortMultipart,

@@ -10,10 +10,10 @@ import {
   getObject,
   headObject,
   listParts,
-  requestUrl,
   type S3Request,
-  signRequest,
-} from "../../../../src/core/index.js";
+} from "../../../../src/core/s3/requests.js";
+import { requestUrl } from "../../../../src/core/s3/requests-url.js";
+import { signRequest } from "../../../../src/core/sigv4/sign-request.js";
 import type { StoreFixture } from "../../../support/store-fixture.js";
 
 export async function send(store: StoreFixture, req: S3Request): Promise<Response> {
