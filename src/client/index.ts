@@ -7,7 +7,7 @@ export type {
   UploadStatus,
 } from "../core/protocol.js";
 export { describeError } from "./describe.js";
-export { isUploadError, UploadError, type UploadErrorCode, type UploadErrorInit } from "./errors.js";
+export { UploadError, type UploadErrorCode, type UploadErrorInit } from "./errors.js";
 export type { FileEntry, UploadInput } from "./files.js";
 export type { MetadataOption } from "./flow/create.js";
 export type { HeadersOption, ListQuery } from "./gateway/client.js";

@@ -6,7 +6,7 @@
  * A new subpath in package.json gets a snapshot the first time this runs outside CI (CI=true
  * never writes one, so there it fails until the snapshot is committed).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../support/cli.js";
@@ -70,6 +70,45 @@ describe("the public API", () => {
       await expect(text).toMatchFileSnapshot(s.snapshot);
     },
   );
+});
+
+describe("the public API and the docs", () => {
+  const pages = [
+    "README.md",
+    ...readdirSync(join(projectRoot, "docs"))
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => `docs/${f}`),
+  ];
+  const text = new Map(pages.map((p) => [p, readFileSync(join(projectRoot, p), "utf8")]));
+  const exported = new Map(subpaths().map((s) => [s.specifier, exportNames(s.source)]));
+
+  it("every name a page imports from a subpath is exported by it", () => {
+    const missing: string[] = [];
+    for (const [page, markdown] of text) {
+      for (const m of markdown.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s+from\s+"(upgate(?:\/[\w-]+)?)"/g)) {
+        const names = exported.get(m[3]!);
+        for (const specifier of m[2]!
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)) {
+          const name = specifier.replace(/^type\s+/, "").split(/\s+as\s+/)[0]!;
+          if (!names?.has(name)) missing.push(`${page}: ${name} from "${m[3]}"`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("every runtime export is named on a docs page (or the README)", () => {
+    const all = [...text.values()].join("\n");
+    const undocumented: string[] = [];
+    for (const [specifier, names] of exported) {
+      for (const [name, kind] of names) {
+        if (kind.value && !new RegExp(`\\b${name}\\b`).test(all)) undocumented.push(`${specifier}: ${name}`);
+      }
+    }
+    expect(undocumented).toEqual([]);
+  });
 });
 
 function sorted(names: string[]): string[] {

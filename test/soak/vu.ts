@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { createUploader, isUploadError, memoryStateStore, type Uploader } from "../../src/client/index.js";
+import { isUploadError } from "../../src/client/errors.js";
+import { createUploader, memoryStateStore, type Uploader } from "../../src/client/index.js";
 import { signToken } from "../integ/gateway/support.js";
 import type { ByteBudget } from "./budget.js";
 import { MULTIPART_THRESHOLD, makeFile, pickSize } from "./files.js";
