@@ -8,6 +8,7 @@ const ENTRY_POINTS: Record<string, string> = {
   "src/server/index.ts": "upgate/server",
   "src/server/node.ts": "upgate/node",
   "src/client/index.ts": "upgate/client",
+  "src/react/index.ts": "upgate/react",
   "src/store/index.ts": "upgate/store",
 };
 

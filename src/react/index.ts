@@ -1,0 +1,23 @@
+/**
+ * upgate/react: useUpload and headless <UploadDropzone> and <UploadButton> on upgate/client, with
+ * route names typed from the server's config. react is an optional peer dependency.
+ */
+export { type ButtonRenderProps, UploadButton, type UploadButtonProps } from "./button.js";
+export {
+  createUpgateClient,
+  type RouteName,
+  type RoutesConfig,
+  type UpgateClient,
+  type UpgateClientOptions,
+} from "./client.js";
+export { type DropzoneRenderProps, UploadDropzone, type UploadDropzoneProps } from "./dropzone.js";
+export { acceptFor, type RouteInfo, type RouteTypeInfo, rulesFor } from "./route-info.js";
+export type {
+  FileState,
+  ResumeOffer,
+  UploadItem,
+  UploadSnapshot,
+  UploadStatus,
+  UploadTotals,
+} from "./session.js";
+export type { UseUploadOptions, UseUploadResult } from "./use-upload.js";
