@@ -161,7 +161,7 @@ export class UploadSession {
    * Continues an offered upload with the file picked again: refused (with the reason returned and
    * announced) unless it has the offer's name, size and modification time.
    */
-  resume(offer: ResumeOffer, file: File): string | undefined {
+  resumeOffer(offer: ResumeOffer, file: File): string | undefined {
     if (!isSameFile(offer, file)) {
       const problem = `${file.name} is not the unfinished ${offer.name}: pick that file to resume it`;
       this.announce(problem);
@@ -174,7 +174,7 @@ export class UploadSession {
   }
 
   /** Forgets an offered upload and deletes it at the gateway (and so its stored parts). */
-  async dismiss(offer: ResumeOffer): Promise<void> {
+  async dismissOffer(offer: ResumeOffer): Promise<void> {
     this.offers = this.offers.filter((o) => o.key !== offer.key);
     this.changed();
     await this.source.stateStore.delete(offer.key).catch(() => {});
@@ -191,7 +191,7 @@ export class UploadSession {
     this.changed();
   }
 
-  resumeFile(id?: number): void {
+  resume(id?: number): void {
     for (const entry of this.select(id)) {
       if (entry.item.state !== "paused") continue;
       entry.task?.resume();
