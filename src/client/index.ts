@@ -18,7 +18,7 @@ export {
   type UploadErrorCode,
   type UploadErrorInit,
 } from "./errors.js";
-export type { FileEntry, UploadInput } from "./files.js";
+export type { FileEntry, TypeOption, UploadInput } from "./files.js";
 export type { MetadataOption } from "./flow/create.js";
 export {
   GatewayClient,

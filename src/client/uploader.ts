@@ -64,7 +64,7 @@ export function createUploader(options: UploaderOptions): Uploader {
   const start = (files: UploadInput | readonly UploadInput[], upload: UploadOptions): UploadTask => {
     if (typeof upload?.route !== "string" || upload.route === "")
       throw new TypeError("upload needs { route }");
-    const entries: FileEntry[] = toEntries(files);
+    const entries: FileEntry[] = toEntries(files, upload.type);
     const ctx: Omit<FlowContext, "control"> = {
       gateway,
       transport,
