@@ -96,7 +96,7 @@ function gaveUp(err: UploadError, text: string): string {
 }
 
 /**
- * An error in words a person understands: "photo.heic is not an allowed type for Images (allowed:
+ * An error in words a person understands: "photo.heic is HEIC, not an allowed type for Images (allowed:
  * PNG, JPEG, WebP, GIF)", "photo.png is too large: 12 MB, limit 10 MB", "movie.mp4: the file
  * changed while uploading", "network connection lost — retrying".
  */

@@ -1,7 +1,10 @@
 /** upgate/client: the browser-first uploader (also runs in Node 20). Imports only upgate core. */
 export type {
   CompleteResponse,
+  ListRoutesResponse,
   ListUploadsResponse,
+  RouteInfo,
+  RouteTypeInfo,
   UploadInstruction,
   UploadRecord,
   UploadStatus,
@@ -15,7 +18,7 @@ export {
   type UploadErrorCode,
   type UploadErrorInit,
 } from "./errors.js";
-export type { FileEntry, UploadInput } from "./files.js";
+export type { FileEntry, TypeOption, UploadInput } from "./files.js";
 export type { MetadataOption } from "./flow/create.js";
 export {
   GatewayClient,

@@ -193,7 +193,9 @@ describe("upgate upload", { timeout: 120_000 }, () => {
       "--quiet",
     ]);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toMatch(/^upgate upload: big\.bin is not an allowed type for notes/);
+    expect(r.stderr.trim()).toMatch(
+      /^upgate upload: big\.bin is binary data \(application\/octet-stream\), not an allowed type for notes/,
+    );
     const missing = await runCli(["upload", join(rig.dir, "nope.bin"), "--route", "files"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe(`upgate upload: ${join(rig.dir, "nope.bin")}: no such file`);

@@ -1,5 +1,6 @@
 import { checkFile } from "../../src/core/policy/file-check.js";
 import type { RoutePolicy } from "../../src/core/policy/route.js";
+import { declaredType } from "../../src/core/policy/type-for-name.js";
 import { el } from "./dom.js";
 
 /** A route as the dev server describes it (GET /demo-config.json). */
@@ -28,7 +29,8 @@ export function routeRules(route: RouteInfo): string {
  * read: a refused file is not hashed first. The gateway checks again; this only saves time.
  */
 export function precheck(route: RouteInfo, file: File): string | undefined {
-  const declared = { name: file.name, type: file.type || "application/octet-stream", size: file.size };
+  // The type the client will declare: a .docx the browser gave no type is checked as Word.
+  const declared = { name: file.name, type: declaredType(file.name, file.type), size: file.size };
   const { problems } = checkFile(route.policy, declared, 0);
   return problems.length > 0 ? problems.map((p) => p.message).join("; ") : undefined;
 }
