@@ -5,11 +5,11 @@
 import {
   createUploader,
   defaultStateStore,
+  type RouteInfo,
   type StateStore,
   type Uploader,
   type UploaderOptions,
 } from "../client/index.js";
-import type { RouteInfo } from "./route-info.js";
 import type { SessionSource } from "./session.js";
 import { type UseUploadOptions, type UseUploadResult, useUploadFrom } from "./use-upload.js";
 
@@ -24,19 +24,17 @@ export type RouteName<Config extends RoutesConfig> = Extract<keyof Config["route
 export interface UpgateClient<Route extends string> {
   uploader: Uploader;
   stateStore: StateStore;
-  /** GET /v1/routes, fetched once and shared. */
+  /** GET /v1/routes (the uploader's getRoutes(): fetched once and cached). */
   routes(): Promise<RouteInfo[]>;
   useUpload(options: UseUploadOptions<Route>): UseUploadResult;
 }
 
 export type UpgateClientOptions = UploaderOptions | { uploader: Uploader; stateStore?: StateStore };
 
-type WithRoutes = Uploader & { getRoutes?: () => Promise<RouteInfo[]> };
-
 export function createUpgateClient<Config extends RoutesConfig = { routes: Record<string, unknown> }>(
   options: UpgateClientOptions,
 ): UpgateClient<RouteName<Config>> {
-  let uploader: WithRoutes;
+  let uploader: Uploader;
   let stateStore: StateStore;
   if ("uploader" in options) {
     uploader = options.uploader;
@@ -45,18 +43,7 @@ export function createUpgateClient<Config extends RoutesConfig = { routes: Recor
     stateStore = options.stateStore ?? defaultStateStore();
     uploader = createUploader({ ...options, stateStore });
   }
-  let routes: Promise<RouteInfo[]> | undefined;
-  const source: SessionSource = {
-    uploader,
-    stateStore,
-    routes() {
-      routes ??= uploader.getRoutes ? uploader.getRoutes() : Promise.resolve([]);
-      routes.catch(() => {
-        routes = undefined;
-      });
-      return routes;
-    },
-  };
+  const source: SessionSource = { uploader, stateStore, routes: () => uploader.getRoutes() };
   return {
     uploader,
     stateStore,

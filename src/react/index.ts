@@ -11,7 +11,7 @@ export {
   type UpgateClientOptions,
 } from "./client.js";
 export { type DropzoneRenderProps, UploadDropzone, type UploadDropzoneProps } from "./dropzone.js";
-export { acceptFor, type RouteInfo, type RouteTypeInfo, rulesFor } from "./route-info.js";
+export { acceptFor, rulesFor } from "./route-info.js";
 export type {
   FileState,
   ResumeOffer,

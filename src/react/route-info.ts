@@ -1,32 +1,6 @@
-/**
- * What GET /v1/routes says about a route (the client's getRoutes()), and the words and `accept`
- * attribute a file picker shows for it.
- */
+/** The words and `accept` attribute a file picker shows for a route (from the client's getRoutes()). */
+import type { RouteInfo } from "../client/index.js";
 import { formatSize } from "../core/policy/sizes.js";
-
-export interface RouteTypeInfo {
-  /** The allowed pattern as configured: "image/png", "image/*", "*\/*". */
-  type: string;
-  /** For people: "PNG image", "Any image", "Any file". */
-  label: string;
-  /** Extensions this pattern accepts, with the dot: [".png"]. */
-  extensions: string[];
-}
-
-export interface RouteInfo {
-  name: string;
-  label: string;
-  types: RouteTypeInfo[];
-  maxSize: number;
-  minSize: number;
-  maxFiles: number;
-  strategy: "auto" | "put" | "post" | "multipart";
-  multipartThreshold: number;
-  partSize: number;
-  checksum: { mode: "required" | "optional"; algorithm: "sha256" | "crc64nvme" | "crc32c" };
-  urlLifetime: number;
-  public: boolean;
-}
 
 /**
  * The `accept` attribute for a file input: each type and its extensions (a browser that gives a

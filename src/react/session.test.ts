@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import {
   memoryStateStore,
   type ResumeRecord,
+  type RouteInfo,
   UploadError,
   type Uploader,
   type UploadOptions,
   type UploadProgress,
   type UploadRecord,
 } from "../client/index.js";
-import type { RouteInfo } from "./route-info.js";
 import { UploadSession } from "./session.js";
 
 /** A task the test drives: progress, success, failure; pause, resume and abort are recorded. */

@@ -6,6 +6,7 @@
  */
 import {
   describeError,
+  type RouteInfo,
   type StateStore,
   UploadError,
   type Uploader,
@@ -14,7 +15,6 @@ import {
   type UploadTask,
 } from "../client/index.js";
 import { isSameFile, type StoredUpload, storedUploads } from "./offers.js";
-import type { RouteInfo } from "./route-info.js";
 
 export type FileState =
   | "queued"
@@ -131,13 +131,15 @@ export class UploadSession {
   /** Mounted: fetch the route's rules and the uploads a reload left unfinished. */
   activate(): void {
     this.active = true;
-    this.source.routes().then(
-      (routes) => {
-        this.routeInfo = routes.find((r) => r.name === this.route);
-        this.changed();
-      },
-      () => {},
-    );
+    Promise.resolve()
+      .then(() => this.source.routes())
+      .then(
+        (routes) => {
+          this.routeInfo = routes.find((r) => r.name === this.route);
+          this.changed();
+        },
+        () => {},
+      );
     void this.refreshOffers();
   }
 

@@ -122,7 +122,12 @@ describeInChromium("examples/react against upgate dev", () => {
     const { page } = example;
     // setInputFiles would type it from its extension: build the File in the page, as a browser without a .docx type does.
     const type = await dropzoneInput(page, "documents").evaluate(
-      (input: HTMLInputElement, bytes: number[]) => {
+      (element, bytes: number[]) => {
+        // The page's DOM, typed here as much as used (the Node type-check has no DOM library).
+        const input = element as unknown as { files: unknown; dispatchEvent(event: Event): void };
+        const { DataTransfer } = globalThis as unknown as {
+          DataTransfer: new () => { items: { add(file: File): void }; files: unknown };
+        };
         const file = new File([new Uint8Array(bytes)], "notes.docx", { type: "" });
         const transfer = new DataTransfer();
         transfer.items.add(file);

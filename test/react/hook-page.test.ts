@@ -12,15 +12,23 @@ import { describeInChromium, launchChromium } from "../browser/support/chromium.
 let browser: Browser;
 let page: Page;
 
-/** Drags files with these names over the dropzone, and drops them if `drop`. */
+/** Sends these drag events, carrying files with these names, to the dropzone. */
 function drag(names: string[], events: string[]): Promise<void> {
   return page.evaluate(
     ([files, types]) => {
-      const transfer = new DataTransfer();
+      // The page's DOM, typed here as much as used (the Node type-check has no DOM library).
+      const dom = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(file: File): void } };
+        DragEvent: new (type: string, init: object) => Event;
+        document: { querySelector(selector: string): { dispatchEvent(event: Event): void } };
+      };
+      const transfer = new dom.DataTransfer();
       for (const name of files) transfer.items.add(new File(["0123456789"], name, { type: "text/plain" }));
-      const zone = document.querySelector("button[data-state]")!;
+      const zone = dom.document.querySelector("button[data-state]");
       for (const type of types)
-        zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        zone.dispatchEvent(
+          new dom.DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }),
+        );
     },
     [names, events] as const,
   );
@@ -57,10 +65,20 @@ describeInChromium("useUpload and UploadDropzone in React 19", () => {
 
   it("dragging over sets data-state; a drop starts one task per file; progress and the live region follow", async () => {
     expect(await zoneState()).toBe("idle");
+    // The route's rules (getRoutes) describe the dropzone and filter the picker.
+    await expect
+      .poll(() => page.locator("button[data-state] > span").textContent())
+      .toBe("Text; up to 1 KB, 3 files at most");
+    expect(await page.locator("input[type=file]").getAttribute("accept")).toBe("text/plain,.txt");
     await drag(["a.txt"], ["dragenter", "dragover"]);
     expect(await zoneState()).toBe("dragging");
     await drag(["a.txt"], ["dragleave"]);
     expect(await zoneState()).toBe("idle");
+    // The route's rules (getRoutes) describe the dropzone and filter the picker.
+    await expect
+      .poll(() => page.locator("button[data-state] > span").textContent())
+      .toBe("Text; up to 1 KB, 3 files at most");
+    expect(await page.locator("input[type=file]").getAttribute("accept")).toBe("text/plain,.txt");
     await drag(["a.txt", "b.txt"], ["dragenter", "dragover", "drop"]);
     await expect
       .poll(() => page.locator("#items").textContent())
