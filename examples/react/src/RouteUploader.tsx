@@ -1,12 +1,11 @@
 import { useId } from "react";
-import { UploadDropzone } from "../../../src/react/index.js";
+import { type RouteName, UploadDropzone } from "../../../src/react/index.js";
+import type config from "../upgate.config.js";
 import { FileRow } from "./FileRow.js";
 import { ResumeOffers } from "./ResumeOffers.js";
 import { upgate } from "./upgate.js";
 
-type Route = Parameters<typeof upgate.useUpload>[0]["route"];
-
-export function RouteUploader({ route, title }: { route: Route; title: string }) {
+export function RouteUploader({ route, title }: { route: RouteName<typeof config>; title: string }) {
   const upload = upgate.useUpload({ route });
   const heading = useId();
   return (
