@@ -253,6 +253,19 @@ describeInChromium("examples/react against upgate dev", () => {
     await screenshot(page, "react", "09-resumed-after-reload-verified");
   });
 
+  it("fits a 390 px wide phone screen without sideways scrolling", async () => {
+    const { page } = example;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await dropzoneInput(page, "images").setInputFiles({
+      name: "a-rather-long-file-name-for-a-narrow-screen.png",
+      mimeType: "image/png",
+      buffer: pngImage(64, 64),
+    });
+    await waitForState(page, "a-rather-long-file-name-for-a-narrow-screen.png", "done");
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    await screenshot(page, "react", "10-narrow-390px");
+  });
+
   it("raised no error in the page", () => {
     expect(example.errors).toEqual([]);
   });
