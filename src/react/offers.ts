@@ -1,5 +1,5 @@
 /** Unfinished multipart uploads the state store remembers: what a page offers to resume after a reload. */
-import type { ResumeRecord, StateStore } from "../client/index.js";
+import type { ResumeRecord, StateStore, Uploader } from "../client/index.js";
 
 export interface StoredUpload {
   /** The state store's key for it. */
@@ -14,7 +14,6 @@ export interface StoredUpload {
   stored: number;
   /** stored / size in whole percent. */
   percent: number;
-  expiresAt: string;
 }
 
 /** The record as an offer, or undefined for a record this version cannot read. */
@@ -39,22 +38,44 @@ export function storedUpload(record: ResumeRecord): StoredUpload | undefined {
     lastModified,
     stored,
     percent: size > 0 ? Math.floor((stored / size) * 100) : 0,
-    expiresAt: record.expiresAt,
   };
 }
 
-/** The route's unfinished uploads that have not expired, newest first; none when the store cannot list. */
+/** The ids of the caller's uploads on this route the gateway still holds open, or undefined if it cannot say. */
+async function pendingIds(uploader: Uploader, route: string): Promise<Set<string> | undefined> {
+  const ids = new Set<string>();
+  let cursor: string | undefined;
+  try {
+    for (let page = 0; page < 10; page++) {
+      const list = await uploader.list({ route, status: "pending", ...(cursor !== undefined && { cursor }) });
+      for (const upload of list.uploads) ids.add(upload.id);
+      cursor = list.nextCursor;
+      if (cursor === undefined) return ids;
+    }
+  } catch {
+    // Anonymous routes cannot list, and a network error says nothing: offer what the store has.
+  }
+  return undefined;
+}
+
+/**
+ * The route's unfinished uploads, newest first. The gateway decides which can still resume (the
+ * caller's pending uploads): records of uploads it verified, expired or deleted are removed from
+ * the store. When it cannot say, every record is offered (a resume that finds its upload gone
+ * starts over).
+ */
 export async function storedUploads(
   state: StateStore,
+  uploader: Uploader,
   route: string,
-  now = Date.now(),
 ): Promise<StoredUpload[]> {
   if (!state.list) return [];
-  const records = await state.list().catch(() => []);
-  return records
-    .filter((r) => r.route === route && Date.parse(r.expiresAt) > now)
-    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
-    .flatMap((r) => storedUpload(r) ?? []);
+  const records = (await state.list().catch(() => [])).filter((r) => r.route === route);
+  if (records.length === 0) return [];
+  const pending = await pendingIds(uploader, route);
+  const open = records.filter((r) => pending === undefined || pending.has(r.id));
+  for (const gone of records.filter((r) => !open.includes(r))) await state.delete(gone.key).catch(() => {});
+  return open.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).flatMap((r) => storedUpload(r) ?? []);
 }
 
 /** Whether `file` is the one an offer was made for (the client then checks every part's hash). */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   memoryStateStore,
   type ResumeRecord,
@@ -77,9 +77,11 @@ const ROUTE: RouteInfo = {
   public: false,
 };
 
-function setup(records: ResumeRecord[] = []) {
+/** `pending`: the ids GET /v1/uploads lists as pending (undefined: the listing fails). */
+function setup(records: ResumeRecord[] = [], pending?: string[]) {
   const tasks: FakeTask[] = [];
   const aborted: string[] = [];
+  const listed: unknown[] = [];
   const uploader = {
     start(file: File, options: UploadOptions) {
       const task = new FakeTask(file, options);
@@ -89,13 +91,18 @@ function setup(records: ResumeRecord[] = []) {
     abort: async (id?: string) => {
       aborted.push(id ?? "*");
     },
+    list: async (query: unknown) => {
+      listed.push(query);
+      if (!pending) throw new UploadError("GATEWAY", "sign in to upload", { status: 401 });
+      return { uploads: pending.map((id) => ({ id, status: "pending" })) };
+    },
   } as unknown as Uploader;
   const stateStore = memoryStateStore();
   for (const r of records) void stateStore.put(r);
   const session = new UploadSession({ uploader, stateStore, routes: async () => [ROUTE] }, "videos");
   let changes = 0;
   session.subscribe(() => changes++);
-  return { session, tasks, aborted, stateStore, changes: () => changes };
+  return { session, tasks, aborted, listed, stateStore, changes: () => changes };
 }
 
 const file = (name: string, size: number, lastModified = 1000) =>
@@ -207,8 +214,8 @@ describe("UploadSession", () => {
     expect(tasks[1]!.calls).toEqual([]);
   });
 
-  it("offers the route's unfinished uploads from the state store; resumes only with the same file", async () => {
-    const record = (name: string, route: string, expiresAt = "2999-01-01T00:00:00.000Z"): ResumeRecord => ({
+  it("offers the route's unfinished uploads the gateway still holds open; resumes only with the same file", async () => {
+    const record = (name: string, route: string): ResumeRecord => ({
       key: JSON.stringify(["upgate-resume-2", name, 30, 1000, "fp"]),
       id: `up-${name}`,
       route,
@@ -217,22 +224,24 @@ describe("UploadSession", () => {
       partSize: 10,
       sizes: [10, 10, 10],
       etags: { "1": '"e1"', "3": '"e3"' },
-      expiresAt,
+      expiresAt: "2026-01-01T00:05:00.000Z",
       updatedAt: "2026-01-01T00:00:00.000Z",
     });
-    const { session, tasks, aborted, stateStore } = setup([
-      record("movie.mp4", "videos"),
-      record("other-route.mp4", "images"),
-      record("expired.mp4", "videos", "2000-01-01T00:00:00.000Z"),
-    ]);
+    const { session, tasks, aborted, listed, stateStore } = setup(
+      [record("movie.mp4", "videos"), record("other-route.mp4", "images"), record("swept.mp4", "videos")],
+      ["up-movie.mp4", "up-later.mp4"],
+    );
     session.activate();
-    await tick();
-    await tick();
+    await vi.waitFor(() => expect(session.getSnapshot().offers).toHaveLength(1));
     const snap = session.getSnapshot();
     expect(snap.route).toEqual(ROUTE);
+    expect(listed).toEqual([{ route: "videos", status: "pending" }]);
     expect(snap.offers.map((o) => [o.name, o.size, o.stored, o.percent])).toEqual([
       ["movie.mp4", 30, 20, 66],
     ]);
+    // The gateway no longer holds swept.mp4 open: its record is gone; another route's is kept.
+    expect(await stateStore.get(record("swept.mp4", "videos").key)).toBeUndefined();
+    expect(await stateStore.get(record("other-route.mp4", "images").key)).toBeDefined();
 
     const offer = snap.offers[0]!;
     expect(session.resumeOffer(offer, file("movie.mp4", 30, 999))).toBe(
@@ -246,12 +255,32 @@ describe("UploadSession", () => {
     // Dismissing forgets the record and deletes the upload at the gateway.
     await stateStore.put(record("later.mp4", "videos"));
     tasks[0]!.finish();
-    await tick();
-    await tick();
-    const later = session.getSnapshot().offers.find((o) => o.name === "later.mp4")!;
+    await vi.waitFor(() => expect(session.getSnapshot().offers.map((o) => o.name)).toEqual(["later.mp4"]));
+    const later = session.getSnapshot().offers[0]!;
     await session.dismissOffer(later);
     expect(aborted).toEqual(["up-later.mp4"]);
     expect(await stateStore.get(later.key)).toBeUndefined();
-    expect(session.getSnapshot().offers.map((o) => o.name)).not.toContain("later.mp4");
+    expect(session.getSnapshot().offers).toEqual([]);
+  });
+
+  it("offers every record of the route when the gateway cannot list (an anonymous route)", async () => {
+    const record: ResumeRecord = {
+      key: JSON.stringify(["upgate-resume-2", "clip.mp4", 20, 5, "fp"]),
+      id: "up-clip",
+      route: "videos",
+      uploadId: "mp",
+      objectKey: "k",
+      partSize: 10,
+      sizes: [10, 10],
+      etags: {},
+      expiresAt: "2026-01-01T00:05:00.000Z",
+      updatedAt: "2026-01-01T00:00:00.000Z",
+    };
+    const { session, stateStore } = setup([record], undefined);
+    session.activate();
+    await vi.waitFor(() =>
+      expect(session.getSnapshot().offers.map((o) => [o.name, o.percent])).toEqual([["clip.mp4", 0]]),
+    );
+    expect(await stateStore.get(record.key)).toBeDefined();
   });
 });

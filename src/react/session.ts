@@ -328,7 +328,7 @@ export class UploadSession {
   }
 
   private async refreshOffers(): Promise<void> {
-    const stored = await storedUploads(this.source.stateStore, this.route);
+    const stored = await storedUploads(this.source.stateStore, this.source.uploader, this.route);
     // A file in the list is not offered: it has its own retry (and its record may be being written).
     const busy = this.entries.map((e) => e.item.file);
     this.offers = stored.filter((offer) => !busy.some((file) => isSameFile(offer, file)));

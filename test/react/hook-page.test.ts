@@ -67,21 +67,16 @@ describeInChromium("useUpload and UploadDropzone in React 19", () => {
     expect(await zoneState()).toBe("idle");
     // The route's rules (getRoutes) describe the dropzone and filter the picker.
     await expect
-      .poll(() => page.locator("button[data-state] > span").textContent())
+      .poll(() => page.locator("button[data-state] > span").textContent(), { timeout: 15_000 })
       .toBe("Text; up to 1 KB, 3 files at most");
     expect(await page.locator("input[type=file]").getAttribute("accept")).toBe("text/plain,.txt");
     await drag(["a.txt"], ["dragenter", "dragover"]);
     expect(await zoneState()).toBe("dragging");
     await drag(["a.txt"], ["dragleave"]);
     expect(await zoneState()).toBe("idle");
-    // The route's rules (getRoutes) describe the dropzone and filter the picker.
-    await expect
-      .poll(() => page.locator("button[data-state] > span").textContent())
-      .toBe("Text; up to 1 KB, 3 files at most");
-    expect(await page.locator("input[type=file]").getAttribute("accept")).toBe("text/plain,.txt");
     await drag(["a.txt", "b.txt"], ["dragenter", "dragover", "drop"]);
     await expect
-      .poll(() => page.locator("#items").textContent())
+      .poll(() => page.locator("#items").textContent(), { timeout: 15_000 })
       .toBe("a.txt:uploading:50 b.txt:uploading:50");
     // StrictMode mounts twice: still one task per file.
     expect(await log()).toEqual(["start a.txt to files", "start b.txt to files"]);
@@ -89,13 +84,17 @@ describeInChromium("useUpload and UploadDropzone in React 19", () => {
     expect(await page.locator("[role=status]").textContent()).toBe("b.txt: 50% uploaded");
 
     await page.evaluate(() => (globalThis as unknown as { __finish: () => void }).__finish());
-    await expect.poll(() => page.locator("#items").textContent()).toBe("a.txt:done:100 b.txt:uploading:50");
+    await expect
+      .poll(() => page.locator("#items").textContent(), { timeout: 15_000 })
+      .toBe("a.txt:done:100 b.txt:uploading:50");
     expect(await page.locator("[role=status]").textContent()).toBe("a.txt: uploaded and verified");
   });
 
   it("unmounting cancels the uploads still running, and only those", async () => {
     await page.evaluate(() => (globalThis as unknown as { __unmount: () => void }).__unmount());
-    await expect.poll(log).toEqual(["start a.txt to files", "start b.txt to files", "abort b.txt"]);
+    await expect
+      .poll(log, { timeout: 15_000 })
+      .toEqual(["start a.txt to files", "start b.txt to files", "abort b.txt"]);
     expect(await page.locator("button").count()).toBe(0);
   });
 });
