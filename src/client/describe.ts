@@ -108,6 +108,8 @@ export function describeError(err: unknown): string {
     case "ABORTED":
       return named(err.file, "upload cancelled");
     case "NETWORK":
+      // A gateway on another origin that never answered: the message names CORS and both origins.
+      if (err.details?.cors === true) return err.message;
       return named(err.file, gaveUp(err, "network connection lost"));
     case "TIMEOUT":
       return named(err.file, gaveUp(err, err.message));
