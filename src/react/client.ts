@@ -2,14 +2,7 @@
  * createUpgateClient<typeof config>(): the uploader, the route rules and the React pieces, with the
  * route names of the server's config as a type (only the type is imported, never server code).
  */
-import {
-  createUploader,
-  defaultStateStore,
-  type RouteInfo,
-  type StateStore,
-  type Uploader,
-  type UploaderOptions,
-} from "../client/index.js";
+import { createUploader, type RouteInfo, type Uploader, type UploaderOptions } from "../client/index.js";
 import type { SessionSource } from "./session.js";
 import { type UseUploadOptions, type UseUploadResult, useUploadFrom } from "./use-upload.js";
 
@@ -23,30 +16,21 @@ export type RouteName<Config extends RoutesConfig> = Extract<keyof Config["route
 
 export interface UpgateClient<Route extends string> {
   uploader: Uploader;
-  stateStore: StateStore;
   /** GET /v1/routes (the uploader's getRoutes(): fetched once and cached). */
   routes(): Promise<RouteInfo[]>;
   useUpload(options: UseUploadOptions<Route>): UseUploadResult;
 }
 
-export type UpgateClientOptions = UploaderOptions | { uploader: Uploader; stateStore?: StateStore };
+/** createUploader's options, or an uploader to reuse. */
+export type UpgateClientOptions = UploaderOptions | { uploader: Uploader };
 
 export function createUpgateClient<Config extends RoutesConfig = { routes: Record<string, unknown> }>(
   options: UpgateClientOptions,
 ): UpgateClient<RouteName<Config>> {
-  let uploader: Uploader;
-  let stateStore: StateStore;
-  if ("uploader" in options) {
-    uploader = options.uploader;
-    stateStore = options.stateStore ?? defaultStateStore();
-  } else {
-    stateStore = options.stateStore ?? defaultStateStore();
-    uploader = createUploader({ ...options, stateStore });
-  }
-  const source: SessionSource = { uploader, stateStore, routes: () => uploader.getRoutes() };
+  const uploader = "uploader" in options ? options.uploader : createUploader(options);
+  const source: SessionSource = { uploader, routes: () => uploader.getRoutes() };
   return {
     uploader,
-    stateStore,
     routes: source.routes,
     useUpload: (hookOptions) => useUploadFrom(source, hookOptions),
   };

@@ -21,7 +21,7 @@ function upload(change: Partial<UseUploadResult> = {}): UseUploadResult {
     cancel: noop,
     retry: noop,
     clear: noop,
-    resumeOffer: () => undefined,
+    resumeOffer: async () => undefined,
     dismissOffer: async () => {},
     accept: "image/png,.png",
     rules: "PNG image; up to 10 MB",

@@ -11,10 +11,10 @@ export {
   type UpgateClientOptions,
 } from "./client.js";
 export { type DropzoneRenderProps, UploadDropzone, type UploadDropzoneProps } from "./dropzone.js";
+export type { ResumeOffer } from "./offers.js";
 export { acceptFor, rulesFor } from "./route-info.js";
 export type {
   FileState,
-  ResumeOffer,
   UploadItem,
   UploadSnapshot,
   UploadStatus,

@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import {
-  memoryStateStore,
-  type ResumeRecord,
+  type ResumableUpload,
   type RouteInfo,
   UploadError,
   type Uploader,
@@ -77,11 +76,12 @@ const ROUTE: RouteInfo = {
   public: false,
 };
 
-/** `pending`: the ids GET /v1/uploads lists as pending (undefined: the listing fails). */
-function setup(records: ResumeRecord[] = [], pending?: string[]) {
+/** `resumable`: what uploader.resumable() answers (undefined: it fails). */
+function setup(resumable: ResumableUpload[] | undefined = []) {
   const tasks: FakeTask[] = [];
   const aborted: string[] = [];
-  const listed: unknown[] = [];
+  const hashChecks: string[] = [];
+  let sameHash = true;
   const uploader = {
     start(file: File, options: UploadOptions) {
       const task = new FakeTask(file, options);
@@ -91,18 +91,28 @@ function setup(records: ResumeRecord[] = [], pending?: string[]) {
     abort: async (id?: string) => {
       aborted.push(id ?? "*");
     },
-    list: async (query: unknown) => {
-      listed.push(query);
-      if (!pending) throw new UploadError("GATEWAY", "sign in to upload", { status: 401 });
-      return { uploads: pending.map((id) => ({ id, status: "pending" })) };
+    resumable: async () => {
+      if (!resumable) throw new UploadError("NETWORK", "offline", { retryable: true });
+      return resumable;
+    },
+    isSameFile: async (file: File, upload: ResumableUpload) => {
+      hashChecks.push(`${file.name} ${upload.id}`);
+      return sameHash;
     },
   } as unknown as Uploader;
-  const stateStore = memoryStateStore();
-  for (const r of records) void stateStore.put(r);
-  const session = new UploadSession({ uploader, stateStore, routes: async () => [ROUTE] }, "videos");
+  const session = new UploadSession({ uploader, routes: async () => [ROUTE] }, "videos");
   let changes = 0;
   session.subscribe(() => changes++);
-  return { session, tasks, aborted, listed, stateStore, changes: () => changes };
+  return {
+    session,
+    tasks,
+    aborted,
+    hashChecks,
+    changes: () => changes,
+    setSameHash: (value: boolean) => {
+      sameHash = value;
+    },
+  };
 }
 
 const file = (name: string, size: number, lastModified = 1000) =>
@@ -214,73 +224,63 @@ describe("UploadSession", () => {
     expect(tasks[1]!.calls).toEqual([]);
   });
 
-  it("offers the route's unfinished uploads the gateway still holds open; resumes only with the same file", async () => {
-    const record = (name: string, route: string): ResumeRecord => ({
-      key: JSON.stringify(["upgate-resume-2", name, 30, 1000, "fp"]),
+  it("offers the route's resumable uploads with the percent stored; resumes only with the same file", async () => {
+    const upload = (name: string, route: string): ResumableUpload => ({
       id: `up-${name}`,
       route,
-      uploadId: "mp",
-      objectKey: "k",
-      partSize: 10,
-      sizes: [10, 10, 10],
-      etags: { "1": '"e1"', "3": '"e3"' },
+      name,
+      size: 30,
+      lastModified: 1000,
+      storedBytes: 20,
       expiresAt: "2026-01-01T00:05:00.000Z",
-      updatedAt: "2026-01-01T00:00:00.000Z",
+      key: `key-${name}`,
     });
-    const { session, tasks, aborted, listed, stateStore } = setup(
-      [record("movie.mp4", "videos"), record("other-route.mp4", "images"), record("swept.mp4", "videos")],
-      ["up-movie.mp4", "up-later.mp4"],
-    );
+    const { session, tasks, aborted, hashChecks, setSameHash } = setup([
+      upload("movie.mp4", "videos"),
+      upload("photo.png", "images"),
+      upload("later.mp4", "videos"),
+    ]);
     session.activate();
-    await vi.waitFor(() => expect(session.getSnapshot().offers).toHaveLength(1));
+    await vi.waitFor(() => expect(session.getSnapshot().offers).toHaveLength(2));
     const snap = session.getSnapshot();
     expect(snap.route).toEqual(ROUTE);
-    expect(listed).toEqual([{ route: "videos", status: "pending" }]);
-    expect(snap.offers.map((o) => [o.name, o.size, o.stored, o.percent])).toEqual([
+    expect(snap.offers.map((o) => [o.name, o.size, o.storedBytes, o.percent])).toEqual([
       ["movie.mp4", 30, 20, 66],
+      ["later.mp4", 30, 20, 66],
     ]);
-    // The gateway no longer holds swept.mp4 open: its record is gone; another route's is kept.
-    expect(await stateStore.get(record("swept.mp4", "videos").key)).toBeUndefined();
-    expect(await stateStore.get(record("other-route.mp4", "images").key)).toBeDefined();
 
     const offer = snap.offers[0]!;
-    expect(session.resumeOffer(offer, file("movie.mp4", 30, 999))).toBe(
-      "movie.mp4 is not the unfinished movie.mp4: pick that file to resume it",
-    );
+    const refusal = "movie.mp4 is not the unfinished movie.mp4: pick that file to resume it";
+    // Another modification time: refused without hashing.
+    expect(await session.resumeOffer(offer, file("movie.mp4", 30, 999))).toBe(refusal);
+    expect(hashChecks).toEqual([]);
+    // Same name, size and time, other content: the client's hash check refuses it.
+    setSameHash(false);
+    expect(await session.resumeOffer(offer, file("movie.mp4", 30))).toBe(refusal);
+    expect(session.getSnapshot().announcement.text).toBe(refusal);
     expect(tasks).toHaveLength(0);
-    expect(session.resumeOffer(offer, file("movie.mp4", 30))).toBeUndefined();
+    setSameHash(true);
+    expect(await session.resumeOffer(offer, file("movie.mp4", 30))).toBeUndefined();
+    expect(hashChecks).toEqual(["movie.mp4 up-movie.mp4", "movie.mp4 up-movie.mp4"]);
     expect(tasks.map((t) => t.file.name)).toEqual(["movie.mp4"]);
-    expect(session.getSnapshot().offers).toEqual([]);
+    expect(session.getSnapshot().offers.map((o) => o.name)).toEqual(["later.mp4"]);
 
-    // Dismissing forgets the record and deletes the upload at the gateway.
-    await stateStore.put(record("later.mp4", "videos"));
-    tasks[0]!.finish();
+    // Settled, the file stays in the list (with its own retry): still not offered.
+    tasks[0]!.fail(new UploadError("NETWORK", "offline", { retryable: true, file: "movie.mp4" }));
+    await tick();
     await vi.waitFor(() => expect(session.getSnapshot().offers.map((o) => o.name)).toEqual(["later.mp4"]));
-    const later = session.getSnapshot().offers[0]!;
-    await session.dismissOffer(later);
+
+    await session.dismissOffer(session.getSnapshot().offers[0]!);
     expect(aborted).toEqual(["up-later.mp4"]);
-    expect(await stateStore.get(later.key)).toBeUndefined();
     expect(session.getSnapshot().offers).toEqual([]);
   });
 
-  it("offers every record of the route when the gateway cannot list (an anonymous route)", async () => {
-    const record: ResumeRecord = {
-      key: JSON.stringify(["upgate-resume-2", "clip.mp4", 20, 5, "fp"]),
-      id: "up-clip",
-      route: "videos",
-      uploadId: "mp",
-      objectKey: "k",
-      partSize: 10,
-      sizes: [10, 10],
-      etags: {},
-      expiresAt: "2026-01-01T00:05:00.000Z",
-      updatedAt: "2026-01-01T00:00:00.000Z",
-    };
-    const { session, stateStore } = setup([record], undefined);
+  it("offers nothing, quietly, when the uploads cannot be listed", async () => {
+    const { session } = setup(undefined);
     session.activate();
-    await vi.waitFor(() =>
-      expect(session.getSnapshot().offers.map((o) => [o.name, o.percent])).toEqual([["clip.mp4", 0]]),
-    );
-    expect(await stateStore.get(record.key)).toBeDefined();
+    await tick();
+    await tick();
+    expect(session.getSnapshot().offers).toEqual([]);
+    expect(session.getSnapshot().route).toEqual(ROUTE);
   });
 });

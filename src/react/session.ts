@@ -7,14 +7,13 @@
 import {
   describeError,
   type RouteInfo,
-  type StateStore,
   UploadError,
   type Uploader,
   type UploadProgress,
   type UploadRecord,
   type UploadTask,
 } from "../client/index.js";
-import { isSameFile, type StoredUpload, storedUploads } from "./offers.js";
+import { offerOf, type ResumeOffer, sameIdentity } from "./offers.js";
 
 export type FileState =
   | "queued"
@@ -59,9 +58,6 @@ export interface UploadTotals {
 
 export type UploadStatus = "idle" | "uploading" | "paused" | "done" | "failed";
 
-/** An upload a reload left unfinished: resume() with the same file continues from the parts storage holds. */
-export interface ResumeOffer extends StoredUpload {}
-
 export interface UploadSnapshot {
   status: UploadStatus;
   items: readonly UploadItem[];
@@ -75,8 +71,6 @@ export interface UploadSnapshot {
 
 export interface SessionSource {
   uploader: Uploader;
-  /** The state store the uploader remembers resumable uploads in (listed for offers). */
-  stateStore: StateStore;
   routes(): Promise<RouteInfo[]>;
 }
 
@@ -160,11 +154,12 @@ export class UploadSession {
   }
 
   /**
-   * Continues an offered upload with the file picked again: refused (with the reason returned and
-   * announced) unless it has the offer's name, size and modification time.
+   * Continues an offered upload with the file picked again. Refused, with the reason announced and
+   * returned, unless it is the same file (name, size, modification time and hash: the client's
+   * isSameFile).
    */
-  resumeOffer(offer: ResumeOffer, file: File): string | undefined {
-    if (!isSameFile(offer, file)) {
+  async resumeOffer(offer: ResumeOffer, file: File): Promise<string | undefined> {
+    if (!sameIdentity(offer, file) || !(await this.source.uploader.isSameFile(file, offer))) {
       const problem = `${file.name} is not the unfinished ${offer.name}: pick that file to resume it`;
       this.announce(problem);
       this.changed();
@@ -179,7 +174,6 @@ export class UploadSession {
   async dismissOffer(offer: ResumeOffer): Promise<void> {
     this.offers = this.offers.filter((o) => o.key !== offer.key);
     this.changed();
-    await this.source.stateStore.delete(offer.key).catch(() => {});
     await this.source.uploader.abort(offer.id).catch(() => {});
   }
 
@@ -328,10 +322,14 @@ export class UploadSession {
   }
 
   private async refreshOffers(): Promise<void> {
-    const stored = await storedUploads(this.source.stateStore, this.source.uploader, this.route);
+    const resumable = await Promise.resolve()
+      .then(() => this.source.uploader.resumable())
+      .catch(() => []);
     // A file in the list is not offered: it has its own retry (and its record may be being written).
     const busy = this.entries.map((e) => e.item.file);
-    this.offers = stored.filter((offer) => !busy.some((file) => isSameFile(offer, file)));
+    this.offers = resumable
+      .filter((upload) => upload.route === this.route && !busy.some((file) => sameIdentity(upload, file)))
+      .map(offerOf);
     this.changed();
   }
 

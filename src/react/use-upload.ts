@@ -1,14 +1,9 @@
 /** useUpload: one route's files, their progress and controls, as React state. */
 import type { UploadError, UploadRecord } from "../client/index.js";
+import type { ResumeOffer } from "./offers.js";
 import { React } from "./react.js";
 import { acceptFor, rulesFor } from "./route-info.js";
-import {
-  type ResumeOffer,
-  type SessionOptions,
-  type SessionSource,
-  UploadSession,
-  type UploadSnapshot,
-} from "./session.js";
+import { type SessionOptions, type SessionSource, UploadSession, type UploadSnapshot } from "./session.js";
 
 export interface UseUploadOptions<Route extends string = string> {
   route: Route;
@@ -29,8 +24,8 @@ export interface UseUploadResult extends UploadSnapshot {
   retry(id?: number): void;
   /** Drops finished, failed and cancelled files from the list. */
   clear(): void;
-  /** Continues an offered upload with the file picked again; returns why not, if it is another file. */
-  resumeOffer(offer: ResumeOffer, file: File): string | undefined;
+  /** Continues an offered upload with the file picked again; resolves to why not, if it is another file. */
+  resumeOffer(offer: ResumeOffer, file: File): Promise<string | undefined>;
   dismissOffer(offer: ResumeOffer): Promise<void>;
   /** The file input's `accept` for this route (undefined: any file, or rules not loaded yet). */
   accept: string | undefined;

@@ -20,8 +20,8 @@ function Offer({ offer, upload }: { offer: ResumeOffer; upload: UseUploadResult 
         aria-label={`Pick ${offer.name} again to resume it`}
         onChange={(event) => {
           const file = event.currentTarget.files?.[0];
-          if (file) setProblem(upload.resumeOffer(offer, file));
           event.currentTarget.value = "";
+          if (file) upload.resumeOffer(offer, file).then(setProblem);
         }}
       />
       {problem && <p className="error">{problem}</p>}
