@@ -1,9 +1,10 @@
 /**
- * Bundles an example app with esbuild: <example>/src/main.tsx (React's automatic JSX) into
- * <out>/main.js, beside the example's index.html and styles.css. `npx tsx examples/build.ts react`
+ * Bundles an example app with esbuild: <example>/src/main.tsx or main.ts (React's automatic JSX)
+ * into <out>/main.js (and main.css for CSS it imports), beside the example's index.html and
+ * styles.css. `npx tsx examples/build.ts react`
  * writes examples/react/dist, which `upgate dev --web-dir` serves.
  */
-import { copyFile, mkdir } from "node:fs/promises";
+import { access, copyFile, mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -23,8 +24,13 @@ export async function buildExample(
   const source = join(EXAMPLES, name);
   const out = resolve(outDir);
   await mkdir(out, { recursive: true });
+  const tsx = join(source, "src", "main.tsx");
+  const entry = await access(tsx).then(
+    () => tsx,
+    () => join(source, "src", "main.ts"),
+  );
   const result = await build({
-    entryPoints: [join(source, "src", "main.tsx")],
+    entryPoints: [entry],
     outfile: join(out, "main.js"),
     bundle: true,
     format: "esm",
