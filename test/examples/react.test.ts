@@ -248,9 +248,32 @@ describeInChromium("examples/react against upgate dev", () => {
       "other.bin is not the unfinished backup.bin: pick that file to resume it",
     );
 
+    // Every percent the row shows while uploading, recorded in the page as it changes.
+    await page.evaluate(() => {
+      // The page's DOM, typed as much as used (the Node type-check has no DOM library).
+      type Row = { dataset: { state?: string; percent?: string }; textContent: string | null };
+      const dom = globalThis as unknown as {
+        __percents: number[];
+        document: { body: unknown; querySelectorAll(selector: string): Row[] };
+        MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void };
+      };
+      dom.__percents = [];
+      new dom.MutationObserver(() => {
+        for (const row of dom.document.querySelectorAll("li.file")) {
+          if (row.textContent?.includes("backup.bin") && row.dataset.state === "uploading")
+            dom.__percents.push(Number(row.dataset.percent));
+        }
+      }).observe(dom.document.body, { subtree: true, childList: true, attributes: true });
+    });
     stack.log.clear();
     await picker.setInputFiles(file);
     await waitForState(page, "backup.bin", "done");
+    // Progress starts from the bytes storage held, not from zero.
+    const percents = await page.evaluate(
+      () => (globalThis as unknown as { __percents: number[] }).__percents,
+    );
+    expect(percents.length).toBeGreaterThan(0);
+    expect(Math.min(...percents)).toBeGreaterThanOrEqual(Math.floor((stored.length * PART * 100) / BIG));
     const sent = stack.log
       .partPuts()
       .map((p) => p.partNumber!)
