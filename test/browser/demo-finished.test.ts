@@ -181,6 +181,11 @@ describeInChromium("the demo page, finished", () => {
     await expect.poll(() => row.locator(".badge").textContent()).toBe("not finished");
     expect(await row.getByRole("button", { name: "Resume big.bin" }).isVisible()).toBe(true);
     await screenshot(page, "demo-1280-resume-offer");
+    // The same offer on a phone.
+    await page.setViewportSize({ width: 390, height: 900 });
+    await expectNoSidewaysScroll(page);
+    await screenshot(page, "demo-390-resume-offer");
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // A different file is refused, in words, before anything is sent.
     const other = join(stack.dir, "other.bin");
