@@ -1,8 +1,9 @@
-import type { ListUploadsResponse, UploadRecord } from "../core/protocol.js";
+import type { ListUploadsResponse, RouteInfo, UploadRecord } from "../core/protocol.js";
 import { type FileEntry, toEntries, type UploadInput } from "./files.js";
 import type { FlowContext } from "./flow/context.js";
 import { GatewayClient, type ListQuery } from "./gateway/client.js";
 import type { UploaderOptions, UploadOptions } from "./options.js";
+import { isSameFile, listResumable, type ResumableUpload } from "./resumable.js";
 import { DEFAULT_RETRY } from "./retry/backoff.js";
 import { defaultStateStore } from "./state/default.js";
 import { UploadTask } from "./task.js";
@@ -22,6 +23,19 @@ export interface Uploader {
   list(query?: ListQuery): Promise<ListUploadsResponse>;
   /** GET /v1/files/:id: where a verified upload downloads from. */
   fileUrl(id: string): string;
+  /**
+   * GET /v1/routes: the routes this caller may upload to, fetched once and kept (a failed fetch is
+   * not kept). `refresh` fetches again, e.g. after signing in, when more routes become usable.
+   */
+  getRoutes(options?: { refresh?: boolean }): Promise<RouteInfo[]>;
+  /**
+   * Unfinished multipart uploads this uploader's state store remembers and the gateway still has
+   * (after a reload, say), newest first, each with the bytes storage holds: offer to resume them.
+   * Uploading the same file (see isSameFile) to the same route continues where storage stands.
+   */
+  resumable(): Promise<ResumableUpload[]>;
+  /** Whether `file` is the one `upload` was started with (name, size, date and content hash). */
+  isSameFile(file: UploadInput, upload: ResumableUpload): Promise<boolean>;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -44,11 +58,22 @@ export function createUploader(options: UploaderOptions): Uploader {
   const fileConcurrency = positive("fileConcurrency", options.fileConcurrency, 2);
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   const tasks = new Set<UploadTask>();
+  let routes: Promise<RouteInfo[]> | undefined;
+  const getRoutes = (refresh = false): Promise<RouteInfo[]> => {
+    if (routes === undefined || refresh) {
+      const fetching = gateway.getRoutes();
+      routes = fetching;
+      fetching.catch(() => {
+        if (routes === fetching) routes = undefined;
+      });
+    }
+    return routes;
+  };
 
   const start = (files: UploadInput | readonly UploadInput[], upload: UploadOptions): UploadTask => {
     if (typeof upload?.route !== "string" || upload.route === "")
       throw new TypeError("upload needs { route }");
-    const entries: FileEntry[] = toEntries(files);
+    const entries: FileEntry[] = toEntries(files, upload.type);
     const ctx: Omit<FlowContext, "control"> = {
       gateway,
       transport,
@@ -98,5 +123,8 @@ export function createUploader(options: UploaderOptions): Uploader {
     },
     list: (query) => gateway.list(query),
     fileUrl: (id) => gateway.fileUrl(id),
+    getRoutes: (query) => getRoutes(query?.refresh === true),
+    resumable: () => listResumable(gateway, state),
+    isSameFile,
   };
 }

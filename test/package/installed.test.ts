@@ -43,6 +43,7 @@ import {
 
 const MINUTE = 60_000;
 const BUNDLE_LIMIT_GZ = 20 * 1024;
+const REACT_LAYER_LIMIT_GZ = 5 * 1024;
 const DRIVERS = ["better-sqlite3@12", "pg@8"];
 const JWT_SECRET = "package-test-jwt-secret-0123456789abcdef";
 
@@ -120,9 +121,12 @@ describe("the packed tarball", { timeout: 3 * MINUTE }, () => {
       "dist/core/sigv4/index.js",
       "dist/client/index.js",
       "dist/client/index.d.ts",
+      "dist/react/index.js",
+      "dist/react/index.d.ts",
       "web/dist/index.html",
       "web/dist/main.js",
       "web/dist/styles.css",
+      "web/dist/favicon.svg",
       "docs/README.md",
       "docs/cli.md",
     ]) {
@@ -174,6 +178,13 @@ describe("installed without the optional drivers", { timeout: 3 * MINUTE }, () =
       { cwd: app },
     );
     expect(cjs.code, why(cjs)).toBe(0);
+    // upgate/react without react (an optional peer): one line naming it.
+    const react = await run(
+      process.execPath,
+      ["--input-type=module", "-e", `await import("upgate/react").catch((e) => console.log(e.message));`],
+      { cwd: app },
+    );
+    expect([react.code, react.stdout]).toEqual([0, "upgate/react needs react: npm install react@19\n"]);
   });
 
   it("a command whose ledger needs a missing driver stops at start with one line naming it", async () => {
@@ -237,6 +248,28 @@ describe("installed without the optional drivers", { timeout: 3 * MINUTE }, () =
       `upgate/client browser bundle (esbuild, minified): ${(bytes.length / 1024).toFixed(1)} KB, ${(gz / 1024).toFixed(1)} KB gzipped`,
     );
     expect(gz).toBeLessThan(BUNDLE_LIMIT_GZ);
+
+    // upgate/react over upgate/client, react left to the app (test/react/bundle-size.test.ts measures the sources).
+    await writeFile(
+      join(app, "react-entry.js"),
+      'export * from "upgate/client";\nexport * from "upgate/react";\n',
+    );
+    const withReact = await build({
+      entryPoints: [join(app, "react-entry.js")],
+      absWorkingDir: app,
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      external: ["react"],
+      write: false,
+      logLevel: "silent",
+    });
+    const added = gzipSync(withReact.outputFiles[0]!.contents).length - gz;
+    console.log(`upgate/react adds ${(added / 1024).toFixed(1)} KB gzipped over upgate/client (budget 5 KB)`);
+    expect(added).toBeGreaterThan(0);
+    expect(added).toBeLessThanOrEqual(REACT_LAYER_LIMIT_GZ);
   });
 });
 

@@ -8,6 +8,7 @@ const ENTRY_POINTS: Record<string, string> = {
   "src/server/index.ts": "upgate/server",
   "src/server/node.ts": "upgate/node",
   "src/client/index.ts": "upgate/client",
+  "src/react/index.ts": "upgate/react",
   "src/store/index.ts": "upgate/store",
 };
 
@@ -24,10 +25,10 @@ export function asPublished(source: string, path: string): string {
   });
 }
 
-/** The code blocks written as ```ts title="name", by title. */
+/** The code blocks written as ```ts title="name" (or ```tsx), by title. */
 export function titledBlocks(markdown: string): Map<string, string[]> {
   const blocks = new Map<string, string[]>();
-  for (const match of markdown.matchAll(/^```ts title="([^"]+)"\n([\s\S]*?)^```$/gm)) {
+  for (const match of markdown.matchAll(/^```tsx? title="([^"]+)"\n([\s\S]*?)^```$/gm)) {
     const [, title, code] = match as unknown as [string, string, string];
     blocks.set(title, [...(blocks.get(title) ?? []), code]);
   }

@@ -3,12 +3,15 @@ import type {
   CompleteResponse,
   CreateUploadsRequest,
   CreateUploadsResponse,
+  ListRoutesResponse,
   ListUploadsResponse,
   PartsRequest,
   PartsResponse,
+  RouteInfo,
   UploadStatus,
 } from "../../core/protocol.js";
 import { abortedError, isAbortLike, UploadError } from "../errors.js";
+import { crossOriginFailure } from "./cross-origin.js";
 import { gatewayError } from "./errors.js";
 
 export type HeadersOption =
@@ -46,6 +49,8 @@ export class GatewayClient {
   private readonly base: string;
   private readonly doFetch: typeof fetch;
   private readonly secrets = new Map<string, UploadSecrets>();
+  /** Whether any answer came from the gateway yet (then a failure is the network, not CORS). */
+  private answered = false;
 
   constructor(private readonly options: GatewayClientOptions) {
     this.base = options.endpoint.replace(/\/+$/, "");
@@ -122,6 +127,15 @@ export class GatewayClient {
     return this.json("GET", `/v1/uploads${qs ? `?${qs}` : ""}`, undefined, signal);
   }
 
+  /** GET /v1/routes: the routes this caller may upload to (public ones only without credentials). */
+  async getRoutes(signal?: AbortSignal): Promise<RouteInfo[]> {
+    const response = await this.json<ListRoutesResponse>("GET", "/v1/routes", undefined, signal);
+    if (!Array.isArray(response?.routes)) {
+      throw new UploadError("GATEWAY", "the upload server's route list is not { routes: [...] }");
+    }
+    return response.routes;
+  }
+
   /**
    * The download URL of a verified upload (the gateway answers 302 to a short-lived link). For an
    * anonymous upload this client created, it carries the read-only download token: a link to share.
@@ -158,9 +172,14 @@ export class GatewayClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         ...(signal ? { signal } : {}),
       });
+      this.answered = true;
       text = await response.text();
     } catch (err) {
       if (signal?.aborted || isAbortLike(err)) throw abortedError();
+      if (!this.answered) {
+        const cors = crossOriginFailure(url, err);
+        if (cors) throw cors;
+      }
       throw new UploadError("NETWORK", "network connection to the upload server lost", {
         retryable: true,
         cause: err,

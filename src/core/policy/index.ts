@@ -19,11 +19,21 @@ export {
   MIN_PART_SIZE,
 } from "./limits.js";
 export { MAX_METADATA_BYTES, metadataProblem, RESERVED_METADATA_PREFIX } from "./metadata.js";
-export { describeTypes, extensionForType, normalizeType, normalizeTypePattern, typeMatches } from "./mime.js";
+export {
+  describeType,
+  describeTypes,
+  extensionForType,
+  normalizeType,
+  normalizeTypePattern,
+  typeMatches,
+} from "./mime.js";
 export { KNOWN_TYPES, type KnownType } from "./mime-table.js";
 export { type PartPlan, planParts } from "./parts.js";
 export { base32, randomId } from "./random.js";
 export { checkFiles, type FileProblem, type FilesCheck, type RoutePolicy } from "./route.js";
+export { routeChecksumAlgorithm, routeInfo } from "./route-info.js";
+export { routeTypeInfo } from "./route-types.js";
 export { isSafeKey, s3KeyProblem } from "./s3-key.js";
 export { formatSize, parseSize } from "./sizes.js";
 export { chooseStrategy } from "./strategy.js";
+export { declaredType, extensionOf, isGenericType, typeForName } from "./type-for-name.js";
