@@ -210,3 +210,9 @@ export class Upgate<M extends Meta = Meta, B extends Body = Body> extends BasePl
     void task.abort();
   };
 }
+
+declare module "@uppy/core" {
+  interface PluginTypeRegistry<M extends Meta, B extends Body> {
+    Upgate: Upgate<M, B>;
+  }
+}
