@@ -129,6 +129,10 @@ describeInChromium("examples/uppy against upgate dev", () => {
     expect(await section(page, "documents").locator(".uppy-Dashboard-Item").count()).toBe(0);
     await screenshot(page, "uppy", "02-type-refused-by-route-rules");
     expect(stack.log.writes()).toEqual([]);
+    // The message would stay 5 s: hide it, so the next screenshot shows only the next step.
+    await page.evaluate(() =>
+      (globalThis as unknown as { uppy: { documents: { hideInfo(): void } } }).uppy.documents.hideInfo(),
+    );
   });
 
   it("uploads a PNG and a PDF to verified, with the record in each file's response", async () => {
