@@ -253,6 +253,32 @@ describe("Upgate, the Uppy uploader plugin", () => {
     ]);
   });
 
+  it("retries a failed file as a new upload through the client (which resumes what storage holds)", async () => {
+    const { uppy, tasks, events } = setup();
+    const id = add(uppy, "flaky.pdf");
+    const first = uppy.upload();
+    await until(() => tasks.length === 1);
+    tasks[0]!.fail(new UploadError("NETWORK", "network error", { retryable: true, file: "flaky.pdf" }));
+    await first;
+    expect(uppy.getFile(id).error).toMatch(/^flaky\.pdf: network connection lost/);
+    const retried = uppy.retryUpload(id);
+    await until(() => tasks.length === 2);
+    expect(tasks[1]!.file.name).toBe("flaky.pdf");
+    tasks[1]!.finish();
+    expect((await retried)?.successful?.map((f) => f.name)).toEqual(["flaky.pdf"]);
+    expect(uppy.getFile(id).error).toBeNull();
+    expect(events.at(-1)).toBe("success flaky.pdf");
+  });
+
+  it("cancels the uploads still running when Uppy is destroyed", async () => {
+    const { uppy, tasks } = setup();
+    add(uppy, "a.pdf");
+    void uppy.upload();
+    await until(() => tasks.length === 1);
+    uppy.destroy();
+    expect(tasks[0]!.calls).toEqual(["abort"]);
+  });
+
   it("needs a route and an uploader", () => {
     expect(() => new Uppy().use(Upgate, { route: "" } as never)).toThrow("Upgate needs { route }");
     expect(() => new Uppy().use(Upgate, { route: "x" })).toThrow("Upgate needs { uploader } or { client }");
