@@ -19,5 +19,5 @@ export type {
   UploadSnapshot,
   UploadStatus,
   UploadTotals,
-} from "./session.js";
+} from "./types.js";
 export type { UseUploadOptions, UseUploadResult } from "./use-upload.js";

@@ -3,7 +3,8 @@ import type { UploadError, UploadRecord } from "../client/index.js";
 import type { ResumeOffer } from "./offers.js";
 import { React } from "./react.js";
 import { acceptFor, rulesFor } from "./route-info.js";
-import { type SessionOptions, type SessionSource, UploadSession, type UploadSnapshot } from "./session.js";
+import { type SessionOptions, type SessionSource, UploadSession } from "./session.js";
+import type { UploadSnapshot } from "./types.js";
 
 export interface UseUploadOptions<Route extends string = string> {
   route: Route;
