@@ -310,6 +310,21 @@ describeInChromium("examples/uppy against upgate dev", () => {
     await screenshot(page, "uppy", "10-resumed-after-reload-verified");
   });
 
+  it("fits a 390 px wide phone screen without sideways scrolling", async () => {
+    const { page } = example;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await done(page, "archives");
+    await dashboardInput(page, "documents").setInputFiles({
+      name: "a-rather-long-file-name-for-a-narrow-screen.png",
+      mimeType: "image/png",
+      buffer: pngImage(64, 64),
+    });
+    await uploadButton(page, "documents").click();
+    await waitForUploaded(page, "documents", "a-rather-long-file-name-for-a-narrow-screen.png");
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    await screenshot(page, "uppy", "11-narrow-390px");
+  });
+
   it("raised no error in the page but Uppy's own log line of the refused fake", () => {
     const expected =
       /^\[Uppy\] \[[\d:]+\] fake\.png: rejected: its content is application\/pdf, not image\/png$/;
