@@ -189,6 +189,9 @@ describeInChromium("examples/uppy against upgate dev", () => {
       "verified",
       "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ]);
+    await expect
+      .poll(() => section(page, "documents").locator(".uppy-StatusBar").textContent())
+      .toContain("Complete");
     await screenshot(page, "uppy", "04-docx-verified");
     await done(page, "documents");
   });
