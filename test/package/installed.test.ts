@@ -123,6 +123,8 @@ describe("the packed tarball", { timeout: 3 * MINUTE }, () => {
       "dist/client/index.d.ts",
       "dist/react/index.js",
       "dist/react/index.d.ts",
+      "dist/uppy/index.js",
+      "dist/uppy/index.d.ts",
       "web/dist/index.html",
       "web/dist/main.js",
       "web/dist/styles.css",
@@ -185,6 +187,13 @@ describe("installed without the optional drivers", { timeout: 3 * MINUTE }, () =
       { cwd: app },
     );
     expect([react.code, react.stdout]).toEqual([0, "upgate/react needs react: npm install react@19\n"]);
+    // upgate/uppy without @uppy/core (an optional peer): one line naming it.
+    const uppy = await run(
+      process.execPath,
+      ["--input-type=module", "-e", `await import("upgate/uppy").catch((e) => console.log(e.message));`],
+      { cwd: app },
+    );
+    expect([uppy.code, uppy.stdout]).toEqual([0, "upgate/uppy needs @uppy/core: npm install @uppy/core@6\n"]);
   });
 
   it("a command whose ledger needs a missing driver stops at start with one line naming it", async () => {

@@ -9,6 +9,7 @@ const ENTRY_POINTS: Record<string, string> = {
   "src/server/node.ts": "upgate/node",
   "src/client/index.ts": "upgate/client",
   "src/react/index.ts": "upgate/react",
+  "src/uppy/index.ts": "upgate/uppy",
   "src/store/index.ts": "upgate/store",
 };
 

@@ -1,0 +1,2 @@
+/** Style sheets the bundler (esbuild) takes in as main.css. */
+declare module "*.css";
