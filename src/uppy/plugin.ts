@@ -7,8 +7,8 @@ import type { Body, Meta, PluginOpts, Uppy, UppyFile } from "@uppy/core";
 import {
   createUploader,
   describeError,
-  isUploadError,
   type RouteInfo,
+  UploadError,
   type Uploader,
   type UploaderOptions,
   type UploadInput,
@@ -179,7 +179,7 @@ export class Upgate<M extends Meta = Meta, B extends Body = Body> extends BasePl
       });
     } catch (err) {
       // Removed or cancelled in Uppy: nothing to report.
-      if (isUploadError(err) && err.code === "ABORTED") return;
+      if (err instanceof UploadError && err.code === "ABORTED") return;
       const now = this.uppy.getFile(current.id);
       if (hashing && now) this.uppy.emit("preprocess-complete", now);
       if (now) this.uppy.emit("upload-error", now, uppyError(err));
