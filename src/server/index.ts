@@ -1,6 +1,5 @@
 /** `upgate/server`: the upload gateway. */
-export type { Principal } from "./auth/principal.js";
-export { ANONYMOUS_USER_ID } from "./auth/principal.js";
+
 export { defineConfig } from "./config/define.js";
 export type { ConfigProblem } from "./config/issues.js";
 export { resolveConfig } from "./config/resolve.js";
@@ -8,6 +7,8 @@ export type { ResolvedConfig, ResolvedRoute } from "./config/resolved.js";
 export type * from "./config/types.js";
 export { createGateway, type Gateway, type GatewaySweepOptions, type RequestInfo } from "./gateway.js";
 export type { Ledger, UploadRow } from "./ledger/types.js";
+export type { Principal } from "./principal.js";
+export { ANONYMOUS_USER_ID } from "./principal.js";
 export type { SweepReport } from "./sweep/types.js";
 export { verifyWebhookSignature } from "./webhook/signature.js";
 export type { CompletedBy, WebhookEvent } from "./webhook/types.js";

@@ -7,9 +7,9 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Answer } from "./http/respond.js";
+import { SERVE_INCOMING, type ServeIncoming } from "./incoming.js";
 import { ClientRequestError, requestBody, requestHead, toFetchRequest, toIncoming } from "./node/request.js";
 import { writeAnswer, writeError } from "./node/response.js";
-import { SERVE_INCOMING, type ServeIncoming } from "./runtime/incoming.js";
 
 export { toRequest } from "./node/request.js";
 

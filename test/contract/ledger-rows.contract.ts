@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { InvalidCursorError } from "../../src/server/ledger/cursor.js";
+import { InvalidCursorError } from "../../src/server/ledger/list-cursor.js";
 import type { ListQuery, UploadRow } from "../../src/server/ledger/types.js";
 import { at, insertRows, type LedgerHarness, newUpload } from "./ledger-support.js";
 

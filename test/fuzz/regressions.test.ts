@@ -8,9 +8,9 @@ import {
 } from "../../src/core/index.js";
 import { formatSize, parseSize } from "../../src/core/policy/sizes.js";
 import { expandCdata } from "../../src/core/s3/xml.js";
-import { parseListObjects } from "../../src/server/storage/responses.js";
-import { StorageError } from "../../src/server/storage/types.js";
-import { parseXml as parseGatewayXml } from "../../src/server/storage/xml-read.js";
+import { parseListObjects } from "../../src/server/s3/responses.js";
+import { StorageError } from "../../src/server/s3/types.js";
+import { parseXml as parseGatewayXml } from "../../src/server/s3/xml-read.js";
 import { S3Error } from "../../src/store/errors.js";
 import { parseXml as parseStoreXml } from "../../src/store/xml-parse.js";
 

@@ -1,6 +1,6 @@
 import { sha256Hex } from "../../core/index.js";
 import { constantTimeEqual } from "../../core/sigv4/crypto.js";
-import type { Principal } from "./principal.js";
+import type { Principal } from "../principal.js";
 
 /**
  * A verifier for static API keys. The candidate's SHA-256 is compared with every key's, always all

@@ -2,7 +2,7 @@
 import type { Logger } from "pino";
 import type { RoutePolicy } from "../../core/policy/route.js";
 import type { Ledger, QuotaLimit } from "../ledger/types.js";
-import type { StorageConfig } from "../storage/types.js";
+import type { StorageConfig } from "../s3/types.js";
 import type {
   AuthFunction,
   BeforeUploadHook,

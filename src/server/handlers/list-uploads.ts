@@ -1,10 +1,10 @@
 import { UpgateError } from "../../core/errors.js";
 import type { ListUploadsResponse, UploadStatus } from "../../core/protocol.js";
+import type { Handler } from "../context.js";
 import { json } from "../http/respond.js";
-import { InvalidCursorError } from "../ledger/cursor.js";
-import type { Handler } from "../runtime/services.js";
-import { requirePrincipal } from "../upload/principal.js";
-import { toUploadRecord } from "../upload/record.js";
+import { InvalidCursorError } from "../ledger/list-cursor.js";
+import { requirePrincipal } from "../uploads/access.js";
+import { toUploadRecord } from "../uploads/record.js";
 
 const STATUSES: readonly UploadStatus[] = [
   "pending",

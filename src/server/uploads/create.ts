@@ -1,0 +1,132 @@
+import { UpgateError } from "../../core/errors.js";
+import { checkFiles } from "../../core/policy/route.js";
+import type { CreateUploadsResponse } from "../../core/protocol.js";
+import type { Handler, Services } from "../context.js";
+import { readJson } from "../http/json-body.js";
+import { json } from "../http/respond.js";
+import { ANONYMOUS } from "../principal.js";
+import { storageFailure } from "../s3/failure.js";
+import { authRequired } from "./access.js";
+import { withSecrets } from "./capability.js";
+import { runBeforeUpload } from "./create/before-upload.js";
+import { createRequestHash, parseIdempotencyKey } from "./create/idempotency-key.js";
+import { abortStarted, startMultipartUploads } from "./create/multipart-start.js";
+import { releaseReservations } from "./create/release.js";
+import { parseCreateRequest } from "./create-request.js";
+import { planUploads } from "./plan.js";
+import { policyError } from "./policy-error.js";
+import { quotaError } from "./quota-error.js";
+import { quotaSubject } from "./quota-subject.js";
+import { takeRateToken } from "./rate-limit.js";
+import { replayUploads } from "./replay.js";
+import { signatureCount, signUpload } from "./sign.js";
+
+/**
+ * POST /v1/uploads: the whole request is checked (auth, route, every file, hooks, rate) before
+ * anything is reserved, and reserved (all files or none) before anything is signed. Failing after
+ * the reservation releases it, so a refused request never holds quota or signs a URL.
+ *
+ * With an Idempotency-Key, a retry of a request the caller already made (same key, same route and
+ * files) answers with the first request's uploads, re-signed, and reserves nothing (docs/api.md).
+ * A retry is still a request: it runs onBeforeUpload and takes a rate token like the first one.
+ *
+ * Quota, rate limit and Idempotency-Keys belong to the caller's quota subject: the user, or for
+ * anonymous callers their address. Anonymous uploads come with a capability and a download token.
+ */
+export const createUploads: Handler = async (s, req) => {
+  const caller = await s.authenticate(req);
+  if (!caller && !s.anyPublicRoute) throw authRequired();
+  const idempotencyKey = parseIdempotencyKey(req.headers);
+  const body = parseCreateRequest(await readJson(req, s.config.limits.maxBodyBytes));
+  const route = s.config.routes.get(body.route);
+  // Without credentials, an unknown route is AUTH_REQUIRED too: route names are not disclosed.
+  if (!caller && !route?.policy.public) throw authRequired();
+  if (!route) {
+    throw new UpgateError("ROUTE_NOT_FOUND", `No upload route is named ${JSON.stringify(body.route)}`, {
+      details: { route: body.route },
+    });
+  }
+  const principal = caller ?? ANONYMOUS;
+  req.log.userId = principal.userId;
+  req.log.route = route.policy.name;
+
+  const check = checkFiles(route.policy, body.files);
+  if (check.problems.length > 0) throw policyError(check.problems);
+  const idempotency =
+    idempotencyKey === undefined
+      ? undefined
+      : {
+          key: idempotencyKey,
+          requestHash: createRequestHash(route.policy.name, check.files),
+        };
+  const subject = quotaSubject(principal, req.clientIp);
+  await runBeforeUpload(route, principal, check.files, req);
+  await takeRateToken(s.ledger, route, principal, req.clientIp);
+  if (idempotency) {
+    const existing = await s.ledger.findIdempotent(subject, idempotency.key);
+    if (existing) {
+      return replayed(s, await replayUploads(s, existing, idempotency.requestHash, new Date()));
+    }
+  }
+
+  // One window for every URL of the request: the route's lifetime, or the credentials' if shorter.
+  const window = await s.storage.urlWindow(route.policy.expiresIn).catch((err: unknown) => {
+    throw storageFailure(err);
+  });
+  const planned = await planUploads(s, route, principal, subject, check.files, req, window);
+  await startMultipartUploads(s.storage, planned, s.log);
+  const rows = planned.map((p) => p.row);
+  if (idempotency) for (const row of rows) row.idempotency = idempotency;
+  let reservation: Awaited<ReturnType<typeof s.ledger.reserve>>;
+  try {
+    reservation = await s.ledger.reserve(rows, {
+      userId: principal.userId,
+      subject,
+      route: route.policy.name,
+      limit: route.quota ?? {},
+      ...(route.routeQuota && { routeLimit: route.routeQuota }),
+      now: rows[0]!.createdAt,
+    });
+  } catch (err) {
+    await abortStarted(s.storage, planned, s.log);
+    throw err;
+  }
+  const requested = { bytes: rows.reduce((sum, r) => sum + r.declaredSize, 0), files: rows.length };
+  if (!reservation.ok) {
+    await abortStarted(s.storage, planned, s.log);
+    throw quotaError(route, reservation, requested, s.config.sweep.graceMs);
+  }
+  if (reservation.existing) {
+    // A concurrent request with the same key reserved first: its uploads are the answer.
+    await abortStarted(s.storage, planned, s.log);
+    return replayed(s, await replayUploads(s, reservation.existing, idempotency!.requestHash, new Date()));
+  }
+
+  let response: CreateUploadsResponse;
+  try {
+    response = {
+      uploads: await Promise.all(
+        planned.map(async (p) => withSecrets(await signUpload(s.storage, p, window), p.secrets)),
+      ),
+    };
+  } catch (err) {
+    await releaseReservations(s, planned);
+    throw err;
+  }
+  countSignatures(s, response);
+  s.metrics.bytesReserved.inc(requested.bytes);
+  if (response.uploads.length === 1) req.log.uploadId = response.uploads[0]!.id;
+  return json(201, response);
+};
+
+function countSignatures(s: Services, response: CreateUploadsResponse): void {
+  for (const instruction of response.uploads) {
+    s.metrics.signatures.inc({ strategy: instruction.method.toLowerCase() }, signatureCount(instruction));
+  }
+}
+
+/** A replay answers 201 like the first request did, so a client cannot tell a retry from the original. */
+function replayed(s: Services, response: CreateUploadsResponse) {
+  countSignatures(s, response);
+  return json(201, response);
+}

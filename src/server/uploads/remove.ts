@@ -1,0 +1,37 @@
+import { UpgateError } from "../../core/errors.js";
+import type { CompleteResponse } from "../../core/protocol.js";
+import type { Handler } from "../context.js";
+import { json } from "../http/respond.js";
+import { loadOwnedUpload } from "./access.js";
+import { toUploadRecord } from "./record.js";
+import { removeStored } from "./remove-stored.js";
+
+const LIVE = ["pending", "uploaded", "verified"] as const;
+
+/**
+ * DELETE /v1/uploads/:id: the upload becomes "aborted" (reason DELETED), releasing its quota, and
+ * its multipart upload or object is removed from storage. Verified uploads may be deleted too: that
+ * is how a user removes a file. Deleting an upload that holds nothing any more (rejected, expired,
+ * aborted) changes nothing and answers the same way, so retries are safe.
+ */
+export const deleteUpload: Handler = async (s, req) => {
+  const { row } = await loadOwnedUpload(s, req, req.params.id!);
+  if (!(LIVE as readonly string[]).includes(row.status))
+    return json(200, { upload: toUploadRecord(row) } satisfies CompleteResponse);
+  const aborted = await s.ledger.transition(row.id, LIVE, "aborted", {
+    reason: "DELETED",
+    completedAt: new Date(),
+  });
+  if (!aborted) {
+    const current = await s.ledger.get(row.id);
+    if (!current || (LIVE as readonly string[]).includes(current.status)) {
+      throw new UpgateError(
+        "UPLOAD_STATE_CONFLICT",
+        "The upload is being changed by another request; try again",
+      );
+    }
+    return json(200, { upload: toUploadRecord(current) } satisfies CompleteResponse);
+  }
+  await removeStored(s, aborted);
+  return json(200, { upload: toUploadRecord(aborted) } satisfies CompleteResponse);
+};
