@@ -1,6 +1,11 @@
-import type { LedgerSource } from "../config/resolved.js";
 import { LEDGER_DRIVERS, withDriver } from "./driver.js";
 import type { Ledger } from "./types.js";
+
+/** Where the ledger is: a SQLite file, a Postgres URL, or an instance the caller made. */
+export type LedgerSource =
+  | { kind: "sqlite"; path: string }
+  | { kind: "postgres"; url: string }
+  | { kind: "instance"; ledger: Ledger };
 
 /** How each ledger's module is loaded: its driver comes with it. Tests replace these to lose a driver. */
 export interface LedgerModules {

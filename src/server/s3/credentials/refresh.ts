@@ -1,4 +1,3 @@
-import type { ResolvedRoute } from "../../config/resolved.js";
 import type { GatewayLog } from "../../observe/log.js";
 import type { GatewayMetrics } from "../../observe/metrics.js";
 import type { RefreshEvent } from "./types.js";
@@ -12,7 +11,7 @@ const SPARE_SECONDS = 60;
  * A URL signed just before a refresh then never outlives the credentials that signed it, unless the
  * credentials live shorter than that (they are then refreshed at half their life, and URLs are capped).
  */
-export function refreshMarginMs(routes: Iterable<ResolvedRoute>): number {
+export function refreshMarginMs(routes: Iterable<{ policy: { expiresIn: number } }>): number {
   let longest = DOWNLOAD_URL_SECONDS;
   for (const route of routes) longest = Math.max(longest, route.policy.expiresIn);
   return (longest + SPARE_SECONDS) * 1000;
