@@ -11,7 +11,7 @@ import { clientIp } from "./http/client-ip.js";
 import { isPreflight, preflightResponse, withCors } from "./http/cors.js";
 import { errorResponse } from "./http/error-response.js";
 import { type Answer, toResponse } from "./http/respond.js";
-import { fromRequest, requestContext, SERVE_INCOMING, type ServeIncoming } from "./incoming.js";
+import { fromRequest, registerServeIncoming, requestContext, type ServeIncoming } from "./incoming.js";
 import { lazyLedger } from "./ledger/lazy.js";
 import { openLedger } from "./ledger/open.js";
 import type { Ledger } from "./ledger/types.js";
@@ -198,8 +198,8 @@ export function createGateway(input: UpgateConfig): Gateway {
     config,
     metrics: metrics.registry,
   };
-  // For toNodeHandler: requests served without building a Request or a Response (runtime/incoming.ts).
-  Object.defineProperty(gateway, SERVE_INCOMING, { value: serve });
+  // For toNodeHandler: requests served without building a Request or a Response (incoming.ts).
+  registerServeIncoming(gateway, serve);
   return gateway;
 }
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { UpgateConfig } from "./config/types.js";
 import { createGateway, type Gateway } from "./gateway.js";
 import type { Reply } from "./http/respond.js";
-import { type Incoming, requestContext, SERVE_INCOMING, type ServeIncoming } from "./incoming.js";
+import { type Incoming, requestContext, type ServeIncoming, serveIncomingOf } from "./incoming.js";
 
 const SECRET = "incoming-test-secret-0123456789abcdef";
 const BODY = JSON.stringify({ route: "images", files: [{ name: "a.png", type: "image/png", size: 10 }] });
@@ -28,7 +28,7 @@ function gateway(routes: UpgateConfig["routes"]): { g: Gateway; direct: ServeInc
     routes,
   });
   gateways.push(g);
-  return { g, direct: (g as unknown as Record<symbol, ServeIncoming>)[SERVE_INCOMING]! };
+  return { g, direct: serveIncomingOf(g)! };
 }
 
 const token = () =>

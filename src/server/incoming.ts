@@ -19,8 +19,22 @@ export interface Incoming {
 
 export type ServeIncoming = (incoming: Incoming, info: { clientIp?: string }) => Promise<Answer>;
 
-/** Where a gateway keeps its ServeIncoming, for adapters that can use it (see node.ts). */
-export const SERVE_INCOMING: unique symbol = Symbol.for("upgate.serveIncoming");
+/**
+ * The internal seam between createGateway() and toNodeHandler() (docs/architecture.md): each
+ * gateway's whole-request function, which skips building a WHATWG Request and Response. Kept here,
+ * not on the gateway object, and exported by no subpath: it is not part of the public API.
+ * createGateway() registers its gateway's; toNodeHandler() looks it up once, and serves anything
+ * not registered (another fetch gateway, or a copy of upgate bundled twice) through `fetch`.
+ */
+const SERVE_INCOMING = new WeakMap<object, ServeIncoming>();
+
+export function registerServeIncoming(gateway: object, serve: ServeIncoming): void {
+  SERVE_INCOMING.set(gateway, serve);
+}
+
+export function serveIncomingOf(gateway: object): ServeIncoming | undefined {
+  return SERVE_INCOMING.get(gateway);
+}
 
 export function fromRequest(request: Request): Incoming {
   return { method: request.method, url: request.url, headers: request.headers, toRequest: () => request };
