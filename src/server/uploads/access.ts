@@ -3,10 +3,7 @@ import type { RequestContext, Services } from "../context.js";
 import type { UploadRow } from "../ledger/types.js";
 import { ANONYMOUS, ANONYMOUS_USER_ID, type Principal } from "../principal.js";
 import { CAPABILITY_HEADER, DOWNLOAD_TOKEN_PARAM, matchesHash } from "./capability.js";
-
-export function authRequired(): UpgateError {
-  return new UpgateError("AUTH_REQUIRED", "Authentication required: send Authorization: Bearer <token>");
-}
+import { authRequired } from "./errors.js";
 
 /** Without credentials on an upload: the same answer whether the upload exists or not. */
 function capabilityRequired(): UpgateError {

@@ -1,21 +1,18 @@
 import { UpgateError } from "../../core/errors.js";
 import { checkFiles } from "../../core/policy/route.js";
-import type { CreateUploadsResponse } from "../../core/protocol.js";
+import type { CreateUploadsResponse, FileDeclaration } from "../../core/protocol.js";
+import type { ResolvedRoute } from "../config/resolved.js";
 import type { Handler, Services } from "../context.js";
 import { readJson } from "../http/json-body.js";
 import { json } from "../http/respond.js";
-import { ANONYMOUS } from "../principal.js";
+import { ANONYMOUS, type Principal } from "../principal.js";
 import { storageFailure } from "../s3/failure.js";
-import { authRequired } from "./access.js";
 import { withSecrets } from "./capability.js";
-import { runBeforeUpload } from "./create/before-upload.js";
 import { createRequestHash, parseIdempotencyKey } from "./create/idempotency-key.js";
 import { abortStarted, startMultipartUploads } from "./create/multipart-start.js";
-import { releaseReservations } from "./create/release.js";
 import { parseCreateRequest } from "./create-request.js";
-import { planUploads } from "./plan.js";
-import { policyError } from "./policy-error.js";
-import { quotaError } from "./quota-error.js";
+import { authRequired, policyError, quotaError } from "./errors.js";
+import { type PlannedUpload, planUploads } from "./plan.js";
 import { quotaSubject } from "./quota-subject.js";
 import { takeRateToken } from "./rate-limit.js";
 import { replayUploads } from "./replay.js";
@@ -129,4 +126,58 @@ function countSignatures(s: Services, response: CreateUploadsResponse): void {
 function replayed(s: Services, response: CreateUploadsResponse) {
   countSignatures(s, response);
   return json(201, response);
+}
+
+/**
+ * Runs the route's onBeforeUpload for every file. A hook rejects by returning a string or throwing
+ * (an UpgateError keeps its code; any other error's message becomes HOOK_REJECTED's). Every file's
+ * verdict is collected, so one answer lists all rejections.
+ */
+async function runBeforeUpload(
+  route: ResolvedRoute,
+  principal: Principal,
+  files: readonly FileDeclaration[],
+  req: { readonly request: Request },
+): Promise<void> {
+  const hook = route.onBeforeUpload;
+  if (!hook) return;
+  const request = req.request;
+  const verdicts = await Promise.all(
+    files.map(async (file, index) => {
+      try {
+        const result = await hook({ principal, route: route.policy.name, file, index, request });
+        return typeof result === "string" ? result || "rejected" : undefined;
+      } catch (err) {
+        if (err instanceof UpgateError) throw err;
+        return err instanceof Error && err.message ? err.message : "rejected";
+      }
+    }),
+  );
+  const problems = verdicts.flatMap((message, index) =>
+    message === undefined ? [] : [{ index, name: files[index]!.name, code: "HOOK_REJECTED", message }],
+  );
+  if (problems.length === 0) return;
+  const message =
+    problems.length === 1 ? problems[0]!.message : problems.map((p) => `${p.name}: ${p.message}`).join("; ");
+  throw new UpgateError("HOOK_REJECTED", message, { details: { problems } });
+}
+
+/** Gives back the quota of reserved rows that will never be signed (they become "aborted"). */
+async function releaseReservations(
+  s: Pick<Services, "ledger" | "storage" | "log">,
+  planned: readonly PlannedUpload[],
+): Promise<void> {
+  await Promise.all(
+    planned.map(async (p) => {
+      try {
+        await s.ledger.transition(p.row.id, ["pending"], "aborted", {
+          reason: "SIGNING_FAILED",
+          forgetIdempotency: true,
+        });
+      } catch (err) {
+        s.log.error("could not release a reservation; it expires with its URLs", err, { uploadId: p.row.id });
+      }
+    }),
+  );
+  await abortStarted(s.storage, planned, s.log);
 }

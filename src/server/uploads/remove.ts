@@ -2,9 +2,12 @@ import { UpgateError } from "../../core/errors.js";
 import type { CompleteResponse } from "../../core/protocol.js";
 import type { Handler } from "../context.js";
 import { json } from "../http/respond.js";
+import type { UploadRow } from "../ledger/types.js";
+import type { GatewayLog } from "../observe/log.js";
+import { isStorageCode } from "../s3/failure.js";
+import type { StorageClient } from "../s3/types.js";
 import { loadOwnedUpload } from "./access.js";
 import { toUploadRecord } from "./record.js";
-import { removeStored } from "./remove-stored.js";
 
 const LIVE = ["pending", "uploaded", "verified"] as const;
 
@@ -32,6 +35,27 @@ export const deleteUpload: Handler = async (s, req) => {
     }
     return json(200, { upload: toUploadRecord(current) } satisfies CompleteResponse);
   }
-  await removeStored(s, aborted);
+  await removeStored(s.storage, s.log, aborted);
   return json(200, { upload: toUploadRecord(aborted) } satisfies CompleteResponse);
 };
+
+/**
+ * Removes what storage may hold for an upload: its multipart upload (if any) and its object (a PUT
+ * may have landed, or a multipart been completed). Failures are logged: the sweeper removes objects
+ * and multipart uploads that no live upload owns.
+ */
+async function removeStored(storage: StorageClient, log: GatewayLog, row: UploadRow): Promise<void> {
+  try {
+    if (row.multipartUploadId !== null) {
+      await storage.abortMultipart(row.key, row.multipartUploadId).catch((err: unknown) => {
+        if (!isStorageCode(err, "NoSuchUpload")) throw err;
+      });
+    }
+    await storage.delete(row.key);
+  } catch (err) {
+    log.error("could not remove a deleted upload's storage; the sweeper will", err, {
+      uploadId: row.id,
+      key: row.key,
+    });
+  }
+}

@@ -1,7 +1,32 @@
+/** The errors the upload flows answer with, built in one place. */
+import type { ErrorCode } from "../../core/errors.js";
 import { UpgateError } from "../../core/errors.js";
+import type { FileProblem } from "../../core/policy/route.js";
 import { formatSize } from "../../core/policy/sizes.js";
 import type { ResolvedRoute } from "../config/resolved.js";
 import type { QuotaLimit, QuotaUsage } from "../ledger/types.js";
+
+const MAX_LISTED = 5;
+
+/**
+ * One error for every problem of a create request. The code is the problems' own when they share
+ * one; else POLICY_TOO_LARGE (413) when any file is too large, as the most relevant; else
+ * VALIDATION_FAILED. details.problems lists them all, by file.
+ */
+export function policyError(problems: readonly FileProblem[]): UpgateError {
+  const codes = new Set<ErrorCode>(problems.map((p) => p.code));
+  const code: ErrorCode =
+    codes.size === 1
+      ? problems[0]!.code
+      : codes.has("POLICY_TOO_LARGE")
+        ? "POLICY_TOO_LARGE"
+        : "VALIDATION_FAILED";
+  const listed = problems.slice(0, MAX_LISTED).map((p) => p.message);
+  const more = problems.length > MAX_LISTED ? ` (and ${problems.length - MAX_LISTED} more)` : "";
+  const message =
+    problems.length === 1 ? listed[0]! : `${problems.length} problems: ${listed.join("; ")}${more}`;
+  return new UpgateError(code, message, { details: { problems } });
+}
 
 /**
  * QUOTA_EXCEEDED with what is used, the limit and what was asked; `scope: "route"` when the
@@ -40,4 +65,9 @@ export function quotaError(
       },
     },
   );
+}
+
+/** A request without credentials where they are required. */
+export function authRequired(): UpgateError {
+  return new UpgateError("AUTH_REQUIRED", "Authentication required: send Authorization: Bearer <token>");
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FileProblem } from "../../core/policy/route.js";
-import { policyError } from "./policy-error.js";
+import { policyError } from "./errors.js";
 
 const problem = (code: FileProblem["code"], index = 0): FileProblem => ({
   index,
