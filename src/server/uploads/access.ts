@@ -3,7 +3,7 @@ import type { RequestContext, Services } from "../context.js";
 import type { UploadRow } from "../ledger/types.js";
 import { ANONYMOUS, ANONYMOUS_USER_ID, type Principal } from "../principal.js";
 import { CAPABILITY_HEADER, DOWNLOAD_TOKEN_PARAM, matchesHash } from "./capability.js";
-import { authRequired } from "./errors.js";
+import { authRequired, uploadNotFound } from "./errors.js";
 
 /** Without credentials on an upload: the same answer whether the upload exists or not. */
 function capabilityRequired(): UpgateError {
@@ -53,7 +53,7 @@ export async function loadOwnedUpload(
   }
   req.log.userId = principal.userId;
   if (!row || row.userId !== principal.userId) {
-    throw new UpgateError("UPLOAD_NOT_FOUND", "No upload with this id belongs to you", { details: { id } });
+    throw uploadNotFound(id);
   }
   req.log.uploadId = row.id;
   req.log.route = row.route;

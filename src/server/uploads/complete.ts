@@ -15,6 +15,12 @@ import { takeRateToken } from "./rate-limit.js";
  * one verification (one per process through the single flight, one across instances through the
  * ledger's lease) and its answer; each such verification takes a token of the route's complete
  * rate limit.
+ *
+ * The steps, in complete/: complete-once.ts (the lease; then, as its holder) multipart-finish.ts
+ * (ListParts against the plan, CompleteMultipartUpload) -> verify-upload.ts (verify/verify-object.ts:
+ * HEAD, stored headers, checksum, sniffed type; then promote.ts for a POST upload, or
+ * dispose-rejected.ts) -> after-verified.ts (the route's hook, the webhook). The sweeper completes
+ * lapsed uploads through the same steps (sweeper-complete.ts).
  */
 export const completeUpload: Handler = async (s, req) => {
   const { row, principal } = await loadOwnedUpload(s, req, req.params.id!);

@@ -71,3 +71,16 @@ export function quotaError(
 export function authRequired(): UpgateError {
   return new UpgateError("AUTH_REQUIRED", "Authentication required: send Authorization: Bearer <token>");
 }
+
+/** Someone else's upload answers exactly like one that does not exist. */
+export function uploadNotFound(id: string): UpgateError {
+  return new UpgateError("UPLOAD_NOT_FOUND", "No upload with this id belongs to you", { details: { id } });
+}
+
+/** Another request changed the upload's row between our read and our write. */
+export function concurrentChange(): UpgateError {
+  return new UpgateError(
+    "UPLOAD_STATE_CONFLICT",
+    "The upload is being changed by another request; try again",
+  );
+}

@@ -1,4 +1,3 @@
-import { UpgateError } from "../../core/errors.js";
 import type { CompleteResponse } from "../../core/protocol.js";
 import type { Handler } from "../context.js";
 import { json } from "../http/respond.js";
@@ -7,6 +6,7 @@ import type { GatewayLog } from "../observe/log.js";
 import { isStorageCode } from "../s3/failure.js";
 import type { StorageClient } from "../s3/types.js";
 import { loadOwnedUpload } from "./access.js";
+import { concurrentChange } from "./errors.js";
 import { toUploadRecord } from "./record.js";
 
 const LIVE = ["pending", "uploaded", "verified"] as const;
@@ -28,10 +28,7 @@ export const deleteUpload: Handler = async (s, req) => {
   if (!aborted) {
     const current = await s.ledger.get(row.id);
     if (!current || (LIVE as readonly string[]).includes(current.status)) {
-      throw new UpgateError(
-        "UPLOAD_STATE_CONFLICT",
-        "The upload is being changed by another request; try again",
-      );
+      throw concurrentChange();
     }
     return json(200, { upload: toUploadRecord(current) } satisfies CompleteResponse);
   }

@@ -2,6 +2,7 @@ import { UpgateError } from "../../../core/errors.js";
 import type { CompleteRequest, UploadRecord } from "../../../core/protocol.js";
 import type { Services } from "../../context.js";
 import type { UploadRow } from "../../ledger/types.js";
+import { concurrentChange, uploadNotFound } from "../errors.js";
 import { toUploadRecord } from "../record.js";
 import type { PartChecksums } from "../verify/part-checksums.js";
 import { afterVerified, type Completer } from "./after-verified.js";
@@ -23,10 +24,6 @@ export interface CompleteInput {
   checksums: PartChecksums | undefined;
   /** Who completes: told to the route's hook and webhook. */
   by: Completer;
-}
-
-function unknownUpload(id: string): UpgateError {
-  return new UpgateError("UPLOAD_NOT_FOUND", "No upload with this id belongs to you", { details: { id } });
 }
 
 /**
@@ -63,7 +60,7 @@ export async function completeOnce(s: Services, id: string, input: CompleteInput
   let waited = false;
   for (;;) {
     const row = await s.ledger.get(id);
-    if (!row) throw unknownUpload(id);
+    if (!row) throw uploadNotFound(id);
     const settled = settledAnswer(row);
     if (settled) return settled;
     if (row.status === "pending" && waited) throw notUploadedElsewhere(id);
@@ -79,7 +76,7 @@ export async function completeOnce(s: Services, id: string, input: CompleteInput
     }
     if (!uploaded || lease) {
       // Another call moved the row meanwhile: its outcome, read on the next round, is the answer.
-      if (++attempts >= MAX_ATTEMPTS) throw conflict();
+      if (++attempts >= MAX_ATTEMPTS) throw concurrentChange();
       continue;
     }
     waited = true;
@@ -115,13 +112,6 @@ export async function verifyHeld(
   const route = s.config.routes.get(row.route);
   await afterVerified(s, route, outcome.verified, upload, input.by);
   return upload;
-}
-
-function conflict(): UpgateError {
-  return new UpgateError(
-    "UPLOAD_STATE_CONFLICT",
-    "The upload is being changed by another request; try again",
-  );
 }
 
 function stillVerifying(): UpgateError {
