@@ -41,7 +41,7 @@ function parseQuery(params: URLSearchParams) {
 
 /** GET /v1/uploads: the caller's uploads, newest first, a page at a time (pass nextCursor back as cursor). */
 export const listUploads: Handler = async (s, req) => {
-  const principal = await requirePrincipal(s, req);
+  const principal = await requirePrincipal(s.authenticate, req);
   const query = parseQuery(req.url.searchParams);
   let page: Awaited<ReturnType<typeof s.ledger.list>>;
   try {

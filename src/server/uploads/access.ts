@@ -1,6 +1,7 @@
 import { UpgateError } from "../../core/errors.js";
+import type { Authenticate } from "../auth/authenticate.js";
 import type { RequestContext, Services } from "../context.js";
-import type { UploadRow } from "../ledger/types.js";
+import type { Ledger, UploadRow } from "../ledger/types.js";
 import { ANONYMOUS, ANONYMOUS_USER_ID, type Principal } from "../principal.js";
 import { CAPABILITY_HEADER, DOWNLOAD_TOKEN_PARAM, matchesHash } from "./capability.js";
 import { authRequired, uploadNotFound } from "./errors.js";
@@ -14,8 +15,8 @@ function capabilityRequired(): UpgateError {
 }
 
 /** The caller, who must have credentials. */
-export async function requirePrincipal(s: Services, req: RequestContext): Promise<Principal> {
-  const principal = await s.authenticate(req);
+export async function requirePrincipal(authenticate: Authenticate, req: RequestContext): Promise<Principal> {
+  const principal = await authenticate(req);
   if (!principal) throw authRequired();
   req.log.userId = principal.userId;
   return principal;
@@ -32,13 +33,13 @@ export async function requirePrincipal(s: Services, req: RequestContext): Promis
  * it: it grants this read and nothing else.
  */
 export async function loadOwnedUpload(
-  s: Services,
+  s: Pick<Services, "authenticate" | "ledger" | "config">,
   req: RequestContext,
   id: string,
   options: { download?: boolean } = {},
 ): Promise<{ row: UploadRow; principal: Principal }> {
   const token = options.download ? req.url.searchParams.get(DOWNLOAD_TOKEN_PARAM) : null;
-  if (token !== null) return loadByDownloadToken(s, req, id, token);
+  if (token !== null) return loadByDownloadToken(s.ledger, req, id, token);
   const principal = await s.authenticate(req);
   const row = await s.ledger.get(id);
   if (!principal) {
@@ -61,12 +62,12 @@ export async function loadOwnedUpload(
 }
 
 async function loadByDownloadToken(
-  s: Services,
+  ledger: Ledger,
   req: RequestContext,
   id: string,
   token: string,
 ): Promise<{ row: UploadRow; principal: Principal }> {
-  const row = await s.ledger.get(id);
+  const row = await ledger.get(id);
   if (!(await matchesHash(token, row?.downloadTokenHash ?? null)) || !row) {
     throw new UpgateError("AUTH_INVALID", "Invalid credentials: the download token does not match this file");
   }

@@ -5,6 +5,7 @@ import type { ResolvedRoute } from "../config/resolved.js";
 import type { Handler, Services } from "../context.js";
 import { readJson } from "../http/json-body.js";
 import { json } from "../http/respond.js";
+import type { GatewayMetrics } from "../observe/metrics.js";
 import { ANONYMOUS, type Principal } from "../principal.js";
 import { storageFailure } from "../s3/failure.js";
 import { withSecrets } from "./capability.js";
@@ -62,7 +63,7 @@ export const createUploads: Handler = async (s, req) => {
   if (idempotency) {
     const existing = await s.ledger.findIdempotent(subject, idempotency.key);
     if (existing) {
-      return replayed(s, await replayUploads(s, existing, idempotency.requestHash, new Date()));
+      return replayed(s.metrics, await replayUploads(s, existing, idempotency.requestHash, new Date()));
     }
   }
 
@@ -70,7 +71,7 @@ export const createUploads: Handler = async (s, req) => {
   const window = await s.storage.urlWindow(route.policy.expiresIn).catch((err: unknown) => {
     throw storageFailure(err);
   });
-  const planned = await planUploads(s, route, principal, subject, check.files, req, window);
+  const planned = await planUploads(s.config.storage, route, principal, subject, check.files, req, window);
   await startMultipartUploads(s.storage, planned, s.log);
   const rows = planned.map((p) => p.row);
   if (idempotency) for (const row of rows) row.idempotency = idempotency;
@@ -96,7 +97,10 @@ export const createUploads: Handler = async (s, req) => {
   if (reservation.existing) {
     // A concurrent request with the same key reserved first: its uploads are the answer.
     await abortStarted(s.storage, planned, s.log);
-    return replayed(s, await replayUploads(s, reservation.existing, idempotency!.requestHash, new Date()));
+    return replayed(
+      s.metrics,
+      await replayUploads(s, reservation.existing, idempotency!.requestHash, new Date()),
+    );
   }
 
   let response: CreateUploadsResponse;
@@ -110,21 +114,21 @@ export const createUploads: Handler = async (s, req) => {
     await releaseReservations(s, planned);
     throw err;
   }
-  countSignatures(s, response);
+  countSignatures(s.metrics, response);
   s.metrics.bytesReserved.inc(requested.bytes);
   if (response.uploads.length === 1) req.log.uploadId = response.uploads[0]!.id;
   return json(201, response);
 };
 
-function countSignatures(s: Services, response: CreateUploadsResponse): void {
+function countSignatures(metrics: GatewayMetrics, response: CreateUploadsResponse): void {
   for (const instruction of response.uploads) {
-    s.metrics.signatures.inc({ strategy: instruction.method.toLowerCase() }, signatureCount(instruction));
+    metrics.signatures.inc({ strategy: instruction.method.toLowerCase() }, signatureCount(instruction));
   }
 }
 
 /** A replay answers 201 like the first request did, so a client cannot tell a retry from the original. */
-function replayed(s: Services, response: CreateUploadsResponse) {
-  countSignatures(s, response);
+function replayed(metrics: GatewayMetrics, response: CreateUploadsResponse) {
+  countSignatures(metrics, response);
   return json(201, response);
 }
 

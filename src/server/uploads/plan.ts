@@ -3,8 +3,8 @@ import { type PartPlan, planParts } from "../../core/policy/parts.js";
 import { randomId } from "../../core/policy/random.js";
 import { chooseStrategy } from "../../core/policy/strategy.js";
 import type { FileDeclaration } from "../../core/protocol.js";
-import type { ResolvedRoute } from "../config/resolved.js";
-import type { RequestContext, Services } from "../context.js";
+import type { ResolvedConfig, ResolvedRoute } from "../config/resolved.js";
+import type { RequestContext } from "../context.js";
 import type { NewUpload, Strategy } from "../ledger/types.js";
 import type { Principal } from "../principal.js";
 import type { UrlWindow } from "../s3/types.js";
@@ -31,7 +31,7 @@ const MAX_USER_AGENT = 512;
  * `window` its URLs will be signed in.
  */
 export async function planUploads(
-  s: Services,
+  target: Pick<ResolvedConfig["storage"], "bucket" | "supportsPost">,
   route: ResolvedRoute,
   principal: Principal,
   subject: string,
@@ -60,7 +60,7 @@ export async function planUploads(
         fileMetadata(route, principal, file),
         principal.via === "anonymous" ? newAnonymousSecrets() : undefined,
       ]);
-      const strategy = chooseStrategy(route.policy, file.size, s.config.storage.supportsPost);
+      const strategy = chooseStrategy(route.policy, file.size, target.supportsPost);
       const parts = strategy === "multipart" ? planParts(file.size, route.policy.partSize) : undefined;
       return {
         strategy,
@@ -71,7 +71,7 @@ export async function planUploads(
           id,
           userId: principal.userId,
           route: route.policy.name,
-          bucket: s.config.storage.bucket,
+          bucket: target.bucket,
           key,
           name: file.name,
           strategy,

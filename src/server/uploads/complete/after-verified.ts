@@ -20,7 +20,7 @@ export function recordedPrincipal(row: UploadRow): Principal {
  * Neither can turn a verified upload into an error: failures are logged.
  */
 export async function afterVerified(
-  s: Services,
+  s: Pick<Services, "deliverWebhook" | "log">,
   route: ResolvedRoute | undefined,
   row: UploadRow,
   upload: UploadRecord,

@@ -12,7 +12,7 @@ import type { UploadRow } from "../../ledger/types.js";
  * verified upload owns.
  */
 export async function disposeRejected(
-  s: Services,
+  s: Pick<Services, "config" | "storage" | "log">,
   row: UploadRow,
   code: string,
   details: Record<string, unknown> = {},

@@ -47,7 +47,7 @@ export type Promotion = { key: string; etag: string } | { changed: true };
  * verification and the copy) is removed and reported as changed.
  */
 export async function promote(
-  s: Services,
+  s: Pick<Services, "storage" | "log">,
   row: UploadRow,
   want: VerifyExpectation,
   verified: { type: string; etag: string },
@@ -71,7 +71,12 @@ export async function promote(
 }
 
 /** Best-effort removal of an object no row owns any more; the sweeper removes what this misses. */
-export async function removeQuietly(s: Services, key: string, uploadId: string, why: string): Promise<void> {
+export async function removeQuietly(
+  s: Pick<Services, "storage" | "log">,
+  key: string,
+  uploadId: string,
+  why: string,
+): Promise<void> {
   await s.storage.delete(key).catch((err: unknown) => {
     s.log.warn(`could not delete ${why}; the sweeper will`, { uploadId, key, error: String(err) });
   });

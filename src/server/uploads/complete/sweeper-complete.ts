@@ -40,7 +40,7 @@ export async function sweeperComplete(
 }
 
 /** Whether there is anything to verify: the object, or every planned part at its planned size. */
-async function looksStored(s: Services, row: UploadRow): Promise<boolean> {
+async function looksStored(s: Pick<Services, "storage">, row: UploadRow): Promise<boolean> {
   if (row.strategy === "multipart" && row.multipartUploadId !== null && row.partSize !== null) {
     try {
       const parts = await s.storage.listParts(row.key, row.multipartUploadId);
@@ -53,7 +53,10 @@ async function looksStored(s: Services, row: UploadRow): Promise<boolean> {
   return (await s.storage.head(row.key)) !== undefined;
 }
 
-async function wouldComplete(s: Services, row: UploadRow): Promise<SweepCompletion> {
+async function wouldComplete(
+  s: Pick<Services, "storage" | "config">,
+  row: UploadRow,
+): Promise<SweepCompletion> {
   if (row.strategy === "multipart" && (await s.storage.head(row.key)) === undefined) {
     return { outcome: "verified", key: row.key };
   }

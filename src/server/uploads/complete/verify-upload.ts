@@ -19,7 +19,11 @@ export function rejectionError(row: UploadRow): UpgateError {
 }
 
 /** What an upload's object must be: what was declared and signed, and the route's sniff setting. */
-export function expectationFor(s: Services, row: UploadRow, parts?: PartChecksums): VerifyExpectation {
+export function expectationFor(
+  s: Pick<Services, "config">,
+  row: UploadRow,
+  parts?: PartChecksums,
+): VerifyExpectation {
   return {
     key: row.key,
     size: row.declaredSize,
@@ -38,7 +42,7 @@ export type Verification = { verified: UploadRow } | { changed: true };
  * retried complete. Unless a concurrent call finished with the row meanwhile (its promotion removed
  * the form's key): then that call's outcome is the answer.
  */
-async function uploadChanged(s: Services, row: UploadRow): Promise<Verification> {
+async function uploadChanged(s: Pick<Services, "ledger" | "metrics">, row: UploadRow): Promise<Verification> {
   if ((await s.ledger.get(row.id))?.status !== "uploaded") return { changed: true };
   s.metrics.verifications.inc({ outcome: "UPLOAD_CHANGED" });
   throw new UpgateError(
