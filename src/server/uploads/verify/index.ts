@@ -1,4 +1,4 @@
-export { normalizeType } from "./content-type.js";
+export { stripTypeParameters } from "./content-type.js";
 export { contentDisposition, inlineSafe } from "./inline-safe.js";
 export { type ChecksumCheck, objectSha256 } from "./object-checksum.js";
 export {
@@ -13,7 +13,7 @@ export { SNIFF_BYTES, type SniffResult, sniffObject } from "./sniff.js";
 export {
   type VerifyExpectation,
   type VerifyFailureCode,
-  type VerifyOptions,
-  type VerifyResult,
+  type VerifyObjectOptions,
+  type VerifyObjectResult,
   verifyObject,
 } from "./verify-object.js";

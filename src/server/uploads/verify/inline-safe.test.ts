@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeType } from "./content-type.js";
+import { stripTypeParameters } from "./content-type.js";
 import { contentDisposition, inlineSafe } from "./inline-safe.js";
 
 describe("inlineSafe", () => {
@@ -58,9 +58,9 @@ describe("contentDisposition", () => {
   });
 });
 
-describe("normalizeType", () => {
+describe("stripTypeParameters", () => {
   it("lower-cases, trims and drops parameters", () => {
-    expect(normalizeType(" Text/Plain ; charset=UTF-8")).toBe("text/plain");
-    expect(normalizeType("image/png")).toBe("image/png");
+    expect(stripTypeParameters(" Text/Plain ; charset=UTF-8")).toBe("text/plain");
+    expect(stripTypeParameters("image/png")).toBe("image/png");
   });
 });

@@ -1,5 +1,5 @@
 import { typeMatches } from "../../../core/policy/mime.js";
-import { normalizeType } from "./content-type.js";
+import { stripTypeParameters } from "./content-type.js";
 
 /**
  * Types a browser may render inline from the bucket's origin: raster images only. Never HTML, SVG,
@@ -15,7 +15,7 @@ const INLINE_SAFE: ReadonlySet<string> = new Set([
 
 /** Whether a verified type may be served with Content-Disposition: inline. */
 export function inlineSafe(type: string): boolean {
-  return INLINE_SAFE.has(normalizeType(type));
+  return INLINE_SAFE.has(stripTypeParameters(type));
 }
 
 /** RFC 8187 ext-value encoding: UTF-8, percent-encoded except attr-chars. */

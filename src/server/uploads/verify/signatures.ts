@@ -15,7 +15,7 @@
  * downloads of anything but raster images are served as attachments (inline-safe.ts).
  */
 import { supportedMimeTypes } from "file-type/core";
-import { normalizeType } from "./content-type.js";
+import { stripTypeParameters } from "./content-type.js";
 
 export type SniffKind = "signature" | "text" | "opaque";
 
@@ -135,7 +135,7 @@ const EXECUTABLE = new Set([
 
 /** The canonical name of a declared type: normalized, aliases resolved. */
 export function canonicalType(type: string): string {
-  const t = normalizeType(type);
+  const t = stripTypeParameters(type);
   return ALIASES[t] ?? t;
 }
 

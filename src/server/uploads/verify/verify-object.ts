@@ -1,5 +1,5 @@
 import { type StorageClient, StorageError } from "../../s3/types.js";
-import { normalizeType } from "./content-type.js";
+import { stripTypeParameters } from "./content-type.js";
 import { objectSha256 } from "./object-checksum.js";
 import { checkPartChecksums, type PartChecksums } from "./part-checksums.js";
 import { SNIFF_BYTES, sniffObject } from "./sniff.js";
@@ -25,7 +25,7 @@ export interface VerifyExpectation {
   sniff: boolean;
 }
 
-export interface VerifyOptions {
+export interface VerifyObjectOptions {
   /** How many leading bytes to sniff. Default 4100. */
   sniffBytes?: number;
 }
@@ -40,7 +40,7 @@ export type VerifyFailureCode =
   | "UPLOAD_NOT_UPLOADED"
   | "UPLOAD_CHANGED";
 
-export type VerifyResult =
+export type VerifyObjectResult =
   | {
       ok: true;
       size: number;
@@ -54,7 +54,11 @@ export type VerifyResult =
     }
   | { ok: false; code: VerifyFailureCode; message: string; details: Record<string, unknown> };
 
-function fail(code: VerifyFailureCode, message: string, details: Record<string, unknown>): VerifyResult {
+function fail(
+  code: VerifyFailureCode,
+  message: string,
+  details: Record<string, unknown>,
+): VerifyObjectResult {
   return { ok: false, code, message, details };
 }
 
@@ -79,8 +83,8 @@ const notUploaded = (key: string) =>
 export async function verifyObject(
   storage: StorageClient,
   want: VerifyExpectation,
-  options: VerifyOptions = {},
-): Promise<VerifyResult> {
+  options: VerifyObjectOptions = {},
+): Promise<VerifyObjectResult> {
   const { key } = want;
   try {
     const head = await storage.head(key);
@@ -91,8 +95,8 @@ export async function verifyObject(
         actual: head.size,
       });
     }
-    const type = normalizeType(want.type);
-    const storedType = normalizeType(head.contentType);
+    const type = stripTypeParameters(want.type);
+    const storedType = stripTypeParameters(head.contentType);
     if (storedType !== type) {
       return fail(
         "VERIFY_TYPE_MISMATCH",
