@@ -1,7 +1,7 @@
 import { UpgateError } from "../../core/errors.js";
 import { sameEtag } from "../../core/s3/etag.js";
 import type { Handler } from "../context.js";
-import { storageFailure } from "../s3/failure.js";
+import { storageFailure } from "../s3/api-failure.js";
 import { loadOwnedUpload } from "../uploads/access.js";
 import { downloadName } from "../uploads/verify/download-name.js";
 import { contentDisposition } from "../uploads/verify/inline-safe.js";

@@ -7,7 +7,7 @@ import { readJson } from "../http/json-body.js";
 import { json } from "../http/respond.js";
 import type { GatewayMetrics } from "../observe/metrics.js";
 import { ANONYMOUS, type Principal } from "../principal.js";
-import { storageFailure } from "../s3/failure.js";
+import { storageFailure } from "../s3/api-failure.js";
 import { withSecrets } from "./capability.js";
 import { createRequestHash, parseIdempotencyKey } from "./create/idempotency-key.js";
 import { abortStarted, startMultipartUploads } from "./create/multipart-start.js";

@@ -4,7 +4,7 @@ import type { PartsResponse } from "../../core/protocol.js";
 import type { Handler } from "../context.js";
 import { readJson } from "../http/json-body.js";
 import { json } from "../http/respond.js";
-import { storageFailure } from "../s3/failure.js";
+import { storageFailure } from "../s3/api-failure.js";
 import { loadOwnedUpload } from "./access.js";
 import { parsePartsRequest } from "./parts-request.js";
 import { signParts } from "./sign.js";

@@ -3,7 +3,7 @@ import type { Handler } from "../context.js";
 import { json } from "../http/respond.js";
 import type { UploadRow } from "../ledger/types.js";
 import type { GatewayLog } from "../observe/log.js";
-import { isStorageCode } from "../s3/failure.js";
+import { isStorageCode } from "../s3/api-failure.js";
 import type { StorageClient } from "../s3/types.js";
 import { loadOwnedUpload } from "./access.js";
 import { concurrentChange } from "./errors.js";

@@ -2,7 +2,7 @@ import { UpgateError } from "../../../core/errors.js";
 import { planParts } from "../../../core/policy/parts.js";
 import type { CompleteRequest } from "../../../core/protocol.js";
 import type { UploadRow } from "../../ledger/types.js";
-import { isStorageCode, storageFailure } from "../../s3/failure.js";
+import { isStorageCode, storageFailure } from "../../s3/api-failure.js";
 import type { StorageClient, StoragePart } from "../../s3/types.js";
 
 /**

@@ -5,7 +5,7 @@ import { s3KeyProblem } from "../../../core/policy/s3-key.js";
 import { sameEtag } from "../../../core/s3/etag.js";
 import type { Services } from "../../context.js";
 import type { UploadRow } from "../../ledger/types.js";
-import { isStorageCode } from "../../s3/failure.js";
+import { isStorageCode } from "../../s3/api-failure.js";
 import { aclHeader } from "../canned-acl.js";
 import { metadataHeaders, uploaderMetadata } from "../object-metadata.js";
 import { type VerifyExpectation, verifyObject } from "../verify/verify-object.js";

@@ -1,7 +1,7 @@
 import { UpgateError } from "../../../core/errors.js";
 import type { Services } from "../../context.js";
 import type { UploadRow } from "../../ledger/types.js";
-import { isStorageCode } from "../../s3/failure.js";
+import { isStorageCode } from "../../s3/api-failure.js";
 import type { SweepCompletion } from "../../sweep/types.js";
 import { verifyObject } from "../verify/verify-object.js";
 import type { Completer } from "./after-verified.js";

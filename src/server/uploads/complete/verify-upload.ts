@@ -1,7 +1,7 @@
 import { ERROR_CODES, type ErrorCode, UpgateError } from "../../../core/errors.js";
 import type { Services } from "../../context.js";
 import type { UploadRow } from "../../ledger/types.js";
-import { storageFailure } from "../../s3/failure.js";
+import { storageFailure } from "../../s3/api-failure.js";
 import { uploaderMetadata } from "../object-metadata.js";
 import type { PartChecksums } from "../verify/part-checksums.js";
 import { type VerifyExpectation, verifyObject } from "../verify/verify-object.js";

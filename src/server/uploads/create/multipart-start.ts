@@ -1,5 +1,5 @@
 import type { GatewayLog } from "../../observe/log.js";
-import { storageFailure } from "../../s3/failure.js";
+import { storageFailure } from "../../s3/api-failure.js";
 import type { StorageClient } from "../../s3/types.js";
 import type { PlannedUpload } from "../plan.js";
 import { multipartCreateHeaders } from "../sign.js";
