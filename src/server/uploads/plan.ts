@@ -1,15 +1,18 @@
 import { UpgateError } from "../../core/errors.js";
+import { renderKey } from "../../core/policy/keys.js";
+import { extensionForType } from "../../core/policy/mime.js";
 import { type PartPlan, planParts } from "../../core/policy/parts.js";
 import { randomId } from "../../core/policy/random.js";
+import { s3KeyProblem } from "../../core/policy/s3-key.js";
 import { chooseStrategy } from "../../core/policy/strategy.js";
 import type { FileDeclaration } from "../../core/protocol.js";
 import type { ResolvedConfig, ResolvedRoute } from "../config/resolved.js";
+import type { FileContext } from "../config/types.js";
 import type { RequestContext } from "../context.js";
 import type { NewUpload, Strategy } from "../ledger/types.js";
 import type { Principal } from "../principal.js";
 import type { UrlWindow } from "../s3/types.js";
 import { type AnonymousSecrets, newAnonymousSecrets } from "./capability.js";
-import { objectKey } from "./object-key.js";
 import { fileMetadata, fitsMetadataBudget, MAX_METADATA, uploaderMetadata } from "./object-metadata.js";
 
 /** One file of a create request, decided: its ledger row, how it is uploaded, what the object carries. */
@@ -113,4 +116,31 @@ export async function planUploads(
     );
   }
   return planned;
+}
+
+/**
+ * The object key for one upload, chosen by the server: the route's template, or its function (whose
+ * result must be a safe key). Nothing the client sent is used but the declared type's extension.
+ */
+async function objectKey(route: ResolvedRoute, ctx: FileContext, uploadId: string): Promise<string> {
+  const ext = extensionForType(ctx.file.type);
+  const random = randomId(128);
+  if ("template" in route.key) {
+    return renderKey(route.key.template, {
+      route: route.policy.name,
+      userId: ctx.principal.userId,
+      ext,
+      uploadId,
+      random,
+    });
+  }
+  const key = await route.key.fn({ ...ctx, uploadId, ext, random });
+  const problem = typeof key === "string" ? s3KeyProblem(key) : "it is not a string";
+  if (problem) {
+    throw new UpgateError(
+      "CONFIG_INVALID",
+      `route ${route.policy.name}'s key function returned an unsafe key: ${problem}`,
+    );
+  }
+  return key;
 }
