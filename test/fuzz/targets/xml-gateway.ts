@@ -152,8 +152,7 @@ function property(input: { doc: Doc; root: string; edits: Edit[] }): void {
 /** The gateway's reader of S3 answers: parseXml, the error document and the listing readers. */
 export const xmlGatewayTarget: FuzzTarget<{ doc: Doc; root: string; edits: Edit[] }> = {
   name: "xml-gateway",
-  subject:
-    "gateway XML (server/s3): parseXml, error documents, ListObjects/ListParts/Uploads/CORS readers",
+  subject: "gateway XML (server/s3): parseXml, error documents, ListObjects/ListParts/Uploads/CORS readers",
   reaches: [
     "parsed",
     "refused",
