@@ -1,4 +1,4 @@
-import { MissingDriverError } from "../server/runtime/ledger-driver.js";
+import { MissingDriverError } from "../server/ledger/driver.js";
 import { CliError } from "./cli-error.js";
 
 /**

@@ -1,4 +1,4 @@
-import { StorageError } from "../server/storage/types.js";
+import { StorageError } from "../server/s3/types.js";
 
 /** The first system error code (ECONNREFUSED, ENOTFOUND, ...) along the cause chain, else the deepest cause's message. */
 function rootCause(err: unknown): string | undefined {

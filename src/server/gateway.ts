@@ -5,29 +5,29 @@ import { keyPrefixes } from "./config/key-prefixes.js";
 import { resolveConfig } from "./config/resolve.js";
 import type { ResolvedConfig } from "./config/resolved.js";
 import type { UpgateConfig } from "./config/types.js";
+import type { RequestContext, Services } from "./context.js";
+import { createEndpointRouter } from "./endpoints.js";
 import { clientIp } from "./http/client-ip.js";
 import { isPreflight, preflightResponse, withCors } from "./http/cors.js";
 import { errorResponse } from "./http/error-response.js";
 import { type Answer, toResponse } from "./http/respond.js";
+import { fromRequest, registerServeIncoming, requestContext, type ServeIncoming } from "./incoming.js";
+import { lazyLedger } from "./ledger/lazy.js";
+import { openLedger } from "./ledger/open.js";
 import type { Ledger } from "./ledger/types.js";
 import { createGatewayLog } from "./observe/log.js";
 import { createMetrics } from "./observe/metrics.js";
 import { createScrubber } from "./observe/scrub.js";
-import { credentialEvents, refreshMarginMs } from "./runtime/credentials.js";
-import { createEndpointRouter } from "./runtime/endpoints.js";
-import { fromRequest, requestContext, SERVE_INCOMING, type ServeIncoming } from "./runtime/incoming.js";
-import { lazyLedger } from "./runtime/lazy-ledger.js";
-import { openLedger } from "./runtime/open-ledger.js";
-import type { RequestContext, Services } from "./runtime/services.js";
-import { createWebhookSender, WEBHOOK_DRAIN_MS } from "./runtime/webhooks.js";
-import { createCredentialSource } from "./storage/credentials/source.js";
-import { createStorageClient } from "./storage/s3-client.js";
-import type { StorageClient } from "./storage/types.js";
+import { credentialEvents, refreshMarginMs } from "./s3/credentials/refresh.js";
+import { createCredentialSource } from "./s3/credentials/source.js";
+import { createStorageClient } from "./s3/s3-client.js";
+import type { StorageClient } from "./s3/types.js";
+import { createSingleFlight } from "./single-flight.js";
 import { sweep as runSweep } from "./sweep/index.js";
 import { type SweepSchedule, scheduleSweeps } from "./sweep/schedule.js";
 import type { SweepOptions, SweepReport } from "./sweep/types.js";
-import { createSingleFlight } from "./upload/single-flight.js";
-import { sweeperComplete } from "./upload/sweeper-complete.js";
+import { sweeperComplete } from "./uploads/complete/sweeper-complete.js";
+import { createWebhookSender, WEBHOOK_DRAIN_MS } from "./webhook/deliveries.js";
 
 /** What the adapter knows about the connection that the Request cannot carry. */
 export interface RequestInfo {
@@ -198,8 +198,8 @@ export function createGateway(input: UpgateConfig): Gateway {
     config,
     metrics: metrics.registry,
   };
-  // For toNodeHandler: requests served without building a Request or a Response (runtime/incoming.ts).
-  Object.defineProperty(gateway, SERVE_INCOMING, { value: serve });
+  // For toNodeHandler: requests served without building a Request or a Response (incoming.ts).
+  registerServeIncoming(gateway, serve);
   return gateway;
 }
 

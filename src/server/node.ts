@@ -3,13 +3,13 @@
  * declared length up to maxBufferedBody) are read whole first; larger and chunked ones are streamed
  * to the gateway, and Responses are streamed back with backpressure (small known or JSON ones are
  * sent in one write). createGateway()'s gateway is served without building a Request or Response
- * unless something asks for one (runtime/incoming.ts).
+ * unless something asks for one (incoming.ts).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Answer } from "./http/respond.js";
+import { serveIncomingOf } from "./incoming.js";
 import { ClientRequestError, requestBody, requestHead, toFetchRequest, toIncoming } from "./node/request.js";
 import { writeAnswer, writeError } from "./node/response.js";
-import { SERVE_INCOMING, type ServeIncoming } from "./runtime/incoming.js";
 
 /** What toNodeHandler serves: createGateway()'s result, or anything with the same fetch. */
 export interface FetchGateway {
@@ -44,7 +44,7 @@ export function toNodeHandler(gateway: FetchGateway, options: NodeHandlerOptions
   if (!Number.isSafeInteger(limit) || limit < 0) {
     throw new TypeError(`upgate: maxBufferedBody must be a whole number of bytes, got ${limit}`);
   }
-  const direct = (gateway as { [SERVE_INCOMING]?: ServeIncoming })[SERVE_INCOMING];
+  const direct = serveIncomingOf(gateway);
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let answer: Answer;
     try {

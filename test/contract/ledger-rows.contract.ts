@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { InvalidCursorError } from "../../src/server/ledger/cursor.js";
-import type { ListQuery, UploadRow } from "../../src/server/ledger/types.js";
+import { InvalidCursorError } from "../../src/server/ledger/list-cursor.js";
+import type { UploadRow, UserUploadsQuery } from "../../src/server/ledger/types.js";
 import { at, insertRows, type LedgerHarness, newUpload } from "./ledger-support.js";
 
 export function rowsContract(h: LedgerHarness): void {
@@ -117,7 +117,7 @@ export function rowsContract(h: LedgerHarness): void {
       return rows.map((row) => row!);
     }
 
-    async function allPages(query: Omit<ListQuery, "cursor">): Promise<{ pages: UploadRow[][] }> {
+    async function allPages(query: Omit<UserUploadsQuery, "cursor">): Promise<{ pages: UploadRow[][] }> {
       const pages: UploadRow[][] = [];
       let cursor: string | undefined;
       do {

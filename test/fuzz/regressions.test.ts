@@ -5,9 +5,9 @@ import { expandCdata } from "../../src/core/s3/xml.js";
 import { decodeComponent } from "../../src/core/sigv4/encode.js";
 import { presignUrl } from "../../src/core/sigv4/presign.js";
 import { verifyAuthorizationHeader, verifyPresignedUrl } from "../../src/core/sigv4/verify.js";
-import { parseListObjects } from "../../src/server/storage/responses.js";
-import { StorageError } from "../../src/server/storage/types.js";
-import { parseXml as parseGatewayXml } from "../../src/server/storage/xml-read.js";
+import { parseListObjects } from "../../src/server/s3/responses.js";
+import { StorageError } from "../../src/server/s3/types.js";
+import { parseXml as parseGatewayXml } from "../../src/server/s3/xml-read.js";
 import { S3Error } from "../../src/store/errors.js";
 import { parseXml as parseStoreXml } from "../../src/store/xml-parse.js";
 

@@ -1,6 +1,6 @@
 import type { UpgateConfig } from "../../src/server/config/types.js";
 import { createGateway, type Gateway } from "../../src/server/gateway.js";
-import type { StorageConfig } from "../../src/server/storage/types.js";
+import type { StorageConfig } from "../../src/server/s3/types.js";
 import { type ApiInit, gatewayApi, JWT_SECRET } from "../integ/gateway/support.js";
 
 export interface RgwGateway {

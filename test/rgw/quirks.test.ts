@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { sameRules } from "../../src/cli/cors/diff.js";
 import type { S3CorsRule } from "../../src/core/s3/requests.js";
-import { createStorageClient } from "../../src/server/storage/s3-client.js";
-import type { StorageConfig } from "../../src/server/storage/types.js";
+import { createStorageClient } from "../../src/server/s3/s3-client.js";
+import type { StorageConfig } from "../../src/server/s3/types.js";
 
 /**
  * RGW 16 answers seen in test/rgw's runs, replayed without RGW so they are checked on every run:

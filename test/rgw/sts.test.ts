@@ -1,6 +1,6 @@
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { afterAll, beforeAll, expect, it, test } from "vitest";
-import type { StorageCredentials } from "../../src/server/storage/credentials/types.js";
+import type { StorageCredentials } from "../../src/server/s3/credentials/types.js";
 import { complete, PNG_1X1, postForm, putPng, refreshes, signToken } from "../integ/gateway/support.js";
 import { createRgwBucket, describeRgw } from "./env.js";
 import { type RgwGateway, startRgwGateway } from "./gateway.js";

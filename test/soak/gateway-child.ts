@@ -12,7 +12,7 @@ import type { RouteConfig } from "../../src/server/config/types.js";
 import { createGateway } from "../../src/server/gateway.js";
 import { createPostgresLedger } from "../../src/server/ledger/postgres.js";
 import { toNodeHandler } from "../../src/server/node.js";
-import type { StorageConfig } from "../../src/server/storage/types.js";
+import type { StorageConfig } from "../../src/server/s3/types.js";
 
 export interface GatewayChildConfig {
   postgresUrl: string;

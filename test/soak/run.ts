@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createGateway } from "../../src/server/gateway.js";
 import { createPostgresLedger } from "../../src/server/ledger/postgres.js";
-import type { StorageConfig } from "../../src/server/storage/types.js";
+import type { StorageConfig } from "../../src/server/s3/types.js";
 import { JWT_SECRET } from "../integ/gateway/support.js";
 import { createScratchSchema } from "../support/postgres-schema.js";
 import { TEST_CREDENTIALS, TEST_REGION } from "../support/store-fixture.js";

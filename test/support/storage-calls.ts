@@ -1,4 +1,4 @@
-import type { StorageClient } from "../../src/server/storage/types.js";
+import type { StorageClient } from "../../src/server/s3/types.js";
 
 /** Calls made so far, by StorageClient method name. */
 export type StorageCalls = Record<string, number>;

@@ -1,5 +1,5 @@
 /** A StorageClient stand-in for the verify tests: only getStream (counted) and a HEAD result. */
-import type { ObjectHead, StorageClient } from "../../src/server/storage/types.js";
+import type { ObjectHead, StorageClient } from "../../src/server/s3/types.js";
 
 /** Storage whose getStream serves `body` in `chunk`-byte pieces and records each key read. */
 export function streamingStorage(body: Uint8Array, chunk: number) {

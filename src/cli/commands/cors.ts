@@ -1,6 +1,6 @@
 import type { S3CorsRule } from "../../core/s3/requests.js";
-import { getBucketCors, putBucketCors } from "../../server/storage/cors.js";
-import { createS3Transport } from "../../server/storage/transport.js";
+import { getBucketCors, putBucketCors } from "../../server/s3/bucket-cors.js";
+import { createS3Transport } from "../../server/s3/transport.js";
 import { parseCommandArgs } from "../args.js";
 import { CliError } from "../cli-error.js";
 import { loadSetup, SETUP_OPTIONS } from "../config/setup.js";

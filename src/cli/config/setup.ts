@@ -1,8 +1,8 @@
 import { resolveConfig } from "../../server/config/resolve.js";
 import type { LedgerSource, ResolvedRoute } from "../../server/config/resolved.js";
 import type { UpgateConfig } from "../../server/config/types.js";
-import type { StorageCredentials } from "../../server/storage/credentials/types.js";
-import type { StorageConfig } from "../../server/storage/types.js";
+import type { StorageCredentials } from "../../server/s3/credentials/types.js";
+import type { StorageConfig } from "../../server/s3/types.js";
 import { CliError } from "../cli-error.js";
 import { loadConfig, withConfigErrors } from "./gateway-config.js";
 

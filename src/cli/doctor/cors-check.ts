@@ -1,4 +1,4 @@
-import { getBucketCors } from "../../server/storage/cors.js";
+import { getBucketCors } from "../../server/s3/bucket-cors.js";
 import { corsProblems } from "../cors/evaluate.js";
 import { requiredHeaders, requiredMethods } from "../cors/rules.js";
 import { describeStorageFailure } from "../storage-failure.js";

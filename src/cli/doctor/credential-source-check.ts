@@ -1,5 +1,5 @@
-import { AWS_CHAIN_PACKAGE } from "../../server/storage/credentials/aws-chain.js";
-import type { CurrentCredentials } from "../../server/storage/credentials/types.js";
+import { AWS_CHAIN_PACKAGE } from "../../server/s3/credentials/aws-chain.js";
+import type { CurrentCredentials } from "../../server/s3/credentials/types.js";
 import { describeStorageFailure } from "../storage-failure.js";
 import { type CheckResult, type DoctorContext, result } from "./types.js";
 

@@ -1,8 +1,8 @@
 import { access } from "node:fs/promises";
 import type { LedgerSource } from "../../server/config/resolved.js";
+import { MissingDriverError } from "../../server/ledger/driver.js";
+import { openLedger } from "../../server/ledger/open.js";
 import type { Ledger } from "../../server/ledger/types.js";
-import { MissingDriverError } from "../../server/runtime/ledger-driver.js";
-import { openLedger } from "../../server/runtime/open-ledger.js";
 import { upgateRun } from "../invocation.js";
 import { type CheckResult, result } from "./types.js";
 

@@ -1,4 +1,4 @@
-import { StorageError } from "../../server/storage/types.js";
+import { StorageError } from "../../server/s3/types.js";
 import { describeStorageFailure } from "../storage-failure.js";
 import { probeKey } from "./probe-checks.js";
 import { sendable } from "./s3-answer.js";

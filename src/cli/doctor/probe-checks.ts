@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { aclHeader } from "../../server/upload/canned-acl.js";
+import { aclHeader } from "../../server/uploads/canned-acl.js";
 import { describeStorageFailure } from "../storage-failure.js";
 import { describeAnswer, s3Answer, sendable } from "./s3-answer.js";
 import { type CheckResult, type DoctorContext, PROBE_PREFIX, result } from "./types.js";

@@ -1,7 +1,7 @@
-import { refreshMarginMs } from "../../server/runtime/credentials.js";
-import { createCredentialSource } from "../../server/storage/credentials/source.js";
-import { createStorageClient } from "../../server/storage/s3-client.js";
-import { createS3Transport } from "../../server/storage/transport.js";
+import { refreshMarginMs } from "../../server/s3/credentials/refresh.js";
+import { createCredentialSource } from "../../server/s3/credentials/source.js";
+import { createStorageClient } from "../../server/s3/s3-client.js";
+import { createS3Transport } from "../../server/s3/transport.js";
 import type { Setup } from "../config/setup.js";
 import { checkUnsignedAcl } from "./acl-check.js";
 import { checkCors } from "./cors-check.js";

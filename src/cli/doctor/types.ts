@@ -1,5 +1,5 @@
-import type { S3Transport } from "../../server/storage/transport.js";
-import type { StorageClient } from "../../server/storage/types.js";
+import type { S3Transport } from "../../server/s3/transport.js";
+import type { StorageClient } from "../../server/s3/types.js";
 import type { Setup } from "../config/setup.js";
 
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";

@@ -1,5 +1,5 @@
 import { constantTimeEqual, sha256Hex } from "../../core/sigv4/crypto.js";
-import type { Principal } from "./principal.js";
+import type { Principal } from "../principal.js";
 
 /**
  * A verifier for static API keys. The candidate's SHA-256 is compared with every key's, always all

@@ -1,11 +1,11 @@
 import { UpgateError } from "../../core/errors.js";
 import type { ResolvedAuth } from "../config/resolved.js";
 import type { AuthFunction } from "../config/types.js";
+import { ANONYMOUS_USER_ID, type Principal } from "../principal.js";
 import { createApiKeyVerifier } from "./api-keys.js";
 import { looksLikeJwt, readCredential } from "./credentials.js";
 import { claimsDevIssuer, devJwtConfig } from "./dev-token.js";
 import { createJwtVerifier } from "./jwt.js";
-import { ANONYMOUS_USER_ID, type Principal } from "./principal.js";
 
 /**
  * What authentication reads: a Request, or a handler's request context (whose Request is built only

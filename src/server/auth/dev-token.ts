@@ -1,7 +1,7 @@
 import { decodeJwt, SignJWT } from "jose";
 import { UpgateError } from "../../core/errors.js";
 import type { ResolvedDevAuth, ResolvedJwt } from "../config/resolved.js";
-import { ANONYMOUS_USER_ID } from "./principal.js";
+import { ANONYMOUS_USER_ID } from "../principal.js";
 
 /** The `iss` and `aud` of every dev token: how a gateway tells a dev token from a real one. */
 export const DEV_ISSUER = "upgate-dev";

@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyOptions, jwtVerify } from "jose";
 import { UpgateError } from "../../core/errors.js";
 import type { ResolvedJwt } from "../config/resolved.js";
-import { ANONYMOUS_USER_ID, type Principal } from "./principal.js";
+import { ANONYMOUS_USER_ID, type Principal } from "../principal.js";
 import { createTokenCache } from "./token-cache.js";
 
 /** Why a token was refused, for people; it never echoes the token. */

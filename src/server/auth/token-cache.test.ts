@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Principal } from "./principal.js";
+import type { Principal } from "../principal.js";
 import { createTokenCache } from "./token-cache.js";
 
 const alice: Principal = { userId: "alice", via: "jwt" };

@@ -1,4 +1,4 @@
-import type { Principal } from "./principal.js";
+import type { Principal } from "../principal.js";
 
 const MAX_ENTRIES = 1000;
 /** A key removed from a JWKS stops being trusted within this long, even for tokens already seen. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ANONYMOUS_USER_ID } from "../auth/principal.js";
+import { ANONYMOUS_USER_ID } from "../principal.js";
 import { readableIssue } from "./issues.js";
 import { duration, httpUrl, isFunction, oneOf } from "./schema-helpers.js";
 import type { AuthFunction, JwtAlgorithm } from "./types.js";

@@ -1,8 +1,9 @@
 /** The configuration after resolveConfig: validated, defaults applied, sizes in bytes, durations in ms. */
 import type { Logger } from "pino";
 import type { RoutePolicy } from "../../core/policy/route.js";
-import type { Ledger, QuotaLimit } from "../ledger/types.js";
-import type { StorageConfig } from "../storage/types.js";
+import type { LedgerSource } from "../ledger/open.js";
+import type { QuotaLimit } from "../ledger/types.js";
+import type { StorageConfig } from "../s3/types.js";
 import type {
   AuthFunction,
   BeforeUploadHook,
@@ -12,10 +13,7 @@ import type {
   UploadCompleteHook,
 } from "./types.js";
 
-export type LedgerSource =
-  | { kind: "sqlite"; path: string }
-  | { kind: "postgres"; url: string }
-  | { kind: "instance"; ledger: Ledger };
+export type { LedgerSource };
 
 interface ResolvedJwtChecks {
   issuer?: string | string[];

@@ -1,15 +1,15 @@
 /** The gateway's configuration as users write it (defineConfig). Every name here is public API. */
 import type { LevelWithSilent, Logger } from "pino";
 import type { FileDeclaration, UploadRecord } from "../../core/protocol.js";
-import type { Principal } from "../auth/principal.js";
 import type { Ledger } from "../ledger/types.js";
-import type { StorageConfig } from "../storage/types.js";
+import type { Principal } from "../principal.js";
+import type { StorageConfig } from "../s3/types.js";
 
 export type {
   CredentialProvider,
   CredentialsSetting,
   StorageCredentials,
-} from "../storage/credentials/types.js";
+} from "../s3/credentials/types.js";
 export type { StorageConfig };
 
 /** A size in bytes, or a string such as "10MB" (1024-based). */

@@ -1,8 +1,8 @@
 import { UpgateError } from "../../core/errors.js";
 import { devUserProblem, issueDevToken } from "../auth/dev-token.js";
+import type { Handler } from "../context.js";
 import { readJsonBody } from "../http/json-body.js";
 import { json } from "../http/respond.js";
-import type { Handler } from "../runtime/services.js";
 
 /**
  * POST /v1/dev/session {user}: a dev token for a demo user, 201 {token, user, expiresAt}. Routed

@@ -1,10 +1,10 @@
 import { UpgateError } from "../../core/errors.js";
 import { sameEtag } from "../../core/s3/etag.js";
-import type { Handler } from "../runtime/services.js";
-import { loadOwnedUpload } from "../upload/principal.js";
-import { storageFailure } from "../upload/storage-failure.js";
-import { downloadName } from "../verify/download-name.js";
-import { contentDisposition } from "../verify/inline-safe.js";
+import type { Handler } from "../context.js";
+import { storageFailure } from "../s3/api-failure.js";
+import { loadOwnedUpload } from "../uploads/access.js";
+import { downloadName } from "../uploads/verify/download-name.js";
+import { contentDisposition } from "../uploads/verify/inline-safe.js";
 
 /** Long enough to follow a redirect, short enough that a leaked URL is soon worthless. */
 const DOWNLOAD_URL_SECONDS = 60;

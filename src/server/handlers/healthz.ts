@@ -1,6 +1,6 @@
+import type { Handler } from "../context.js";
 import { json } from "../http/respond.js";
-import type { Handler } from "../runtime/services.js";
-import { StorageError } from "../storage/types.js";
+import { StorageError } from "../s3/types.js";
 
 const CHECK_TIMEOUT_MS = 5_000;
 /** A key no upload uses: HEAD on it answers 404 when storage is reachable and the credentials work. */

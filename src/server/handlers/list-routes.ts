@@ -1,8 +1,8 @@
 import { routeInfo } from "../../core/policy/route-info.js";
 import type { ListRoutesResponse } from "../../core/protocol.js";
+import type { Handler } from "../context.js";
 import { json } from "../http/respond.js";
-import type { Handler } from "../runtime/services.js";
-import { authRequired } from "../upload/principal.js";
+import { authRequired } from "../uploads/errors.js";
 
 /**
  * GET /v1/routes: the routes the caller may upload to, with the rules a UI shows before a file is

@@ -1,10 +1,10 @@
 import { UpgateError } from "../../core/errors.js";
 import type { ListUploadsResponse, UploadStatus } from "../../core/protocol.js";
+import type { Handler } from "../context.js";
 import { json } from "../http/respond.js";
-import { InvalidCursorError } from "../ledger/cursor.js";
-import type { Handler } from "../runtime/services.js";
-import { requirePrincipal } from "../upload/principal.js";
-import { toUploadRecord } from "../upload/record.js";
+import { InvalidCursorError } from "../ledger/list-cursor.js";
+import { requirePrincipal } from "../uploads/access.js";
+import { toUploadRecord } from "../uploads/record.js";
 
 const STATUSES: readonly UploadStatus[] = [
   "pending",
@@ -41,7 +41,7 @@ function parseQuery(params: URLSearchParams) {
 
 /** GET /v1/uploads: the caller's uploads, newest first, a page at a time (pass nextCursor back as cursor). */
 export const listUploads: Handler = async (s, req) => {
-  const principal = await requirePrincipal(s, req);
+  const principal = await requirePrincipal(s.authenticate, req);
   const query = parseQuery(req.url.searchParams);
   let page: Awaited<ReturnType<typeof s.ledger.list>>;
   try {

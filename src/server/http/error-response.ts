@@ -1,8 +1,8 @@
 import { UpgateError } from "../../core/errors.js";
 import type { GatewayLog } from "../observe/log.js";
 import type { Scrubber } from "../observe/scrub.js";
-import { CredentialsError } from "../storage/credentials/errors.js";
-import { storageFailure } from "../upload/storage-failure.js";
+import { storageFailure } from "../s3/api-failure.js";
+import { CredentialsError } from "../s3/credentials/errors.js";
 import { json, type Reply } from "./respond.js";
 
 /** Details keys that become response headers rather than staying only in the body. */

@@ -83,7 +83,7 @@ const SQLITE: readonly Migration[] = [
     version: 5,
     description: "verification leases",
     // The instance verifying an "uploaded" row holds the lease until verify_lease_until (ms), renewing
-    // it while it reads; others wait instead of verifying again (see upload/verification-lease.ts).
+    // it while it reads; others wait instead of verifying again (see uploads/complete/verification-lease.ts).
     sql: `
       ALTER TABLE uploads ADD COLUMN verify_lease_id TEXT;
       ALTER TABLE uploads ADD COLUMN verify_lease_until INTEGER;

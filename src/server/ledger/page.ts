@@ -1,4 +1,4 @@
-import { encodeCursor } from "./cursor.js";
+import { encodeCursor } from "./list-cursor.js";
 import type { UploadRow } from "./types.js";
 
 export function assertLimit(limit: number): void {

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { decodeCursor } from "./cursor.js";
+import { decodeCursor } from "./list-cursor.js";
 import { LATEST_VERSION, MIGRATIONS, pendingMigrations } from "./migrations.js";
 import { assertLimit, page } from "./page.js";
 import {

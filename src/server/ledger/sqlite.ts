@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import type { UploadStatus } from "../../core/protocol.js";
-import { decodeCursor } from "./cursor.js";
 import { createGroupCommit } from "./group-commit.js";
+import { decodeCursor } from "./list-cursor.js";
 import { LATEST_VERSION, MIGRATIONS, pendingMigrations } from "./migrations.js";
 import { assertLimit, page } from "./page.js";
 import {

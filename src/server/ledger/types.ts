@@ -125,7 +125,8 @@ export interface ReserveQuota {
 /** Statuses whose bytes count against a quota (reserved or stored). */
 export const HOLDING_STATUSES: readonly UploadStatus[] = ["pending", "uploaded", "verified"];
 
-export interface ListQuery {
+/** One page of a user's uploads, optionally of one route or status (GET /v1/uploads). */
+export interface UserUploadsQuery {
   userId: string;
   route?: string;
   status?: UploadStatus;
@@ -214,7 +215,7 @@ export interface Ledger {
   releaseVerification(id: string, leaseId: string): Promise<void>;
   /** Extends a pending upload's URL expiry (fresh part URLs). */
   extendExpiry(id: string, expiresAt: Date): Promise<void>;
-  list(query: ListQuery): Promise<{ rows: UploadRow[]; nextCursor?: string }>;
+  list(query: UserUploadsQuery): Promise<{ rows: UploadRow[]; nextCursor?: string }>;
 
   /** Pending or uploaded rows whose expiresAt is before `before`, oldest first. */
   findStale(before: Date, limit: number): Promise<UploadRow[]>;

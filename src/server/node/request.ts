@@ -1,7 +1,7 @@
 /** The IncomingMessage side of toNodeHandler: method, URL, headers and body, checked and read. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ErrorCode } from "../../core/errors.js";
-import type { Incoming } from "../runtime/incoming.js";
+import type { Incoming } from "../incoming.js";
 
 /** Raised while reading the IncomingMessage: the client's fault, answered as such. */
 export class ClientRequestError extends Error {

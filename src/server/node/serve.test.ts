@@ -2,8 +2,8 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { json } from "../http/respond.js";
+import { type Incoming, registerServeIncoming, type ServeIncoming } from "../incoming.js";
 import { type FetchGateway, type NodeHandlerOptions, toNodeHandler } from "../node.js";
-import { type Incoming, SERVE_INCOMING, type ServeIncoming } from "../runtime/incoming.js";
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -28,7 +28,7 @@ function direct(handle: ServeIncoming, used: string[] = []): FetchGateway {
       return Response.json({ via: "fetch", body: await request.text() });
     },
   };
-  Object.defineProperty(gateway, SERVE_INCOMING, { value: handle });
+  registerServeIncoming(gateway, handle);
   return gateway;
 }
 

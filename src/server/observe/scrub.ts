@@ -12,7 +12,7 @@ export const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b(Bearer|Basic)\s+[^\s"',;]+/gi, `$1 ${REDACTED}`],
   // Anything shaped like a JWT (header.payload.signature, the header always starting "eyJ").
   [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
-  // An anonymous upload's capability or download token (upload/capability.ts), wherever it appears.
+  // An anonymous upload's capability or download token (uploads/capability.ts), wherever it appears.
   [/\bup[cd]_[a-z2-7]{16,}/gi, REDACTED],
 ];
 

@@ -1,5 +1,5 @@
 import type { Ledger } from "../ledger/types.js";
-import { type StorageClient, StorageError } from "../storage/types.js";
+import { type StorageClient, StorageError } from "../s3/types.js";
 import type { SweepOptions, SweepReason, SweepReport } from "./types.js";
 
 /** One sweep's state: what it may still do, and what it has done. */

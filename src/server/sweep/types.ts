@@ -1,5 +1,5 @@
 import type { Ledger, UploadRow } from "../ledger/types.js";
-import type { StorageClient } from "../storage/types.js";
+import type { StorageClient } from "../s3/types.js";
 
 export interface SweepOptions {
   ledger: Ledger;

@@ -1,15 +1,15 @@
 import fc from "fast-check";
 import { renderXmlDocument, type XmlNode } from "../../../src/core/s3/xml.js";
-import { describe as describeRequest, parseErrorDocument } from "../../../src/server/storage/errors.js";
+import { describe as describeRequest, parseErrorDocument } from "../../../src/server/s3/errors.js";
 import {
   parseCors,
   parseListObjects,
   parseListParts,
   parseListUploads,
   REPEATED,
-} from "../../../src/server/storage/responses.js";
-import { StorageError } from "../../../src/server/storage/types.js";
-import { parseXml } from "../../../src/server/storage/xml-read.js";
+} from "../../../src/server/s3/responses.js";
+import { StorageError } from "../../../src/server/s3/types.js";
+import { parseXml } from "../../../src/server/s3/xml-read.js";
 import { listEncode } from "../../../src/store/handlers/list-objects.js";
 import { keyArb } from "../../support/sigv4-arbitraries.js";
 import { applyEdits, type Edit, editsArb } from "../arbitraries/mutate.js";
@@ -152,8 +152,7 @@ function property(input: { doc: Doc; root: string; edits: Edit[] }): void {
 /** The gateway's reader of S3 answers: parseXml, the error document and the listing readers. */
 export const xmlGatewayTarget: FuzzTarget<{ doc: Doc; root: string; edits: Edit[] }> = {
   name: "xml-gateway",
-  subject:
-    "gateway XML (server/storage): parseXml, error documents, ListObjects/ListParts/Uploads/CORS readers",
+  subject: "gateway XML (server/s3): parseXml, error documents, ListObjects/ListParts/Uploads/CORS readers",
   reaches: [
     "parsed",
     "refused",

@@ -4,7 +4,7 @@
  * credentials the gateway still holds, and how URL lifetimes follow the credentials'.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { StorageCredentials } from "../../../src/server/storage/credentials/types.js";
+import type { StorageCredentials } from "../../../src/server/s3/credentials/types.js";
 import type { TemporaryCredentials } from "../../../src/store/index.js";
 import { TEST_CREDENTIALS } from "../../support/store-fixture.js";
 import {

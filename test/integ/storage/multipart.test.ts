@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getBucketCors, putBucketCors } from "../../../src/server/storage/cors.js";
-import { createS3Transport } from "../../../src/server/storage/transport.js";
-import type { StorageClient } from "../../../src/server/storage/types.js";
+import { getBucketCors, putBucketCors } from "../../../src/server/s3/bucket-cors.js";
+import { createS3Transport } from "../../../src/server/s3/transport.js";
+import type { StorageClient } from "../../../src/server/s3/types.js";
 import { type StorageFixture, startStorage, storageFailure } from "./support.js";
 
 const MIB = 1024 * 1024;

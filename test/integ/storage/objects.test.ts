@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStorageClient } from "../../../src/server/storage/s3-client.js";
+import { createStorageClient } from "../../../src/server/s3/s3-client.js";
 import { PNG_1X1, putViaUrl, type StorageFixture, startStorage, storageFailure } from "./support.js";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);

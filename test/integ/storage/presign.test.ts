@@ -149,7 +149,7 @@ describe("StorageClient presigning, used for real against the store", () => {
   });
 
   it("presignPost refuses backends configured without POST uploads, and bad ranges", async () => {
-    const { createStorageClient } = await import("../../../src/server/storage/s3-client.js");
+    const { createStorageClient } = await import("../../../src/server/s3/s3-client.js");
     const r2 = createStorageClient({ ...s.config, supportsPost: false });
     const input = { key: "k", fields: {}, contentLengthRange: [0, 10] as [number, number], expiresIn: 60 };
     expect(await storageFailure(r2.presignPost(input))).toMatchObject({

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { createStorageClient } from "../../../src/server/storage/s3-client.js";
-import type { StorageClient } from "../../../src/server/storage/types.js";
+import { createStorageClient } from "../../../src/server/s3/s3-client.js";
+import type { StorageClient } from "../../../src/server/s3/types.js";
 import type { KeyedStorageConfig } from "../../support/keyed-storage.js";
 import { type StoreFixture, startStore } from "../../support/store-fixture.js";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStorageClient } from "../../../src/server/storage/s3-client.js";
-import type { StorageClient } from "../../../src/server/storage/types.js";
-import { type VerifyExpectation, verifyObject } from "../../../src/server/verify/index.js";
+import { createStorageClient } from "../../../src/server/s3/s3-client.js";
+import type { StorageClient } from "../../../src/server/s3/types.js";
+import { type VerifyExpectation, verifyObject } from "../../../src/server/uploads/verify/index.js";
 import { PNG_1X1, putViaUrl, type StorageFixture, sha256b64, startStorage } from "./support.js";
 
 const META = { "upgate-user": "user-1", "upgate-upload": "up-1" };

@@ -10,8 +10,8 @@ import {
 import type { UploadStatus } from "../../../src/core/protocol.js";
 import { createSqliteLedger } from "../../../src/server/ledger/sqlite.js";
 import type { Ledger, NewUpload } from "../../../src/server/ledger/types.js";
-import { createStorageClient } from "../../../src/server/storage/s3-client.js";
-import type { StorageClient } from "../../../src/server/storage/types.js";
+import { createStorageClient } from "../../../src/server/s3/s3-client.js";
+import type { StorageClient } from "../../../src/server/s3/types.js";
 import { type StoreFixture, startStore } from "../../support/store-fixture.js";
 
 const MINUTE = 60_000;

@@ -1,8 +1,8 @@
 import type { DoctorContext } from "../../../src/cli/doctor/types.js";
 import { resolveConfig } from "../../../src/server/config/resolve.js";
-import { createStorageClient } from "../../../src/server/storage/s3-client.js";
-import { createS3Transport } from "../../../src/server/storage/transport.js";
-import type { StorageConfig } from "../../../src/server/storage/types.js";
+import { createStorageClient } from "../../../src/server/s3/s3-client.js";
+import { createS3Transport } from "../../../src/server/s3/transport.js";
+import type { StorageConfig } from "../../../src/server/s3/types.js";
 
 export const PROBE_ORIGIN = "https://app.upgate.example";
 

@@ -1,0 +1,109 @@
+import { SignJWT } from "jose";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { UpgateConfig } from "./config/types.js";
+import { createGateway, type Gateway } from "./gateway.js";
+import type { Reply } from "./http/respond.js";
+import { type Incoming, requestContext, type ServeIncoming, serveIncomingOf } from "./incoming.js";
+
+const SECRET = "incoming-test-secret-0123456789abcdef";
+const BODY = JSON.stringify({ route: "images", files: [{ name: "a.png", type: "image/png", size: 10 }] });
+
+const gateways: Gateway[] = [];
+afterEach(async () => {
+  await Promise.all(gateways.splice(0).map((g) => g.close()));
+});
+
+function gateway(routes: UpgateConfig["routes"]): { g: Gateway; direct: ServeIncoming } {
+  const g = createGateway({
+    storage: {
+      endpoint: "http://127.0.0.1:1",
+      region: "us-east-1",
+      bucket: "uploads",
+      credentials: { accessKeyId: "key", secretAccessKey: "secret-key-0123" },
+      forcePathStyle: true,
+    },
+    ledger: "sqlite::memory:",
+    logger: { level: "silent" },
+    auth: { jwt: { secret: SECRET } },
+    routes,
+  });
+  gateways.push(g);
+  return { g, direct: serveIncomingOf(g)! };
+}
+
+const token = () =>
+  new SignJWT({})
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject("alice")
+    .setExpirationTime("5m")
+    .sign(new TextEncoder().encode(SECRET));
+
+async function incoming(build: () => Request): Promise<Incoming> {
+  const headers = new Headers({
+    "content-type": "application/json",
+    authorization: `Bearer ${await token()}`,
+  });
+  return {
+    method: "POST",
+    url: "http://gw.test/v1/uploads",
+    headers,
+    body: new TextEncoder().encode(BODY),
+    toRequest: build,
+  };
+}
+
+describe("requestContext", () => {
+  it("builds the Request on first use, once", () => {
+    const build = vi.fn(() => new Request("http://gw.test/x"));
+    const req = requestContext(
+      { method: "GET", url: "http://gw.test/x?y=1", headers: new Headers(), toRequest: build },
+      undefined,
+    );
+    expect(req.url.searchParams.get("y")).toBe("1");
+    expect(build).not.toHaveBeenCalled();
+    expect(req.request).toBe(req.request);
+    expect(build).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("the gateway's direct entry point", () => {
+  it("creates uploads without building a Request, answering what fetch() answers", async () => {
+    const { g, direct } = gateway({ images: { types: ["image/png"], maxSize: "1MB" } });
+    const build = vi.fn((): Request => {
+      throw new Error("nothing should need the Request");
+    });
+    const answer = (await direct(await incoming(build), { clientIp: "127.0.0.1" })) as Reply;
+    expect(build).not.toHaveBeenCalled();
+    expect(answer.status).toBe(201);
+    const viaFetch = await g.fetch(
+      new Request("http://gw.test/v1/uploads", {
+        method: "POST",
+        headers: (await incoming(build)).headers,
+        body: BODY,
+      }),
+    );
+    expect(viaFetch.status).toBe(201);
+    const keys = (body: string) => Object.keys(JSON.parse(body).uploads[0]).sort();
+    expect(keys(answer.body!)).toEqual(keys(await viaFetch.text()));
+    expect(answer.headers.get("content-type")).toBe(viaFetch.headers.get("content-type"));
+  });
+
+  it("gives hooks the Request, built with the body, when a route has them", async () => {
+    const seen: string[] = [];
+    const { direct } = gateway({
+      images: {
+        types: ["image/png"],
+        maxSize: "1MB",
+        onBeforeUpload: async ({ request }) => {
+          seen.push(await request.text());
+        },
+      },
+    });
+    const answer = await direct(
+      await incoming(() => new Request("http://gw.test/v1/uploads", { method: "POST", body: BODY })),
+      {},
+    );
+    expect(answer.status).toBe(201);
+    expect(seen).toEqual([BODY]);
+  });
+});

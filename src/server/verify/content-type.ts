@@ -1,5 +1,0 @@
-/** A media type as compared and stored: lower-case, trimmed, without parameters ("Image/PNG; x=1" -> "image/png"). */
-export function normalizeType(type: string): string {
-  const semi = type.indexOf(";");
-  return (semi === -1 ? type : type.slice(0, semi)).trim().toLowerCase();
-}
