@@ -16,7 +16,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { SHA256_K as K } from "../src/core/policy/sha256.js";
+import { SHA256_K as K } from "../src/core/util/sha256.js";
 
 const rotr = (v: string, n: number) => `((${v} >>> ${n}) | (${v} << ${32 - n}))`;
 

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
 import { hashBlob } from "../src/client/hash/hash-blob.js";
 import { Sha256 } from "../src/client/hash/sha256.js";
-import { sha256Sync } from "../src/core/policy/sha256.js";
+import { sha256Sync } from "../src/core/util/sha256.js";
 import { median } from "./measure.js";
 
 const { values } = parseArgs({

@@ -6,8 +6,8 @@ import {
   verifyAuthorizationHeader,
   verifyPresignedUrl,
 } from "../../src/core/index.js";
-import { formatSize, parseSize } from "../../src/core/policy/sizes.js";
 import { expandCdata } from "../../src/core/s3/xml.js";
+import { formatSize, parseSize } from "../../src/core/util/sizes.js";
 import { parseListObjects } from "../../src/server/storage/responses.js";
 import { StorageError } from "../../src/server/storage/types.js";
 import { parseXml as parseGatewayXml } from "../../src/server/storage/xml-read.js";

@@ -1,7 +1,7 @@
 import { sha256Hex } from "../../core/index.js";
-import { randomId } from "../../core/policy/random.js";
 import type { UploadInstruction } from "../../core/protocol.js";
 import { constantTimeEqual } from "../../core/sigv4/crypto.js";
+import { randomId } from "../../core/util/random.js";
 
 /** The request header that carries an anonymous upload's capability. */
 export const CAPABILITY_HEADER = "upgate-capability";

@@ -1,8 +1,8 @@
 import { UpgateError } from "../../core/errors.js";
 import { renderKey } from "../../core/policy/keys.js";
 import { extensionForType } from "../../core/policy/mime.js";
-import { randomId } from "../../core/policy/random.js";
 import { s3KeyProblem } from "../../core/policy/s3-key.js";
+import { randomId } from "../../core/util/random.js";
 import type { ResolvedRoute } from "../config/resolved.js";
 import type { FileContext } from "../config/types.js";
 

@@ -1,8 +1,8 @@
 import { UpgateError } from "../../core/errors.js";
 import { type PartPlan, planParts } from "../../core/policy/parts.js";
-import { randomId } from "../../core/policy/random.js";
 import { chooseStrategy } from "../../core/policy/strategy.js";
 import type { FileDeclaration } from "../../core/protocol.js";
+import { randomId } from "../../core/util/random.js";
 import type { Principal } from "../auth/principal.js";
 import type { ResolvedRoute } from "../config/resolved.js";
 import type { NewUpload, Strategy } from "../ledger/types.js";

@@ -1,5 +1,5 @@
 import { UpgateError } from "../../core/errors.js";
-import { formatSize } from "../../core/policy/sizes.js";
+import { formatSize } from "../../core/util/sizes.js";
 import type { ResolvedRoute } from "../config/resolved.js";
 import type { QuotaLimit, QuotaUsage } from "../ledger/types.js";
 
