@@ -1,4 +1,4 @@
-export { createFsBackend } from "./backend/fs.js";
+export { createFsBackend } from "./backend/fs/backend.js";
 export { createMemoryBackend } from "./backend/memory.js";
 export type * from "./backend/types.js";
 export { S3Error } from "./errors.js";

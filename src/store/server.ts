@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { headerMap, pairsFromRaw, verifyRequest } from "../core/index.js";
 import { checkAuthParamsOnce } from "./auth-params.js";
 import { BackendError } from "./backend/errors.js";
-import { createFsBackend } from "./backend/fs.js";
+import { createFsBackend } from "./backend/fs/backend.js";
 import { readVerifiedBody } from "./body.js";
 import { onClientError, timeOutSocket, trackResponse } from "./client-error.js";
 import type { BodyResult, Handler, RequestContext, StoreState } from "./context.js";
