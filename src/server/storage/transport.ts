@@ -1,12 +1,12 @@
 import { createHash, EMPTY_SHA256, sha256, signRequest, toBase64 } from "../../core/index.js";
 import type { S3Request } from "../../core/s3/requests.js";
 import { requestUrl } from "../../core/s3/requests-url.js";
+import { parseXml, type XmlElement } from "../../core/s3/xml-read.js";
 import { refusedCredentials } from "./credentials/refused.js";
 import { createCredentialSource } from "./credentials/source.js";
 import type { CredentialSource, CurrentCredentials } from "./credentials/types.js";
 import { describe, errorFromResponse, malformedResponse, parseErrorDocument } from "./errors.js";
 import type { StorageConfig } from "./types.js";
-import { parseXml, type XmlElement } from "./xml-read.js";
 
 export interface TransportOptions {
   /** Defaults to the global fetch. Tests wrap it to simulate other backends. */
@@ -200,7 +200,7 @@ export function createS3Transport(config: StorageConfig, options: TransportOptio
     if (error) throw error;
     let parsed: ReturnType<typeof parseXml>;
     try {
-      parsed = parseXml(text, arrays);
+      parsed = parseXml(text, { arrays, lenient: true });
     } catch (err) {
       throw malformedResponse(req, res.status, (err as Error).message);
     }

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { CorsRule } from "../../core/s3/cors.js";
 
 /** What the store keeps about an object besides its bytes. */
 export interface ObjectMeta {
@@ -28,14 +29,8 @@ export type ObjectAttributes = Omit<
   "key" | "size" | "lastModified" | "partSizes" | "completedUpload"
 >;
 
-export interface CorsRule {
-  id?: string;
-  allowedOrigins: string[];
-  allowedMethods: string[];
-  allowedHeaders: string[];
-  exposeHeaders: string[];
-  maxAgeSeconds?: number;
-}
+/** A bucket's CORS rule: the one type core reads and writes the XML of. */
+export type { CorsRule };
 
 export interface BucketInfo {
   name: string;
