@@ -21,7 +21,7 @@ export {
   GatewayClient,
   type GatewayClientOptions,
   type HeadersOption,
-  type ListQuery,
+  type ListUploadsQuery,
 } from "./gateway/client.js";
 export { type HashBlobOptions, hashBlob } from "./hash/hash-blob.js";
 export { hashPart, WEBCRYPTO_MAX_PART } from "./hash/hash-part.js";

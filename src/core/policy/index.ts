@@ -21,7 +21,13 @@ export {
   MIN_PART_SIZE,
 } from "./limits.js";
 export { MAX_METADATA_BYTES, metadataProblem, RESERVED_METADATA_PREFIX } from "./metadata.js";
-export { describeTypes, extensionForType, normalizeType, normalizeTypePattern, typeMatches } from "./mime.js";
+export {
+  describeTypes,
+  extensionForType,
+  normalizeTypePattern,
+  typeMatches,
+  validContentType,
+} from "./mime.js";
 export { KNOWN_TYPES, type KnownType } from "./mime-table.js";
 export { type PartPlan, planParts } from "./parts.js";
 export { checkFiles, type FileProblem, type FilesCheck, type RoutePolicy } from "./route.js";

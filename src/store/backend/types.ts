@@ -69,7 +69,7 @@ export interface ByteRange {
   end: number;
 }
 
-export interface ListQuery {
+export interface ListObjectsQuery {
   prefix?: string;
   /** Return only keys strictly greater than this (start-after / continuation / marker). */
   after?: string;
@@ -127,7 +127,7 @@ export interface StorageBackend {
     range?: ByteRange,
   ): Promise<{ meta: ObjectMeta; body: Readable } | undefined>;
   deleteObject(bucket: string, key: string): Promise<boolean>;
-  listObjects(bucket: string, query: ListQuery): Promise<ListPage>;
+  listObjects(bucket: string, query: ListObjectsQuery): Promise<ListPage>;
 
   createMultipartUpload(bucket: string, key: string, attributes: ObjectAttributes): Promise<MultipartUpload>;
   getMultipartUpload(bucket: string, key: string, uploadId: string): Promise<MultipartUpload | undefined>;

@@ -7,8 +7,8 @@ import { clampRange, conditionsHold, copyMeta } from "../object-meta.js";
 import type {
   ByteRange,
   CommitRefusal,
+  ListObjectsQuery,
   ListPage,
-  ListQuery,
   ObjectMeta,
   StagedObject,
   WriteConditions,
@@ -191,7 +191,7 @@ export async function deleteObject(state: FsState, bucketName: string, key: stri
   return outcome?.value.deleted ?? false;
 }
 
-export function listObjects(state: FsState, bucketName: string, query: ListQuery): ListPage {
+export function listObjects(state: FsState, bucketName: string, query: ListObjectsQuery): ListPage {
   const { values, truncated } = state.bucketOrThrow(bucketName).objects.list(query);
   return { objects: values.map(copyMeta), truncated };
 }
