@@ -6,6 +6,7 @@ export type {
   UploadRecord,
   UploadStatus,
 } from "../core/protocol.js";
+export { Sha256, sha256Sync as sha256 } from "../core/util/sha256.js";
 export { Control } from "./control.js";
 export { describeError } from "./describe.js";
 export {
@@ -26,7 +27,6 @@ export {
 export { type HashBlobOptions, hashBlob } from "./hash/hash-blob.js";
 export { hashPart, WEBCRYPTO_MAX_PART } from "./hash/hash-part.js";
 export { createSha256, type IncrementalSha256 } from "./hash/hasher.js";
-export { Sha256, sha256 } from "./hash/sha256.js";
 export type { UploaderOptions, UploadOptions } from "./options.js";
 export type { UploadPhase, UploadProgress } from "./progress/tracker.js";
 export { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from "./retry/backoff.js";

@@ -1,78 +1,104 @@
+import { compressBlocks } from "./sha256-compress.js";
+
+const INITIAL = [
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
+
 /**
- * A small synchronous SHA-256 (FIPS 180-4). Core's crypto seam is asynchronous in browsers
- * (WebCrypto), but key rendering must stay synchronous, and it only ever hashes short strings.
+ * Incremental SHA-256 (FIPS 180-4) in plain JavaScript: the one JS implementation (the client hashes
+ * files with it where node:crypto is missing; policy code renders keys with sha256Sync). `update` takes any number of chunks of
+ * any size; whole blocks are hashed straight from the caller's array (no copy), and only a
+ * partial block (under 64 bytes) is kept between calls. Memory use is constant.
  */
+export class Sha256 {
+  private readonly state = new Int32Array(8);
+  private readonly block = new Uint8Array(64);
+  private readonly blockView = new DataView(this.block.buffer);
+  private blockLength = 0;
+  private length = 0;
+  private finished = false;
 
-/** The SHA-256 round constants (FIPS 180-4, 4.2.2); the client's generated hasher inlines them too. */
-export const SHA256_K = new Uint32Array([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
-  0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-  0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
-  0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
-  0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-  0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-  0xc67178f2,
-]);
-
-const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
-
-export function sha256Sync(data: Uint8Array): Uint8Array {
-  // Message, a 0x80 byte, zero padding, then the bit length as a 64-bit big-endian number.
-  const blocks = Math.ceil((data.length + 9) / 64);
-  const msg = new Uint8Array(blocks * 64);
-  msg.set(data);
-  msg[data.length] = 0x80;
-  const view = new DataView(msg.buffer);
-  const bits = data.length * 8;
-  view.setUint32(msg.length - 8, Math.floor(bits / 2 ** 32));
-  view.setUint32(msg.length - 4, bits >>> 0);
-
-  const h = new Uint32Array([
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-  ]);
-  const w = new Uint32Array(64);
-  for (let block = 0; block < blocks; block++) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(block * 64 + i * 4);
-    for (let i = 16; i < 64; i++) {
-      const a = w[i - 15]!;
-      const b = w[i - 2]!;
-      const s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a >>> 3);
-      const s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >>> 10);
-      w[i] = w[i - 16]! + s0 + w[i - 7]! + s1;
-    }
-    let a = h[0]!;
-    let b = h[1]!;
-    let c = h[2]!;
-    let d = h[3]!;
-    let e = h[4]!;
-    let f = h[5]!;
-    let g = h[6]!;
-    let hh = h[7]!;
-    for (let i = 0; i < 64; i++) {
-      const t1 =
-        (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + SHA256_K[i]! + w[i]!) | 0;
-      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-      hh = g;
-      g = f;
-      f = e;
-      e = (d + t1) | 0;
-      d = c;
-      c = b;
-      b = a;
-      a = (t1 + t2) | 0;
-    }
-    h[0] = h[0]! + a;
-    h[1] = h[1]! + b;
-    h[2] = h[2]! + c;
-    h[3] = h[3]! + d;
-    h[4] = h[4]! + e;
-    h[5] = h[5]! + f;
-    h[6] = h[6]! + g;
-    h[7] = h[7]! + hh;
+  constructor() {
+    this.reset();
   }
-  const out = new Uint8Array(32);
-  const outView = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) outView.setUint32(i * 4, h[i]!);
-  return out;
+
+  reset(): this {
+    for (let i = 0; i < 8; i++) this.state[i] = INITIAL[i]!;
+    this.blockLength = 0;
+    this.length = 0;
+    this.finished = false;
+    return this;
+  }
+
+  update(data: Uint8Array): this {
+    if (this.finished) throw new Error("Sha256: update after digest (call reset first)");
+    this.length += data.length;
+    let pos = 0;
+    if (this.blockLength > 0) {
+      const take = Math.min(64 - this.blockLength, data.length);
+      this.block.set(data.subarray(0, take), this.blockLength);
+      this.blockLength += take;
+      pos = take;
+      if (this.blockLength < 64) return this;
+      compressBlocks(this.state, this.blockView, 0, 64);
+      this.blockLength = 0;
+    }
+    if (data.length - pos >= 64) {
+      pos = compressBlocks(
+        this.state,
+        new DataView(data.buffer, data.byteOffset, data.length),
+        pos,
+        data.length,
+      );
+    }
+    if (pos < data.length) {
+      this.block.set(data.subarray(pos), 0);
+      this.blockLength = data.length - pos;
+    }
+    return this;
+  }
+
+  /** The 32-byte digest. The hasher is finished afterwards until reset(). */
+  digest(): Uint8Array {
+    if (this.finished) throw new Error("Sha256: digest called twice (call reset first)");
+    this.finished = true;
+    const block = this.block;
+    let n = this.blockLength;
+    block[n++] = 0x80;
+    if (n > 56) {
+      block.fill(0, n);
+      compressBlocks(this.state, this.blockView, 0, 64);
+      n = 0;
+    }
+    block.fill(0, n, 56);
+    // The message length in bits, as a 64-bit big-endian number.
+    const high = Math.floor(this.length / 0x20000000);
+    const low = (this.length * 8) >>> 0;
+    block[56] = high >>> 24;
+    block[57] = high >>> 16;
+    block[58] = high >>> 8;
+    block[59] = high;
+    block[60] = low >>> 24;
+    block[61] = low >>> 16;
+    block[62] = low >>> 8;
+    block[63] = low;
+    compressBlocks(this.state, this.blockView, 0, 64);
+    const out = new Uint8Array(32);
+    for (let i = 0; i < 8; i++) {
+      const word = this.state[i]!;
+      out[i * 4] = word >>> 24;
+      out[i * 4 + 1] = word >>> 16;
+      out[i * 4 + 2] = word >>> 8;
+      out[i * 4 + 3] = word;
+    }
+    return out;
+  }
+}
+
+/**
+ * One-shot SHA-256, synchronous: for short inputs where core's crypto seam (asynchronous in
+ * browsers, through WebCrypto) cannot be used, such as rendering a key.
+ */
+export function sha256Sync(data: Uint8Array): Uint8Array {
+  return new Sha256().update(data).digest();
 }
