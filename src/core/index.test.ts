@@ -13,7 +13,7 @@ describe("upgate (core entry point)", () => {
       "parseSize",
       "formatSize",
       "parseDuration",
-      "validContentType",
+      "validMimeType",
       "typeMatches",
       "extensionForType",
       "describeTypes",

@@ -5,7 +5,7 @@ import { formatSize } from "../util/sizes.js";
 import { sha256Problem } from "./checksum.js";
 import { MAX_OBJECT_SIZE, MAX_SINGLE_UPLOAD } from "./limits.js";
 import { metadataProblem } from "./metadata.js";
-import { describeTypes, typeMatches, validContentType } from "./mime.js";
+import { describeTypes, typeMatches, validMimeType } from "./mime.js";
 import type { FileProblem, RoutePolicy } from "./route.js";
 
 const FIELDS = ["name", "type", "size", "sha256", "metadata"];
@@ -76,7 +76,7 @@ export function checkFile(
   }
   if (badName) problem("VALIDATION_FAILED", `${label} ${badName}`, { field: "name" });
 
-  const type = validContentType(raw.type);
+  const type = validMimeType(raw.type);
   if (raw.type === undefined) {
     problem("VALIDATION_FAILED", `${label} needs a type, a MIME type like "image/png"`, { field: "type" });
   } else if (type === undefined) {

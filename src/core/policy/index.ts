@@ -21,13 +21,7 @@ export {
   MIN_PART_SIZE,
 } from "./limits.js";
 export { MAX_METADATA_BYTES, metadataProblem, RESERVED_METADATA_PREFIX } from "./metadata.js";
-export {
-  describeTypes,
-  extensionForType,
-  normalizeTypePattern,
-  typeMatches,
-  validContentType,
-} from "./mime.js";
+export { describeTypes, extensionForType, normalizeTypePattern, typeMatches, validMimeType } from "./mime.js";
 export { KNOWN_TYPES, type KnownType } from "./mime-table.js";
 export { type PartPlan, planParts } from "./parts.js";
 export { checkFiles, type FileProblem, type FilesCheck, type RoutePolicy } from "./route.js";
