@@ -1,5 +1,6 @@
 /**
- * SHA-256 throughput of the client's incremental hasher beside node:crypto and WebCrypto, on the
+ * SHA-256 throughput of core's incremental hasher (the one JS SHA-256, which the client uses where
+ * node:crypto is missing) beside node:crypto and WebCrypto, on the
  * same bytes. `npm run bench:hash [-- --mib 64 --rounds 15]`.
  *
  * Rounds are interleaved (every contender once per round, order rotating) and each figure is the
@@ -10,8 +11,7 @@
 import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
 import { hashBlob } from "../src/client/hash/hash-blob.js";
-import { Sha256 } from "../src/client/hash/sha256.js";
-import { sha256Sync } from "../src/core/policy/sha256.js";
+import { Sha256 } from "../src/core/util/sha256.js";
 import { median } from "./measure.js";
 
 const { values } = parseArgs({
@@ -38,7 +38,7 @@ interface Contender {
 
 const contenders: Contender[] = [
   {
-    name: "client Sha256 (JS, incremental)",
+    name: "core Sha256 (JS, incremental)",
     note: "4 MiB updates from memory",
     run() {
       const h = new Sha256();
@@ -71,11 +71,6 @@ const contenders: Contender[] = [
     async run() {
       return Buffer.from(await crypto.subtle.digest("SHA-256", data)).toString("base64");
     },
-  },
-  {
-    name: "core sha256Sync (rolled loop)",
-    note: "the small synchronous one in core/policy",
-    run: () => Buffer.from(sha256Sync(data)).toString("base64"),
   },
 ];
 

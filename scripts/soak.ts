@@ -6,7 +6,7 @@
  * and exits 1 when any soak assertion failed.
  */
 import { parseArgs } from "node:util";
-import { parseSize } from "../src/core/policy/sizes.js";
+import { parseSize } from "../src/core/util/sizes.js";
 import { formatReport, reportMarkdown } from "../test/soak/format.js";
 import { runSoak } from "../test/soak/run.js";
 import { updateSection } from "./doc-sections.js";

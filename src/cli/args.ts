@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { parseDuration } from "../core/policy/duration.js";
+import { parseDuration } from "../core/util/duration.js";
 import { CliError } from "./cli-error.js";
 import { upgateRun } from "./invocation.js";
 

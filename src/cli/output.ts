@@ -1,5 +1,5 @@
 /** Small formatting helpers shared by the commands' human-readable output. */
-import { formatSize } from "../core/policy/sizes.js";
+import { formatSize } from "../core/util/sizes.js";
 
 /**
  * "1.5 KB", "40 MB": core's formatSize, 1024-based KB/MB/GB, the units of the gateway's limits and

@@ -13,7 +13,7 @@ export { describeError } from "./describe.js";
 export { UploadError, type UploadErrorCode, type UploadErrorInit } from "./errors.js";
 export type { FileEntry, TypeOption, UploadInput } from "./files.js";
 export type { MetadataOption } from "./flow/create.js";
-export type { HeadersOption, ListQuery } from "./gateway/client.js";
+export type { HeadersOption, ListUploadsQuery } from "./gateway/client.js";
 export { createSha256, type IncrementalSha256 } from "./hash/hasher.js";
 export type { UploaderOptions, UploadOptions } from "./options.js";
 export type { UploadPhase, UploadProgress } from "./progress/tracker.js";

@@ -1,7 +1,7 @@
 import type { ListUploadsResponse, RouteInfo, UploadRecord } from "../core/protocol.js";
 import { type FileEntry, toEntries, type UploadInput } from "./files.js";
 import type { FlowContext } from "./flow/context.js";
-import { GatewayClient, type ListQuery } from "./gateway/client.js";
+import { GatewayClient, type ListUploadsQuery } from "./gateway/client.js";
 import type { UploaderOptions, UploadOptions } from "./options.js";
 import { isSameFile, listResumable, type ResumableUpload } from "./resumable.js";
 import { DEFAULT_RETRY } from "./retry/backoff.js";
@@ -20,7 +20,7 @@ export interface Uploader {
   /** Aborts the task holding this gateway upload id (or every task); an idle id is deleted directly. */
   abort(id?: string): Promise<void>;
   /** GET /v1/uploads: the caller's uploads. */
-  list(query?: ListQuery): Promise<ListUploadsResponse>;
+  list(query?: ListUploadsQuery): Promise<ListUploadsResponse>;
   /** GET /v1/files/:id: where a verified upload downloads from. */
   fileUrl(id: string): string;
   /**

@@ -1,6 +1,6 @@
 /** The words and `accept` attribute a file picker shows for a route (from the client's getRoutes()). */
 import type { RouteInfo } from "../client/index.js";
-import { formatSize } from "../core/policy/sizes.js";
+import { formatSize } from "../core/util/sizes.js";
 
 /**
  * The `accept` attribute for a file input: each type and its extensions (a browser that gives a

@@ -1,7 +1,8 @@
 import type { ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import type { S3ErrorCode } from "../core/s3/error-codes.js";
 import { renderXmlDocument } from "../core/s3/xml.js";
-import { S3Error, type S3ErrorCode } from "./errors.js";
+import { S3Error } from "./errors.js";
 import { sendError } from "./respond.js";
 
 /** The response being produced on each connection, so a connection-level error can still answer in S3's form. */

@@ -1,4 +1,4 @@
-import type { CorsRule } from "./backend/types.js";
+import type { CorsRule } from "../core/s3/cors.js";
 
 /** One "*" may stand anywhere in an origin or header pattern. */
 function wildcardMatch(pattern: string, value: string, caseInsensitive: boolean): boolean {
@@ -24,8 +24,8 @@ export function matchCorsRule(
   return rules?.find(
     (rule) =>
       originMatches(rule, origin) &&
-      rule.allowedMethods.includes(method) &&
-      requestHeaders.every((h) => rule.allowedHeaders.some((a) => wildcardMatch(a, h, true))),
+      (rule.allowedMethods as readonly string[]).includes(method) &&
+      requestHeaders.every((h) => (rule.allowedHeaders ?? []).some((a) => wildcardMatch(a, h, true))),
   );
 }
 
@@ -45,7 +45,8 @@ export function corsResponseHeaders(
   };
   if (!anyOrigin) out["access-control-allow-credentials"] = "true";
   if (preflightHeaders) out["access-control-allow-headers"] = preflightHeaders;
-  if (rule.exposeHeaders.length > 0) out["access-control-expose-headers"] = rule.exposeHeaders.join(", ");
+  const expose = rule.exposeHeaders ?? [];
+  if (expose.length > 0) out["access-control-expose-headers"] = expose.join(", ");
   if (rule.maxAgeSeconds !== undefined) out["access-control-max-age"] = String(rule.maxAgeSeconds);
   return out;
 }

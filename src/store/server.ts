@@ -5,7 +5,7 @@ import { headerMap, pairsFromRaw } from "../core/sigv4/headers.js";
 import { verifyRequest } from "../core/sigv4/verify.js";
 import { checkAuthParamsOnce } from "./auth-params.js";
 import { BackendError } from "./backend/errors.js";
-import { createFsBackend } from "./backend/fs.js";
+import { createFsBackend } from "./backend/fs/backend.js";
 import { readVerifiedBody } from "./body.js";
 import { onClientError, timeOutSocket, trackResponse } from "./client-error.js";
 import type { BodyResult, Handler, RequestContext, StoreState } from "./context.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatBytes as cliBytes } from "../../src/cli/output.js";
-import { formatSize } from "../../src/core/policy/sizes.js";
+import { formatSize } from "../../src/core/util/sizes.js";
 import { formatRate, formatBytes as pageBytes } from "../../web/src/format.js";
 
 describe("one unit convention for sizes", () => {

@@ -1,9 +1,9 @@
 import { mkdir, readdir, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { keyHash } from "../../src/store/backend/fs-layout.js";
-import { encodeTrailer } from "../../src/store/backend/fs-record.js";
-import { objectRecordJson } from "../../src/store/backend/fs-records.js";
+import { keyHash } from "../../src/store/backend/fs/layout.js";
+import { objectRecordJson } from "../../src/store/backend/fs/records.js";
+import { encodeTrailer } from "../../src/store/backend/fs/trailer.js";
 import type { ObjectMeta, StorageBackend } from "../../src/store/backend/types.js";
 import { openFsBackend, useTempDir, walk } from "./fs-support.js";
 import {

@@ -3,7 +3,7 @@
  * few keys forever, printing a line before each operation and one after it is acknowledged, until killed.
  */
 import { createHash } from "node:crypto";
-import { createFsBackend } from "../../src/store/backend/fs.js";
+import { createFsBackend } from "../../src/store/backend/fs/backend.js";
 import { attributesFor, BUCKET, patternBytes } from "./support.js";
 
 const [dataDir, seedArg] = process.argv.slice(2);

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach } from "vitest";
-import { createFsBackend } from "../../src/store/backend/fs.js";
+import { createFsBackend } from "../../src/store/backend/fs/backend.js";
 import type { Durability, StorageBackend } from "../../src/store/backend/types.js";
 
 /** A fresh temp directory per test, removed afterwards; dataDir is a child, so escapes can be seen. */

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { createFsBackend } from "../../src/store/backend/fs.js";
+import { createFsBackend } from "../../src/store/backend/fs/backend.js";
 import type { CorsRule } from "../../src/store/backend/types.js";
 import { defineBackendContract } from "./backend.contract.js";
 import { openFsBackend, useTempDir } from "./fs-support.js";

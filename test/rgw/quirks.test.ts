@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sameRules } from "../../src/cli/cors/diff.js";
-import type { S3CorsRule } from "../../src/core/s3/requests.js";
+import type { CorsRule } from "../../src/core/s3/cors.js";
 import { createStorageClient } from "../../src/server/s3/s3-client.js";
 import type { StorageConfig } from "../../src/server/s3/types.js";
 
@@ -48,7 +48,7 @@ describe("Ceph RGW 16 quirks, replayed", () => {
   });
 
   it("CORS rules read back with methods and headers reordered are the same rules; other rules are not", () => {
-    const written: S3CorsRule[] = [
+    const written: CorsRule[] = [
       {
         id: "upgate",
         allowedOrigins: ["https://a.example"],
@@ -58,7 +58,7 @@ describe("Ceph RGW 16 quirks, replayed", () => {
         maxAgeSeconds: 600,
       },
     ];
-    const readBack: S3CorsRule[] = [
+    const readBack: CorsRule[] = [
       {
         allowedOrigins: ["https://a.example"],
         allowedMethods: ["GET", "PUT", "HEAD", "POST"],
@@ -72,7 +72,7 @@ describe("Ceph RGW 16 quirks, replayed", () => {
     expect(sameRules([{ ...readBack[0]!, allowedMethods: ["GET", "HEAD", "POST"] }], written)).toBe(false);
     expect(sameRules([{ ...readBack[0]!, allowedOrigins: ["https://b.example"] }], written)).toBe(false);
     // Rule order still matters: S3 answers with the first rule that matches.
-    const other: S3CorsRule = { id: "other", allowedOrigins: ["*"], allowedMethods: ["GET"] };
+    const other: CorsRule = { id: "other", allowedOrigins: ["*"], allowedMethods: ["GET"] };
     expect(sameRules([other, ...written], [...written, other])).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
-import { createFsBackend } from "../../src/store/backend/fs.js";
+import { createFsBackend } from "../../src/store/backend/fs/backend.js";
 import type { StorageBackend } from "../../src/store/backend/types.js";
 import { createMemoryBackend, createObjectStore, type ObjectStore } from "../../src/store/index.js";
 import type { ObjectStoreOptions } from "../../src/store/options.js";

@@ -3,7 +3,7 @@
  * the convention of the gateway's limits and messages and of the CLI, so one file reads the same
  * everywhere ("12 MB" is 12 × 1024² bytes).
  */
-import { formatSize } from "../../src/core/policy/sizes.js";
+import { formatSize } from "../../src/core/util/sizes.js";
 
 export const formatBytes = formatSize;
 

@@ -1,9 +1,9 @@
 import { checkFile } from "../../src/core/policy/file-check.js";
 import { describeTypes } from "../../src/core/policy/mime.js";
 import type { RoutePolicy } from "../../src/core/policy/route.js";
-import { formatSize } from "../../src/core/policy/sizes.js";
 import { declaredType } from "../../src/core/policy/type-for-name.js";
 import type { RouteInfo } from "../../src/core/protocol.js";
+import { formatSize } from "../../src/core/util/sizes.js";
 import { el } from "./dom.js";
 
 export type { RouteInfo };

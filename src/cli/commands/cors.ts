@@ -1,4 +1,4 @@
-import type { S3CorsRule } from "../../core/s3/requests.js";
+import type { CorsRule } from "../../core/s3/cors.js";
 import { getBucketCors, putBucketCors } from "../../server/s3/bucket-cors.js";
 import { createS3Transport } from "../../server/s3/transport.js";
 import { parseCommandArgs } from "../args.js";
@@ -84,8 +84,8 @@ export async function runCors(argv: string[], env: NodeJS.ProcessEnv = process.e
 function report(
   action: "show" | "apply",
   bucket: string,
-  current: S3CorsRule[] | undefined,
-  desired: S3CorsRule[],
+  current: CorsRule[] | undefined,
+  desired: CorsRule[],
   changed: boolean,
   json: boolean,
 ): void {

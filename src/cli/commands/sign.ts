@@ -1,5 +1,5 @@
-import { parseDuration } from "../../core/policy/duration.js";
 import { presignUrl } from "../../core/sigv4/presign.js";
+import { parseDuration } from "../../core/util/duration.js";
 import { parseCommandArgs } from "../args.js";
 import { CliError } from "../cli-error.js";
 

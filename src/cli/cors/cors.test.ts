@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { S3CorsRule } from "../../core/s3/requests.js";
+import type { CorsRule } from "../../core/s3/cors.js";
 import { resolveRoute } from "../../server/config/route.js";
 import { diffLines, ruleLines } from "./diff.js";
 import { corsProblems } from "./evaluate.js";
@@ -34,8 +34,8 @@ describe("the CORS rule the routes need", () => {
 
   it("puts its rule first and keeps other owners' rules", () => {
     const ours = upgateRule(["https://a.example"], SIGNED_HEADERS, 600);
-    const other: S3CorsRule = { id: "cdn", allowedOrigins: ["*"], allowedMethods: ["GET"] };
-    const stale: S3CorsRule = { ...ours, allowedOrigins: ["https://old.example"] };
+    const other: CorsRule = { id: "cdn", allowedOrigins: ["*"], allowedMethods: ["GET"] };
+    const stale: CorsRule = { ...ours, allowedOrigins: ["https://old.example"] };
     expect(mergeRules([other, stale], ours)).toEqual([ours, other]);
     expect(mergeRules(undefined, ours)).toEqual([ours]);
   });
@@ -50,7 +50,7 @@ describe("the CORS rule the routes need", () => {
       "GET from https://b.example is not allowed",
     ]);
     // An earlier broad rule without ETag hides ours for real requests.
-    const broad: S3CorsRule = { allowedOrigins: ["*"], allowedMethods: ["PUT"], allowedHeaders: ["*"] };
+    const broad: CorsRule = { allowedOrigins: ["*"], allowedMethods: ["PUT"], allowedHeaders: ["*"] };
     expect(corsProblems([broad, ours], ["https://a.example"], ["PUT"], SIGNED_HEADERS)).toEqual([
       "PUT from https://a.example does not expose ETag",
     ]);

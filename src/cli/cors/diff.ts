@@ -1,7 +1,7 @@
-import type { S3CorsRule } from "../../core/s3/requests.js";
+import type { CorsRule } from "../../core/s3/cors.js";
 
 /** A rule as lines of text, one value per line, in the order of the XML elements. */
-export function ruleLines(rule: S3CorsRule): string[] {
+export function ruleLines(rule: CorsRule): string[] {
   return [
     `CORSRule${rule.id ? ` ${rule.id}` : ""}`,
     ...rule.allowedOrigins.map((v) => `  AllowedOrigin ${v}`),
@@ -12,7 +12,7 @@ export function ruleLines(rule: S3CorsRule): string[] {
   ];
 }
 
-export const rulesLines = (rules: readonly S3CorsRule[] | undefined): string[] =>
+export const rulesLines = (rules: readonly CorsRule[] | undefined): string[] =>
   (rules ?? []).flatMap(ruleLines);
 
 /** A line diff (longest common subsequence): "  " kept, "- " only in `before`, "+ " only in `after`. */
@@ -46,11 +46,8 @@ export function diffLines(before: readonly string[], after: readonly string[]): 
  * The same rules, in the same order (S3 answers with the first that matches). Within a rule the
  * order of values means nothing, and Ceph RGW returns them reordered (methods, headers sorted).
  */
-export function sameRules(
-  a: readonly S3CorsRule[] | undefined,
-  b: readonly S3CorsRule[] | undefined,
-): boolean {
-  const sorted = (rules: readonly S3CorsRule[] | undefined) =>
+export function sameRules(a: readonly CorsRule[] | undefined, b: readonly CorsRule[] | undefined): boolean {
+  const sorted = (rules: readonly CorsRule[] | undefined) =>
     (rules ?? []).flatMap((rule) => {
       const [head, ...values] = ruleLines(rule);
       return [head!, ...values.sort()];

@@ -1,17 +1,8 @@
-import type { S3CorsRule } from "../../core/s3/requests.js";
-import type { CorsRule } from "../../store/backend/types.js";
+import type { CorsRule } from "../../core/s3/cors.js";
 import { matchCorsRule } from "../../store/cors.js";
 
 /** Stands for "any origin" when the configured origins are "*". */
 const SAMPLE_ORIGIN = "https://any-origin.example";
-
-const asStoreRule = (rule: S3CorsRule): CorsRule => ({
-  allowedOrigins: rule.allowedOrigins,
-  allowedMethods: rule.allowedMethods,
-  allowedHeaders: rule.allowedHeaders ?? [],
-  exposeHeaders: rule.exposeHeaders ?? [],
-  ...(rule.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: rule.maxAgeSeconds }),
-});
 
 /**
  * What the bucket's rules refuse a browser, evaluated as S3 does: a preflight needs the first rule
@@ -20,12 +11,12 @@ const asStoreRule = (rule: S3CorsRule): CorsRule => ({
  * An empty list means every origin can upload.
  */
 export function corsProblems(
-  rules: readonly S3CorsRule[] | undefined,
+  rules: readonly CorsRule[] | undefined,
   origins: readonly string[] | "*",
   methods: readonly string[],
   headers: readonly string[],
 ): string[] {
-  const storeRules = (rules ?? []).map(asStoreRule);
+  const storeRules = rules ?? [];
   const problems: string[] = [];
   for (const origin of origins === "*" ? [SAMPLE_ORIGIN] : origins) {
     const shown = origins === "*" ? "any origin" : origin;
@@ -43,7 +34,7 @@ export function corsProblems(
       }
       const used = matchCorsRule(storeRules, origin, method);
       const writes = method === "PUT" || method === "POST";
-      if (writes && !used?.exposeHeaders.some((h) => h.toLowerCase() === "etag")) {
+      if (writes && !used?.exposeHeaders?.some((h) => h.toLowerCase() === "etag")) {
         problems.push(`${method} from ${shown} does not expose ETag`);
       }
     }

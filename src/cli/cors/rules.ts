@@ -1,4 +1,4 @@
-import type { S3CorsRule } from "../../core/s3/requests.js";
+import type { CorsRule } from "../../core/s3/cors.js";
 import type { ResolvedRoute } from "../../server/config/resolved.js";
 
 /** The id of the rule `upgate cors apply` owns; rules with other ids are kept as they are. */
@@ -52,7 +52,7 @@ export function upgateRule(
   origins: readonly string[] | "*",
   headers: readonly string[],
   maxAgeSeconds: number,
-): S3CorsRule {
+): CorsRule {
   return {
     id: CORS_RULE_ID,
     allowedOrigins: origins === "*" ? ["*"] : [...origins],
@@ -67,6 +67,6 @@ export function upgateRule(
  * The bucket's rules with ours first (S3 answers with the first rule that matches, so a broader
  * older rule cannot hide ETag) and every rule of other owners kept after it.
  */
-export function mergeRules(current: readonly S3CorsRule[] | undefined, ours: S3CorsRule): S3CorsRule[] {
+export function mergeRules(current: readonly CorsRule[] | undefined, ours: CorsRule): CorsRule[] {
   return [ours, ...(current ?? []).filter((rule) => rule.id !== ours.id)];
 }

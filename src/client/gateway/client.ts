@@ -26,7 +26,7 @@ export interface GatewayClientOptions {
   fetch?: typeof fetch;
 }
 
-export interface ListQuery {
+export interface ListUploadsQuery {
   route?: string;
   status?: UploadStatus;
   cursor?: string;
@@ -120,7 +120,7 @@ export class GatewayClient {
     );
   }
 
-  list(query: ListQuery = {}, signal?: AbortSignal): Promise<ListUploadsResponse> {
+  list(query: ListUploadsQuery = {}, signal?: AbortSignal): Promise<ListUploadsResponse> {
     const params = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, value);
     const qs = params.toString();

@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { forceWebCrypto } from "../../core/sigv4/crypto.js";
+import { Sha256 } from "../../core/util/sha256.js";
 import { hashBlob } from "./hash-blob.js";
 import { hashPart, WEBCRYPTO_MAX_PART } from "./hash-part.js";
 import { createSha256 } from "./hasher.js";
-import { Sha256 } from "./sha256.js";
 
 const nodeB64 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("base64");
 

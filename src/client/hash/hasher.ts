@@ -1,5 +1,5 @@
 import { createHash, cryptoBackend } from "../../core/sigv4/crypto.js";
-import { Sha256 } from "./sha256.js";
+import { Sha256 } from "../../core/util/sha256.js";
 
 /** An incremental SHA-256: update() any number of chunks, then digest() once. */
 export interface IncrementalSha256 {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TransportResponse } from "../transport/types.js";
 import { missingEtagError, storageError } from "./classify.js";
-import { parseS3Error } from "./s3-error.js";
 
 const xml = (code: string, message: string) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>1</RequestId></Error>`;
@@ -74,12 +73,17 @@ describe("storageError", () => {
   });
 });
 
-describe("parseS3Error", () => {
-  it("reads Code and Message and unescapes entities", () => {
-    expect(parseS3Error(xml("InvalidArgument", "a &lt;b&gt; &amp; &quot;c&quot;"))).toEqual({
-      code: "InvalidArgument",
-      message: 'a <b> & "c"',
-    });
-    expect(parseS3Error("not xml")).toEqual({});
+describe("the storage's error document", () => {
+  it("gives the server code and message, entities decoded", () => {
+    const error = storageError(response(400, xml("InvalidArgument", "a &lt;b&gt; &amp; &quot;c&quot;")));
+    expect(error?.serverCode).toBe("InvalidArgument");
+    expect(error?.serverMessage).toBe('a <b> & "c"');
+  });
+
+  it("gives neither for a body that is not an S3 error document", () => {
+    const error = storageError(response(502, "<html><body>Bad Gateway</body></html>"));
+    expect(error?.serverCode).toBeUndefined();
+    expect(error?.serverMessage).toBeUndefined();
+    expect(error?.message).toBe("storage is unavailable (HTTP 502)");
   });
 });

@@ -1,7 +1,7 @@
+import { readErrorDocument } from "../../core/s3/xml-read.js";
 import { UploadError } from "../errors.js";
 import { parseRetryAfter } from "../retry/backoff.js";
 import type { TransportResponse } from "../transport/types.js";
-import { parseS3Error } from "./s3-error.js";
 
 /** Storage codes that mean "the bytes are not the bytes that were signed". */
 const CHECKSUM_CODES = new Set(["BadDigest", "XAmzContentSHA256Mismatch", "InvalidDigest"]);
@@ -33,7 +33,7 @@ function plainMessage(status: number, code: string | undefined, message: string 
 export function storageError(response: TransportResponse): UploadError | undefined {
   const { status } = response;
   if (status >= 200 && status < 300) return undefined;
-  const { code, message } = parseS3Error(response.body);
+  const { code, message } = readErrorDocument(response.body) ?? {};
   const expired = status === 403 && /expired/i.test(message ?? "");
   const retryable =
     expired ||

@@ -1,12 +1,12 @@
 import type { ErrorCode } from "../errors.js";
 import type { FileDeclaration } from "../protocol.js";
+import { isPlainObject } from "../util/plain-object.js";
+import { formatSize } from "../util/sizes.js";
 import { sha256Problem } from "./checksum.js";
 import { MAX_OBJECT_SIZE, MAX_SINGLE_UPLOAD } from "./limits.js";
 import { metadataProblem } from "./metadata.js";
-import { describeType, describeTypes, normalizeType, typeMatches } from "./mime.js";
-import { isPlainObject } from "./plain-object.js";
+import { describeType, describeTypes, typeMatches, validMimeType } from "./mime.js";
 import type { FileProblem, RoutePolicy } from "./route.js";
-import { formatSize } from "./sizes.js";
 
 const FIELDS = ["name", "type", "size", "sha256", "metadata"];
 const MAX_NAME_LENGTH = 1024;
@@ -76,7 +76,7 @@ export function checkFile(
   }
   if (badName) problem("VALIDATION_FAILED", `${label} ${badName}`, { field: "name" });
 
-  const type = normalizeType(raw.type);
+  const type = validMimeType(raw.type);
   if (raw.type === undefined) {
     problem("VALIDATION_FAILED", `${label} needs a type, a MIME type like "image/png"`, { field: "type" });
   } else if (type === undefined) {

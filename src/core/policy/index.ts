@@ -1,5 +1,7 @@
+export { parseDuration } from "../util/duration.js";
+export { base32, randomId } from "../util/random.js";
+export { formatSize, parseSize } from "../util/sizes.js";
 export { isBase64Sha256 } from "./checksum.js";
-export { parseDuration } from "./duration.js";
 export { MAX_SEGMENT_LENGTH, safeSegment } from "./key-segment.js";
 export {
   DEFAULT_KEY_TEMPLATE,
@@ -23,17 +25,15 @@ export {
   describeType,
   describeTypes,
   extensionForType,
-  normalizeType,
   normalizeTypePattern,
   typeMatches,
+  validMimeType,
 } from "./mime.js";
 export { KNOWN_TYPES, type KnownType } from "./mime-table.js";
 export { type PartPlan, planParts } from "./parts.js";
-export { base32, randomId } from "./random.js";
 export { checkFiles, type FileProblem, type FilesCheck, type RoutePolicy } from "./route.js";
 export { routeChecksumAlgorithm, routeInfo } from "./route-info.js";
 export { routeTypeInfo } from "./route-types.js";
 export { isSafeKey, s3KeyProblem } from "./s3-key.js";
-export { formatSize, parseSize } from "./sizes.js";
 export { chooseStrategy } from "./strategy.js";
 export { declaredType, extensionOf, isGenericType, typeForName } from "./type-for-name.js";

@@ -1,5 +1,5 @@
-import { base32 } from "./random.js";
-import { sha256Sync } from "./sha256.js";
+import { base32 } from "../util/random.js";
+import { sha256Sync } from "../util/sha256.js";
 
 /** The longest a substituted key segment gets; longer values are shortened with a hash. */
 export const MAX_SEGMENT_LENGTH = 128;

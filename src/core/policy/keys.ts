@@ -1,6 +1,6 @@
 import { UpgateError } from "../errors.js";
+import { randomId } from "../util/random.js";
 import { MAX_SEGMENT_LENGTH, safeSegment } from "./key-segment.js";
-import { randomId } from "./random.js";
 import { s3KeyProblem } from "./s3-key.js";
 
 /**

@@ -1,4 +1,4 @@
-import { isPlainObject } from "./plain-object.js";
+import { isPlainObject } from "../util/plain-object.js";
 
 /**
  * Client metadata becomes x-amz-meta-* headers on the object, so it follows S3's rules, and a

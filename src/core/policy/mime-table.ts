@@ -1,7 +1,7 @@
 /**
  * The content types upgate knows by name: the extension it gives their keys and the label it
  * uses in messages. Other types still work; their keys get no extension and messages show the
- * type itself. Keys are lower-case, parameter-free types (what normalizeType returns).
+ * type itself. Keys are lower-case, parameter-free types (what validMimeType returns).
  */
 export interface KnownType {
   /** With the dot, or "" for types whose keys get no extension. */

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { describeTypes, extensionForType, normalizeType, normalizeTypePattern, typeMatches } from "./mime.js";
+import { describeTypes, extensionForType, normalizeTypePattern, typeMatches, validMimeType } from "./mime.js";
 import { KNOWN_TYPES } from "./mime-table.js";
 
-describe("normalizeType", () => {
+describe("validMimeType", () => {
   it.each([
     ["image/png", "image/png"],
     ["Image/PNG", "image/png"],
@@ -13,7 +13,7 @@ describe("normalizeType", () => {
     ["Application/VND.MS-Excel", "application/vnd.ms-excel"],
     ["audio/mpeg;", "audio/mpeg"],
   ])("normalizes %j to %j", (input, output) => {
-    expect(normalizeType(input)).toBe(output);
+    expect(validMimeType(input)).toBe(output);
   });
 
   it.each([
@@ -36,20 +36,20 @@ describe("normalizeType", () => {
     `image/${"a".repeat(128)}`,
     "text/plain,text/html",
   ])("refuses %j", (input) => {
-    expect(normalizeType(input)).toBeUndefined();
+    expect(validMimeType(input)).toBeUndefined();
   });
 
   it("refuses non-strings", () => {
-    expect(normalizeType(undefined)).toBeUndefined();
-    expect(normalizeType(42)).toBeUndefined();
-    expect(normalizeType({ toString: () => "image/png" })).toBeUndefined();
+    expect(validMimeType(undefined)).toBeUndefined();
+    expect(validMimeType(42)).toBeUndefined();
+    expect(validMimeType({ toString: () => "image/png" })).toBeUndefined();
   });
 
   it("only ever returns a header-safe lower-case type/subtype token", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary", maxLength: 40 }), fc.string({ maxLength: 20 }), (a, b) => {
         for (const input of [a, `${a}/${b}`, `image/${a}`, `image/png;${a}`]) {
-          const t = normalizeType(input);
+          const t = validMimeType(input);
           if (t !== undefined) expect(t).toMatch(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/);
         }
       }),
@@ -61,9 +61,9 @@ describe("normalizeType", () => {
       fc.property(
         fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9.+-]{0,10}\/[A-Za-z0-9][A-Za-z0-9.+-]{0,10}(;.*)?$/),
         (s) => {
-          const t = normalizeType(s);
+          const t = validMimeType(s);
           expect(t).toBeDefined();
-          expect(normalizeType(t)).toBe(t);
+          expect(validMimeType(t)).toBe(t);
         },
       ),
     );
@@ -153,7 +153,7 @@ describe("extensionForType", () => {
 
   it("has table entries that are all normalized types with key-safe extensions and labels", () => {
     for (const [type, { ext, label }] of Object.entries(KNOWN_TYPES)) {
-      expect(normalizeType(type), type).toBe(type);
+      expect(validMimeType(type), type).toBe(type);
       expect(ext, type).toMatch(/^(\.[a-z0-9]{1,16})?$/);
       expect(label.length, type).toBeGreaterThan(1);
     }

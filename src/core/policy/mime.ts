@@ -10,11 +10,12 @@ const TYPE = new RegExp(`^${NAME}/${NAME}$`);
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 /**
- * "Image/PNG; charset=utf-8 " -> "image/png": lower-cased, parameters dropped, trimmed. Returns
- * undefined for anything that is not a valid type/subtype pair (including wildcards, and any
- * value with a control character anywhere, parameters included).
+ * Validates a declared content type and normalizes it: "Image/PNG; charset=utf-8 " -> "image/png"
+ * (lower-cased, parameters dropped, trimmed). Returns undefined for anything that is not a valid
+ * type/subtype pair (including wildcards, and any value with a control character anywhere,
+ * parameters included).
  */
-export function normalizeType(type: unknown): string | undefined {
+export function validMimeType(type: unknown): string | undefined {
   if (typeof type !== "string" || type.length > 1024 || CONTROL.test(type)) return undefined;
   const semicolon = type.indexOf(";");
   const bare = (semicolon === -1 ? type : type.slice(0, semicolon)).trim().toLowerCase();
@@ -33,12 +34,12 @@ export function normalizeTypePattern(pattern: unknown): string | undefined {
     const family = p.slice(0, -2);
     return TYPE.test(`${family}/x`) ? p : undefined;
   }
-  return normalizeType(p) === p ? p : undefined;
+  return validMimeType(p) === p ? p : undefined;
 }
 
 /** Whether a declared type is allowed by any of the patterns ("image/png", "image/*", "*\/*"). */
 export function typeMatches(type: string, patterns: readonly string[]): boolean {
-  const t = normalizeType(type);
+  const t = validMimeType(type);
   if (t === undefined) return false;
   for (const raw of patterns) {
     const p = normalizeTypePattern(raw);
@@ -50,7 +51,7 @@ export function typeMatches(type: string, patterns: readonly string[]): boolean 
 
 /** The extension for a key of this type (".png", ".jpg", ...), or "" when upgate has none for it. */
 export function extensionForType(type: string): string {
-  const t = normalizeType(type);
+  const t = validMimeType(type);
   return (t !== undefined && Object.hasOwn(KNOWN_TYPES, t) && KNOWN_TYPES[t]?.ext) || "";
 }
 
@@ -59,7 +60,7 @@ export function extensionForType(type: string): string {
  * common others (".jpg", ".jpeg", ".jpe" for JPEG); empty when upgate knows none for the type.
  */
 export function extensionsForType(type: string): string[] {
-  const t = normalizeType(type);
+  const t = validMimeType(type);
   const known = t !== undefined && Object.hasOwn(KNOWN_TYPES, t) ? KNOWN_TYPES[t] : undefined;
   if (!known) return [];
   return [known.ext, ...(known.also ?? [])].filter((ext) => ext !== "");
@@ -81,7 +82,7 @@ function labelFor(pattern: string): string {
  * more specific was known: "binary data (application/octet-stream)".
  */
 export function describeType(type: string): string {
-  const t = normalizeType(type) ?? type;
+  const t = validMimeType(type) ?? type;
   const known = Object.hasOwn(KNOWN_TYPES, t) ? KNOWN_TYPES[t] : undefined;
   if (!known) return t;
   return t === "application/octet-stream" ? `${known.label} (${t})` : known.label;

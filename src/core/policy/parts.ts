@@ -1,6 +1,6 @@
 import { UpgateError } from "../errors.js";
+import { formatSize } from "../util/sizes.js";
 import { MAX_OBJECT_SIZE, MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE } from "./limits.js";
-import { formatSize } from "./sizes.js";
 
 const MiB = 1024 * 1024;
 

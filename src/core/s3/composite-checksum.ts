@@ -1,5 +1,5 @@
-import { sha256Sync } from "../policy/sha256.js";
 import { fromBase64, toBase64 } from "../sigv4/crypto.js";
+import { sha256Sync } from "../util/sha256.js";
 
 /**
  * S3's COMPOSITE SHA-256 of a multipart object: the SHA-256 of the concatenated raw (32-byte) part

@@ -5,7 +5,11 @@
  */
 import { UpgateError } from "../errors.js";
 import { encodePath } from "../sigv4/encode.js";
+import type { CorsRule } from "./cors.js";
 import { renderXmlDocument } from "./xml.js";
+
+/** putBucketCors takes these rules; the type lives with its XML reader. */
+export type { CorsRule } from "./cors.js";
 
 export type S3Method = "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
 
@@ -218,17 +222,8 @@ export function listMultipartUploads(
   });
 }
 
-export interface S3CorsRule {
-  id?: string;
-  allowedOrigins: string[];
-  allowedMethods: Array<"GET" | "PUT" | "POST" | "DELETE" | "HEAD">;
-  allowedHeaders?: string[];
-  exposeHeaders?: string[];
-  maxAgeSeconds?: number;
-}
-
 /** PutBucketCors. S3 requires a body checksum here: the sender adds Content-MD5 (see checksumRequired). */
-export function putBucketCors(bucket: string, rules: readonly S3CorsRule[]): S3Request {
+export function putBucketCors(bucket: string, rules: readonly CorsRule[]): S3Request {
   if (rules.length === 0 || rules.length > 100) {
     throw new UpgateError("SIGN_INVALID_INPUT", "a CORS configuration has 1 to 100 rules");
   }

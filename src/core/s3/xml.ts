@@ -18,29 +18,6 @@ export function escapeXml(text: string): string {
   return text.replace(/[&<>"'\r]/g, (c) => ESCAPES[c]!);
 }
 
-const CDATA_OPEN = "<![CDATA[";
-const CDATA_CLOSE = "]]>";
-
-/**
- * Replaces each CDATA section with `asText(its content)`, left to right; an unterminated one is
- * left for the validator to refuse. A linear scan: the regex /<!\[CDATA\[([\s\S]*?)\]\]>/g took
- * quadratic time on many unterminated sections (seconds for 200 KB, hours for a 4 MB body).
- */
-export function expandCdata(text: string, asText: (data: string) => string): string {
-  let at = text.indexOf(CDATA_OPEN);
-  if (at === -1) return text;
-  let out = "";
-  let last = 0;
-  while (at !== -1) {
-    const end = text.indexOf(CDATA_CLOSE, at + CDATA_OPEN.length);
-    if (end === -1) break;
-    out += text.slice(last, at) + asText(text.slice(at + CDATA_OPEN.length, end));
-    last = end + CDATA_CLOSE.length;
-    at = text.indexOf(CDATA_OPEN, last);
-  }
-  return out + text.slice(last);
-}
-
 function renderValue(name: string, value: XmlValue): string {
   if (value === undefined || value === null) return "";
   if (Array.isArray(value)) return value.map((v) => renderValue(name, v)).join("");

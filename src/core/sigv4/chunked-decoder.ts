@@ -48,12 +48,11 @@ const LF = 10;
 const MAX_LINE = 4096;
 const decoder = new TextDecoder();
 const malformed = (why: string) =>
-  new ChunkedDecodeError(failure("InvalidRequest", 400, `The aws-chunked request body is malformed: ${why}`));
+  new ChunkedDecodeError(failure("InvalidRequest", `The aws-chunked request body is malformed: ${why}`));
 const incomplete = () =>
   new ChunkedDecodeError(
     failure(
       "IncompleteBody",
-      400,
       "You did not provide the number of bytes specified by the Content-Length HTTP header",
     ),
   );
@@ -97,13 +96,13 @@ export class AwsChunkedDecoder {
       options.mode === "unsigned-trailer"
     ) {
       throw new ChunkedDecodeError(
-        failure("InvalidRequest", 400, "STREAMING-UNSIGNED-PAYLOAD-TRAILER needs an x-amz-trailer header"),
+        failure("InvalidRequest", "STREAMING-UNSIGNED-PAYLOAD-TRAILER needs an x-amz-trailer header"),
       );
     }
     for (const name of this.expectedTrailers) {
       const alg = name.startsWith("x-amz-checksum-") ? name.slice("x-amz-checksum-".length) : "";
       if (!isChecksumAlgorithm(alg)) {
-        throw new ChunkedDecodeError(failure("InvalidRequest", 400, `Unsupported trailer ${name}`));
+        throw new ChunkedDecodeError(failure("InvalidRequest", `Unsupported trailer ${name}`));
       }
       this.checksums.set(name, createChecksum(alg));
     }
@@ -252,7 +251,7 @@ export class AwsChunkedDecoder {
       if (actual !== this.trailers.get(name)) {
         const alg = name.slice("x-amz-checksum-".length).toUpperCase();
         throw new ChunkedDecodeError(
-          failure("BadDigest", 400, `The ${alg} you specified did not match the calculated checksum.`),
+          failure("BadDigest", `The ${alg} you specified did not match the calculated checksum.`),
         );
       }
     }

@@ -46,7 +46,7 @@ const CONDITION_FIELDS_STARTS_WITH_OK =
   /^(key|acl|content-type|cache-control|content-disposition|content-encoding|expires|success_action_redirect|redirect|x-amz-meta-.*)$/;
 
 const fail = (error: SigV4Failure): VerifyPostResult => ({ ok: false, error });
-const invalidPolicy = (why: string) => failure("InvalidPolicyDocument", 400, `Invalid Policy: ${why}`);
+const invalidPolicy = (why: string) => failure("InvalidPolicyDocument", `Invalid Policy: ${why}`);
 const policyFailed = (condition: unknown[]) =>
   accessDenied(
     `Invalid according to Policy: Policy Condition failed: [${condition.map((v) => JSON.stringify(v)).join(", ")}]`,
@@ -119,14 +119,10 @@ export async function verifyPostPolicy(
     );
   }
   if (algorithm !== ALGORITHM)
-    return fail(failure("InvalidArgument", 400, 'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"'));
+    return fail(failure("InvalidArgument", 'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"'));
   if (!parseAmzDate(amzDate)) {
     return fail(
-      failure(
-        "InvalidArgument",
-        400,
-        "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"",
-      ),
+      failure("InvalidArgument", "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\""),
     );
   }
   const cred = parseCredential(credential);
@@ -134,14 +130,13 @@ export async function verifyPostPolicy(
     return fail(
       failure(
         "InvalidArgument",
-        400,
         "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed.",
       ),
     );
   const problem = credentialProblem(cred, { region: options.region, service: "s3", amzDate });
   if (problem)
     return fail(
-      failure("InvalidArgument", 400, `Error parsing the X-Amz-Credential parameter; ${problem.message}`),
+      failure("InvalidArgument", `Error parsing the X-Amz-Credential parameter; ${problem.message}`),
     );
 
   const found = await options.lookupSecret(cred.accessKeyId);
@@ -186,7 +181,6 @@ export async function verifyPostPolicy(
     return fail(
       failure(
         "InvalidArgument",
-        400,
         "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.",
       ),
     );

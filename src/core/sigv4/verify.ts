@@ -126,7 +126,7 @@ function parseTarget(url: string): ParsedTarget | SigV4Failure {
   const decoded = decodeComponent(path || "/");
   const pairs = parseQuery(query);
   if (decoded === undefined || pairs === undefined)
-    return failure("InvalidURI", 400, "Couldn't parse the specified URI.");
+    return failure("InvalidURI", "Couldn't parse the specified URI.");
   return { canonicalPath: encodePath(decoded), pairs };
 }
 
@@ -333,12 +333,12 @@ export async function verifyAuthorizationHeader(
   const authorization = headers.get("authorization") ?? "";
   if (authorization.startsWith("AWS4-ECDSA-P256-SHA256")) {
     return fail(
-      failure("InvalidArgument", 400, "SigV4a (AWS4-ECDSA-P256-SHA256) is not supported by this endpoint"),
+      failure("InvalidArgument", "SigV4a (AWS4-ECDSA-P256-SHA256) is not supported by this endpoint"),
     );
   }
   if (!authorization.startsWith("AWS4-HMAC-SHA256 ")) {
     return fail(
-      failure("InvalidArgument", 400, "Unsupported Authorization Type", [["ArgumentName", "Authorization"]]),
+      failure("InvalidArgument", "Unsupported Authorization Type", [["ArgumentName", "Authorization"]]),
     );
   }
   const fields = parseAuthorization(authorization);
@@ -375,7 +375,6 @@ export async function verifyAuthorizationHeader(
     return fail(
       failure(
         "RequestTimeTooSkewed",
-        403,
         "The difference between the request time and the current time is too large.",
         [
           ["RequestTime", amzDate ?? httpDate ?? ""],
@@ -387,15 +386,12 @@ export async function verifyAuthorizationHeader(
   }
   const payloadHash = headers.get("x-amz-content-sha256");
   if (service === "s3" && payloadHash === undefined) {
-    return fail(
-      failure("InvalidRequest", 400, "Missing required header for this request: x-amz-content-sha256"),
-    );
+    return fail(failure("InvalidRequest", "Missing required header for this request: x-amz-content-sha256"));
   }
   if (payloadHash !== undefined && !HEX64.test(payloadHash) && !PAYLOAD_MODES.has(payloadHash)) {
     return fail(
       failure(
         "InvalidArgument",
-        400,
         "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-UNSIGNED-PAYLOAD-TRAILER, or a valid sha256 value.",
         [["ArgumentName", "x-amz-content-sha256"]],
       ),
@@ -444,7 +440,6 @@ export async function verifyRequest(req: VerifyRequestInput, options: VerifyOpti
       return fail(
         failure(
           "InvalidArgument",
-          400,
           "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified",
           [["ArgumentName", "Authorization"]],
         ),

@@ -94,7 +94,7 @@ const dev = z.strictObject({
   expiresIn: duration.optional(),
 });
 
-const authObject = z
+export const authObject = z
   .strictObject({ jwt: jwt.optional(), apiKeys: apiKeys.optional(), dev: dev.optional() })
   .refine((auth) => auth.jwt !== undefined || auth.apiKeys !== undefined || auth.dev !== undefined, {
     error: "configure jwt, apiKeys or both (or dev, or give a function)",

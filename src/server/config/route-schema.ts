@@ -2,8 +2,8 @@ import { z } from "zod";
 import { validateKeyTemplate } from "../../core/policy/keys.js";
 import { MAX_PART_SIZE, MAX_SINGLE_UPLOAD, MIN_PART_SIZE } from "../../core/policy/limits.js";
 import { normalizeTypePattern } from "../../core/policy/mime.js";
-import { formatSize } from "../../core/policy/sizes.js";
 import { MAX_EXPIRES_SECONDS } from "../../core/sigv4/presign.js";
+import { formatSize } from "../../core/util/sizes.js";
 import { duration, fn, httpUrl, isFunction, oneOf, size } from "./schema-helpers.js";
 import type { BeforeUploadHook, KeyFunction, MetadataFunction, UploadCompleteHook } from "./types.js";
 

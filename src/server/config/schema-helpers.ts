@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { parseDuration } from "../../core/policy/duration.js";
-import { parseSize } from "../../core/policy/sizes.js";
+import { parseDuration } from "../../core/util/duration.js";
+import { parseSize } from "../../core/util/sizes.js";
 import { readableIssue } from "./issues.js";
 
 export const isFunction = (value: unknown): value is (...args: never[]) => unknown =>

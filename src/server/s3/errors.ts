@@ -1,6 +1,6 @@
 import type { S3Request } from "../../core/s3/requests.js";
+import { readErrorDocument } from "../../core/s3/xml-read.js";
 import { StorageError } from "./types.js";
-import { childText, parseXml } from "./xml-read.js";
 
 /** S3 SDKs' names for error statuses whose response has no body (HEAD). */
 const BODYLESS_CODES: Record<number, string> = {
@@ -24,16 +24,10 @@ export function describe(req: S3Request): string {
 
 /** An S3 `<Error>` document as a StorageError, or undefined when the text is not one. */
 export function parseErrorDocument(text: string, status: number, req: S3Request): StorageError | undefined {
-  if (!/<Error[\s>]/.test(text)) return undefined;
-  let parsed: ReturnType<typeof parseXml>;
-  try {
-    parsed = parseXml(text);
-  } catch {
-    return undefined;
-  }
-  if (parsed.root !== "Error") return undefined;
-  const code = childText(parsed.element, "Code") || BODYLESS_CODES[status] || `Http${status}`;
-  const message = childText(parsed.element, "Message") || code;
+  const doc = readErrorDocument(text);
+  if (doc === undefined) return undefined;
+  const code = doc.code || BODYLESS_CODES[status] || `Http${status}`;
+  const message = doc.message || code;
   return new StorageError(code, status, `${message} (${describe(req)})`);
 }
 

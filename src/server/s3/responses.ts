@@ -1,5 +1,6 @@
 /** Reading S3 answers into the shapes StorageClient returns. */
-import type { S3CorsRule } from "../../core/s3/requests.js";
+
+import { children, childText, type XmlElement } from "../../core/s3/xml-read.js";
 import {
   type ListedObject,
   type ListedUpload,
@@ -7,7 +8,6 @@ import {
   StorageError,
   type StoragePart,
 } from "./types.js";
-import { children, childText, type XmlElement } from "./xml-read.js";
 
 const META = "x-amz-meta-";
 const CHECKSUM = "x-amz-checksum-";
@@ -121,36 +121,5 @@ export function parseListUploads(doc: XmlElement): {
   return { uploads, next: { keyMarker: decode(keyMarker), uploadIdMarker } };
 }
 
-const METHODS = new Set(["GET", "PUT", "POST", "DELETE", "HEAD"]);
-
-export function parseCors(doc: XmlElement): S3CorsRule[] {
-  return children(doc, "CORSRule").map((r) => {
-    const texts = (name: string) => children(r, name).map((e) => (typeof e === "string" ? e : ""));
-    const rule: S3CorsRule = {
-      allowedOrigins: texts("AllowedOrigin"),
-      allowedMethods: texts("AllowedMethod").filter((m): m is S3CorsRule["allowedMethods"][number] =>
-        METHODS.has(m),
-      ),
-    };
-    const id = childText(r, "ID");
-    if (id !== undefined) rule.id = id;
-    if (texts("AllowedHeader").length > 0) rule.allowedHeaders = texts("AllowedHeader");
-    if (texts("ExposeHeader").length > 0) rule.exposeHeaders = texts("ExposeHeader");
-    const maxAge = childText(r, "MaxAgeSeconds");
-    if (maxAge !== undefined) rule.maxAgeSeconds = Number(maxAge);
-    return rule;
-  });
-}
-
 /** Element names that repeat in the documents above. */
-export const REPEATED = [
-  "Part",
-  "Contents",
-  "CommonPrefixes",
-  "Upload",
-  "CORSRule",
-  "AllowedOrigin",
-  "AllowedMethod",
-  "AllowedHeader",
-  "ExposeHeader",
-] as const;
+export const REPEATED = ["Part", "Contents", "CommonPrefixes", "Upload"] as const;

@@ -1,4 +1,5 @@
 import * as s3 from "../../core/s3/requests.js";
+import { childText } from "../../core/s3/xml-read.js";
 import { CredentialsError } from "./credentials/errors.js";
 import type { CredentialSource } from "./credentials/types.js";
 import { malformedResponse } from "./errors.js";
@@ -15,7 +16,6 @@ import type {
   UrlLifetime,
   UrlWindow,
 } from "./types.js";
-import { childText } from "./xml-read.js";
 
 /**
  * Every read asks for the stored bytes as they are: with response-content-encoding=identity the

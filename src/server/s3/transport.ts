@@ -1,5 +1,6 @@
 import type { S3Request } from "../../core/s3/requests.js";
 import { requestUrl } from "../../core/s3/requests-url.js";
+import { parseXml, type XmlElement } from "../../core/s3/xml-read.js";
 import { EMPTY_SHA256 } from "../../core/sigv4/canonical.js";
 import { createHash, sha256, toBase64 } from "../../core/sigv4/crypto.js";
 import { signRequest } from "../../core/sigv4/sign-request.js";
@@ -8,7 +9,6 @@ import { createCredentialSource } from "./credentials/source.js";
 import type { CredentialSource, CurrentCredentials } from "./credentials/types.js";
 import { describe, errorFromResponse, malformedResponse, parseErrorDocument } from "./errors.js";
 import type { StorageConfig } from "./types.js";
-import { parseXml, type XmlElement } from "./xml-read.js";
 
 export interface TransportOptions {
   /** Defaults to the global fetch. Tests wrap it to simulate other backends. */
@@ -202,7 +202,7 @@ export function createS3Transport(config: StorageConfig, options: TransportOptio
     if (error) throw error;
     let parsed: ReturnType<typeof parseXml>;
     try {
-      parsed = parseXml(text, arrays);
+      parsed = parseXml(text, { arrays, lenient: true });
     } catch (err) {
       throw malformedResponse(req, res.status, (err as Error).message);
     }

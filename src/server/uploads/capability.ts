@@ -1,6 +1,6 @@
-import { randomId } from "../../core/policy/random.js";
 import type { UploadInstruction } from "../../core/protocol.js";
 import { constantTimeEqual, sha256Hex } from "../../core/sigv4/crypto.js";
+import { randomId } from "../../core/util/random.js";
 
 /** The request header that carries an anonymous upload's capability. */
 export const CAPABILITY_HEADER = "upgate-capability";

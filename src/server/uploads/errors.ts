@@ -2,7 +2,7 @@
 import type { ErrorCode } from "../../core/errors.js";
 import { UpgateError } from "../../core/errors.js";
 import type { FileProblem } from "../../core/policy/route.js";
-import { formatSize } from "../../core/policy/sizes.js";
+import { formatSize } from "../../core/util/sizes.js";
 import type { ResolvedRoute } from "../config/resolved.js";
 import type { QuotaLimit, QuotaUsage } from "../ledger/types.js";
 

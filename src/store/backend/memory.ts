@@ -16,8 +16,8 @@ import type {
   CommitRefusal,
   CompletePart,
   CorsRule,
+  ListObjectsQuery,
   ListPage,
-  ListQuery,
   MultipartUpload,
   ObjectAttributes,
   ObjectMeta,
@@ -208,7 +208,7 @@ export function createMemoryBackend(): StorageBackend {
       return buckets.get(bucketName)?.objects.delete(key) ?? false;
     },
 
-    async listObjects(bucketName: string, query: ListQuery): Promise<ListPage> {
+    async listObjects(bucketName: string, query: ListObjectsQuery): Promise<ListPage> {
       const { values, truncated } = bucketOrThrow(bucketName).objects.list(query);
       return { objects: values.map((object) => copyMeta(object.meta)), truncated };
     },

@@ -1,5 +1,5 @@
 import { compareKeys } from "../../core/s3/key-order.js";
-import type { ListQuery } from "./types.js";
+import type { ListObjectsQuery } from "./types.js";
 
 interface Entry<T> {
   key: string;
@@ -34,7 +34,7 @@ export class SortedIndex<T> {
     return true;
   }
 
-  list(query: ListQuery): { values: T[]; truncated: boolean } {
+  list(query: ListObjectsQuery): { values: T[]; truncated: boolean } {
     const prefix = query.prefix ?? "";
     let i = this.#lowerBound(prefix);
     if (query.after !== undefined) i = Math.max(i, this.#upperBound(query.after));

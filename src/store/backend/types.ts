@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { CorsRule } from "../../core/s3/cors.js";
 
 /** What the store keeps about an object besides its bytes. */
 export interface ObjectMeta {
@@ -28,14 +29,8 @@ export type ObjectAttributes = Omit<
   "key" | "size" | "lastModified" | "partSizes" | "completedUpload"
 >;
 
-export interface CorsRule {
-  id?: string;
-  allowedOrigins: string[];
-  allowedMethods: string[];
-  allowedHeaders: string[];
-  exposeHeaders: string[];
-  maxAgeSeconds?: number;
-}
+/** A bucket's CORS rule: the one type core reads and writes the XML of. */
+export type { CorsRule };
 
 export interface BucketInfo {
   name: string;
@@ -74,7 +69,7 @@ export interface ByteRange {
   end: number;
 }
 
-export interface ListQuery {
+export interface ListObjectsQuery {
   prefix?: string;
   /** Return only keys strictly greater than this (start-after / continuation / marker). */
   after?: string;
@@ -132,7 +127,7 @@ export interface StorageBackend {
     range?: ByteRange,
   ): Promise<{ meta: ObjectMeta; body: Readable } | undefined>;
   deleteObject(bucket: string, key: string): Promise<boolean>;
-  listObjects(bucket: string, query: ListQuery): Promise<ListPage>;
+  listObjects(bucket: string, query: ListObjectsQuery): Promise<ListPage>;
 
   createMultipartUpload(bucket: string, key: string, attributes: ObjectAttributes): Promise<MultipartUpload>;
   getMultipartUpload(bucket: string, key: string, uploadId: string): Promise<MultipartUpload | undefined>;

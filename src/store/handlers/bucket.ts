@@ -1,8 +1,9 @@
 import { escapeXml, S3_XMLNS } from "../../core/s3/xml.js";
+import { singleChildText } from "../../core/s3/xml-read.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
 import { sendEmpty, sendXml } from "../respond.js";
-import { childText, parseXml } from "../xml-parse.js";
+import { readXmlBody } from "../xml-body.js";
 import { isValidBucketName } from "./bucket-name.js";
 import { requireBucket } from "./common.js";
 import { ownerOf } from "./owner.js";
@@ -52,10 +53,12 @@ async function checkLocationConstraint(ctx: RequestContext): Promise<void> {
   if (!ctx.bodyConsumed) {
     const body = await ctx.readSmallBody(MAX_CONFIGURATION_BYTES);
     if (body.length > 0) {
-      const doc = parseXml(body);
-      const config = doc.CreateBucketConfiguration;
-      if (config === undefined) throw new S3Error("MalformedXML");
-      constraint = childText(config, "LocationConstraint")?.trim() ?? "";
+      constraint = readXmlBody(
+        body,
+        "CreateBucketConfiguration",
+        [],
+        (config) => singleChildText(config, "LocationConstraint")?.trim() ?? "",
+      );
     }
   }
   const region = ctx.state.region;

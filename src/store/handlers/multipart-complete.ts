@@ -1,12 +1,13 @@
 import { compositeSha256 } from "../../core/s3/composite-checksum.js";
 import { multipartETag } from "../../core/s3/etag.js";
 import type { XmlNode } from "../../core/s3/xml.js";
+import { children, singleChildText } from "../../core/s3/xml-read.js";
 import { fromBase64 } from "../../core/sigv4/crypto.js";
 import type { MultipartUpload, ObjectMeta, PartInfo } from "../backend/types.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
 import { sendXml } from "../respond.js";
-import { children, childText, parseXml } from "../xml-parse.js";
+import { readXmlBody } from "../xml-body.js";
 import { writeConditions } from "./common.js";
 import { objectLocation } from "./location.js";
 import { backendRefusal, findUpload, noSuchUpload } from "./upload-lookup.js";
@@ -32,15 +33,15 @@ const bareEtag = (etag: string) =>
 /** The CompleteMultipartUpload document's parts, in the order given; MalformedXML when absent or incomplete. */
 export function parsePlan(body: Buffer): RequestedPart[] {
   if (body.length === 0) throw new S3Error("MalformedXML");
-  const root = parseXml(body, ["Part"]).CompleteMultipartUpload;
-  if (root === undefined) throw new S3Error("MalformedXML");
-  const parts = children(root, "Part");
-  if (parts.length === 0) throw new S3Error("MalformedXML");
-  return parts.map((part) => {
-    const number = childText(part, "PartNumber")?.trim() ?? "";
-    const etag = childText(part, "ETag")?.trim() ?? "";
-    if (!/^\d{1,9}$/.test(number) || bareEtag(etag) === "") throw new S3Error("MalformedXML");
-    return { partNumber: Number(number), etag };
+  return readXmlBody(body, "CompleteMultipartUpload", ["Part"], (root) => {
+    const parts = children(root, "Part");
+    if (parts.length === 0) throw new S3Error("MalformedXML");
+    return parts.map((part) => {
+      const number = singleChildText(part, "PartNumber")?.trim() ?? "";
+      const etag = singleChildText(part, "ETag")?.trim() ?? "";
+      if (!/^\d{1,9}$/.test(number) || bareEtag(etag) === "") throw new S3Error("MalformedXML");
+      return { partNumber: Number(number), etag };
+    });
   });
 }
 

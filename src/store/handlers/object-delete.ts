@@ -1,8 +1,9 @@
 import type { XmlNode } from "../../core/s3/xml.js";
+import { children, singleChildText, type XmlElement } from "../../core/s3/xml-read.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
 import { sendEmpty, sendXml } from "../respond.js";
-import { children, childText, parseXml, type XmlElement } from "../xml-parse.js";
+import { readXmlBody } from "../xml-body.js";
 import { requireBucket } from "./common.js";
 import { checkVersionId } from "./version-id.js";
 
@@ -48,22 +49,23 @@ interface DeleteEntry {
 }
 
 export function parseDeleteRequest(body: Buffer): { quiet: boolean; entries: DeleteEntry[] } {
-  const root = parseXml(body, ["Object"]).Delete;
-  if (root === undefined || typeof root === "string") throw new S3Error("MalformedXML");
-  const quietText = childText(root, "Quiet")?.trim().toLowerCase();
-  if (quietText !== undefined && quietText !== "true" && quietText !== "false")
-    throw new S3Error("MalformedXML");
-  const objects = children(root, "Object");
-  if (objects.length === 0 || objects.length > MAX_OBJECTS) throw new S3Error("MalformedXML");
-  const entries = objects.map((object: XmlElement): DeleteEntry => {
-    const key = childText(object, "Key");
-    if (!key) throw new S3Error("MalformedXML");
-    const conditional = ["ETag", "LastModifiedTime", "Size"].some(
-      (name) => childText(object, name) !== undefined,
-    );
-    return { key, versionId: childText(object, "VersionId"), conditional };
+  return readXmlBody(body, "Delete", ["Object"], (root) => {
+    if (typeof root === "string") throw new S3Error("MalformedXML");
+    const quietText = singleChildText(root, "Quiet")?.trim().toLowerCase();
+    if (quietText !== undefined && quietText !== "true" && quietText !== "false")
+      throw new S3Error("MalformedXML");
+    const objects = children(root, "Object");
+    if (objects.length === 0 || objects.length > MAX_OBJECTS) throw new S3Error("MalformedXML");
+    const entries = objects.map((object: XmlElement): DeleteEntry => {
+      const key = singleChildText(object, "Key");
+      if (!key) throw new S3Error("MalformedXML");
+      const conditional = ["ETag", "LastModifiedTime", "Size"].some(
+        (name) => singleChildText(object, name) !== undefined,
+      );
+      return { key, versionId: singleChildText(object, "VersionId"), conditional };
+    });
+    return { quiet: quietText === "true", entries };
   });
-  return { quiet: quietText === "true", entries };
 }
 
 function entryError(entry: DeleteEntry, code: string, message: string): XmlNode {

@@ -2,9 +2,9 @@ import fc from "fast-check";
 import {
   describeTypes,
   extensionForType,
-  normalizeType,
   normalizeTypePattern,
   typeMatches,
+  validMimeType,
 } from "../../../src/core/policy/mime.js";
 import { KNOWN_TYPES } from "../../../src/core/policy/mime-table.js";
 import { applyEdits, type Edit, editsArb, rawTextArb } from "../arbitraries/mutate.js";
@@ -40,15 +40,15 @@ const TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126
 /** Never throws, and what it returns is a bare type safe for a header. */
 function normalized(value: string, what: string): string | undefined {
   const r = settleSync(
-    () => normalizeType(value),
+    () => validMimeType(value),
     () => false,
-    "normalizeType",
+    "validMimeType",
   );
   const t = r.ok ? r.value : undefined;
   observe(`${what}:${t === undefined ? "invalid" : "type"}`);
   if (t !== undefined) {
-    check(TYPE.test(t), () => `${what}: normalizeType returned ${JSON.stringify(t)}`);
-    checkEqual(normalizeType(t), t, `${what}: normalizeType is idempotent`);
+    check(TYPE.test(t), () => `${what}: validMimeType returned ${JSON.stringify(t)}`);
+    checkEqual(validMimeType(t), t, `${what}: validMimeType is idempotent`);
     check(typeMatches(value, [t]) && typeMatches(value, ["*/*"]), `${what}: a type does not match itself`);
     check(typeMatches(value, [`${t.split("/")[0]}/*`]), `${what}: a type does not match its family`);
     const ext = extensionForType(value);
@@ -74,16 +74,16 @@ function normalized(value: string, what: string): string | undefined {
 function property(input: Input): void {
   const written = `${input.pad}${input.upper ? input.type.toUpperCase() : input.type}${input.params}${input.pad}`;
   // Round trip: any way of writing a valid type normalizes back to it.
-  checkEqual(normalized(written, "written"), input.type, `normalizeType(${JSON.stringify(written)})`);
+  checkEqual(normalized(written, "written"), input.type, `validMimeType(${JSON.stringify(written)})`);
   normalized(applyEdits(written, input.edits), "mutated");
   normalized(input.raw, "raw");
 }
 
-/** Content types: normalizeType, patterns, matching and extensions on mutated and raw input. */
+/** Content types: validMimeType, patterns, matching and extensions on mutated and raw input. */
 export const mimeTarget: FuzzTarget<Input> = {
   name: "mime",
   subject:
-    "MIME types (core/policy/mime): normalizeType, normalizeTypePattern, typeMatches, extensionForType",
+    "MIME types (core/policy/mime): validMimeType, normalizeTypePattern, typeMatches, extensionForType",
   reaches: ["written:type", "mutated:type", "mutated:invalid", "raw:invalid"],
   arbitrary: inputArb,
   property,

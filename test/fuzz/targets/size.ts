@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { UpgateError } from "../../../src/core/errors.js";
-import { formatSize, parseSize } from "../../../src/core/policy/sizes.js";
+import { formatSize, parseSize } from "../../../src/core/util/sizes.js";
 import { applyEdits, type Edit, editsArb, rawTextArb } from "../arbitraries/mutate.js";
 import { observe } from "../harness/observe.js";
 import { check, checkEqual, type FuzzTarget, settleSync } from "../harness/target.js";

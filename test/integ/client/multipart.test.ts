@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { Sha256 } from "../../../src/client/hash/sha256.js";
 import { describeError, type UploadProgress } from "../../../src/client/index.js";
+import { Sha256 } from "../../../src/core/util/sha256.js";
 import { getBytes } from "./support/s3.js";
 import { type ClientRig, fileBytes, MIB, randomFile, startRig } from "./support/setup.js";
 

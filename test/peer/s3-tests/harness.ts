@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createFsBackend } from "../../../src/store/backend/fs.js";
+import { createFsBackend } from "../../../src/store/backend/fs/backend.js";
 import { createMemoryBackend, createObjectStore, type ObjectStore } from "../../../src/store/index.js";
 import { sharedDir } from "../../support/shared.js";
 import { parseJunit, type TestOutcome } from "./junit.js";

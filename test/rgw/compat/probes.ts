@@ -10,8 +10,8 @@ import { checkChecksumEnforced, checkWriteReadDelete } from "../../../src/cli/do
 import { describeAnswer, s3Answer, sendable } from "../../../src/cli/doctor/s3-answer.js";
 import type { CheckResult, DoctorContext } from "../../../src/cli/doctor/types.js";
 import { completeMultipartUpload } from "../../../src/core/s3/requests.js";
+import { childText } from "../../../src/core/s3/xml-read.js";
 import { getBucketCors, putBucketCors } from "../../../src/server/s3/bucket-cors.js";
-import { childText } from "../../../src/server/s3/xml-read.js";
 import { PROBE_ORIGIN } from "./context.js";
 
 /** "partial": it works, with a difference the detail names. */

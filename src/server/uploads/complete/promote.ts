@@ -1,8 +1,8 @@
 import { UpgateError } from "../../../core/errors.js";
 import { extensionForType } from "../../../core/policy/mime.js";
-import { randomId } from "../../../core/policy/random.js";
 import { s3KeyProblem } from "../../../core/policy/s3-key.js";
 import { sameEtag } from "../../../core/s3/etag.js";
+import { randomId } from "../../../core/util/random.js";
 import type { Services } from "../../context.js";
 import type { UploadRow } from "../../ledger/types.js";
 import { isStorageCode } from "../../s3/api-failure.js";

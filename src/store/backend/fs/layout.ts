@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { isValidBucketName, isWellFormedUploadId } from "./names.js";
+import { isValidBucketName, isWellFormedUploadId } from "../names.js";
 
 /**
  * Where everything lives under dataDir. No client-supplied string is ever used as a path: keys become
@@ -8,13 +8,13 @@ import { isValidBucketName, isWellFormedUploadId } from "./names.js";
  *
  *   tmp/<random>                                 files and directories being written (all junk at init)
  *   buckets/<bucket>/bucket.json                 BucketInfo
- *   buckets/<bucket>/objects/<h[0..2]>/<h>       one file per object: bytes, then its record (fs-record.ts)
+ *   buckets/<bucket>/objects/<h[0..2]>/<h>       one file per object: bytes, then its record (trailer.ts)
  *   buckets/<bucket>/uploads/<uploadId>/upload.json
  *   buckets/<bucket>/uploads/<uploadId>/<nnnnn>.part   one file per part: bytes, then its record
  *   buckets/<bucket>/blobs/<blobId>/<nnnnn>.part        a completed multipart object's parts, in order
  *                                                      (hard links of the upload's part files)
  *
- * A multipart object's file holds no bytes, only its record, which names its blob (fs-blobs.ts).
+ * A multipart object's file holds no bytes, only its record, which names its blob (blobs.ts).
  */
 export class FsLayout {
   readonly tmpDir: string;

@@ -1,11 +1,11 @@
 import { access, copyFile, link, open } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import type { Durable } from "./fs-atomic.js";
-import { isErrno } from "./fs-atomic.js";
-import { partFileName } from "./fs-layout.js";
-import type { BlobRef } from "./fs-records.js";
-import type { ByteRange } from "./types.js";
+import type { ByteRange } from "../types.js";
+import type { Durable } from "./atomic.js";
+import { isErrno } from "./atomic.js";
+import { partFileName } from "./layout.js";
+import type { BlobRef } from "./records.js";
 
 /** How much of an object file or part a GET reads at a time. */
 export const READ_CHUNK = 512 * 1024;

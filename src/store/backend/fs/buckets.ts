@@ -1,11 +1,11 @@
-import { compareKeys } from "../../core/s3/key-order.js";
-import { BackendError } from "./errors.js";
-import { createDirWith, removeTree, replaceFile } from "./fs-atomic.js";
-import { BUCKET_FILE, OBJECTS_DIR, UPLOADS_DIR } from "./fs-layout.js";
-import { encodeBucket } from "./fs-records.js";
-import type { FsState } from "./fs-state.js";
-import { isValidBucketName } from "./names.js";
-import type { BucketInfo, CorsRule } from "./types.js";
+import { compareKeys } from "../../../core/s3/key-order.js";
+import { BackendError } from "../errors.js";
+import { isValidBucketName } from "../names.js";
+import type { BucketInfo, CorsRule } from "../types.js";
+import { createDirWith, removeTree, replaceFile } from "./atomic.js";
+import { BUCKET_FILE, OBJECTS_DIR, UPLOADS_DIR } from "./layout.js";
+import { encodeBucket } from "./records.js";
+import type { FsState } from "./state.js";
 
 const copyInfo = (info: BucketInfo): BucketInfo => structuredClone(info);
 

@@ -1,24 +1,24 @@
 import { open, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Readable } from "node:stream";
-import { BackendError } from "./errors.js";
-import { isErrno } from "./fs-atomic.js";
-import { openBlob, READ_CHUNK } from "./fs-blobs.js";
-import { readTrailer } from "./fs-record.js";
-import { type ObjectRecord, objectRecordJson, parseObjectRecord } from "./fs-records.js";
-import type { FsState } from "./fs-state.js";
-import { TempFile } from "./fs-temp.js";
-import { assertValidKey } from "./names.js";
-import { clampRange, conditionsHold, copyMeta } from "./object-meta.js";
+import { BackendError } from "../errors.js";
+import { assertValidKey } from "../names.js";
+import { clampRange, conditionsHold, copyMeta } from "../object-meta.js";
 import type {
   ByteRange,
   CommitRefusal,
+  ListObjectsQuery,
   ListPage,
-  ListQuery,
   ObjectMeta,
   StagedObject,
   WriteConditions,
-} from "./types.js";
+} from "../types.js";
+import { isErrno } from "./atomic.js";
+import { openBlob, READ_CHUNK } from "./blobs.js";
+import { type ObjectRecord, objectRecordJson, parseObjectRecord } from "./records.js";
+import type { FsState } from "./state.js";
+import { TempFile } from "./temp.js";
+import { readTrailer } from "./trailer.js";
 
 /**
  * Makes a finished temp file the object: under the key's mutex, checks the conditions, renames the file
@@ -191,7 +191,7 @@ export async function deleteObject(state: FsState, bucketName: string, key: stri
   return outcome?.value.deleted ?? false;
 }
 
-export function listObjects(state: FsState, bucketName: string, query: ListQuery): ListPage {
+export function listObjects(state: FsState, bucketName: string, query: ListObjectsQuery): ListPage {
   const { values, truncated } = state.bucketOrThrow(bucketName).objects.list(query);
   return { objects: values.map(copyMeta), truncated };
 }

@@ -1,13 +1,13 @@
 import type { Dirent } from "node:fs";
 import { mkdir, open, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { isErrno, removeTree } from "./fs-atomic.js";
-import { BLOB_ID, BUCKET_FILE, FAN_DIR_NAME, keyHash, OBJECT_FILE_NAME, UPLOAD_FILE } from "./fs-layout.js";
-import { readTrailer } from "./fs-record.js";
-import { type ObjectRecord, parseBucket, parseObjectRecord, parseUpload } from "./fs-records.js";
-import type { FsBucket, FsState } from "./fs-state.js";
+import { isValidBucketName, isWellFormedUploadId } from "../names.js";
+import { isErrno, removeTree } from "./atomic.js";
+import { BLOB_ID, BUCKET_FILE, FAN_DIR_NAME, keyHash, OBJECT_FILE_NAME, UPLOAD_FILE } from "./layout.js";
 import { mapLimit } from "./map-limit.js";
-import { isValidBucketName, isWellFormedUploadId } from "./names.js";
+import { type ObjectRecord, parseBucket, parseObjectRecord, parseUpload } from "./records.js";
+import type { FsBucket, FsState } from "./state.js";
+import { readTrailer } from "./trailer.js";
 
 const OPEN_FILES = 32;
 

@@ -3,9 +3,9 @@ import { mkdtemp, open, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { Durable } from "./fs-atomic.js";
-import { readTrailer } from "./fs-record.js";
-import { TempFile } from "./fs-temp.js";
+import { Durable } from "./atomic.js";
+import { TempFile } from "./temp.js";
+import { readTrailer } from "./trailer.js";
 
 const MIB = 1024 * 1024;
 

@@ -1,4 +1,3 @@
-import { BLOB_ID } from "./fs-layout.js";
 import type {
   BucketInfo,
   CorsRule,
@@ -6,7 +5,8 @@ import type {
   ObjectAttributes,
   ObjectMeta,
   PartInfo,
-} from "./types.js";
+} from "../types.js";
+import { BLOB_ID } from "./layout.js";
 
 /**
  * What an object file's record holds: its metadata, the multipart upload it completed, if any, and

@@ -1,10 +1,10 @@
-import { BackendError } from "./errors.js";
-import { DirMaker, type Durable, removeTree } from "./fs-atomic.js";
-import { BlobPins } from "./fs-blobs.js";
-import type { FsLayout } from "./fs-layout.js";
+import { BackendError } from "../errors.js";
+import { SortedIndex } from "../sorted-index.js";
+import type { BucketInfo, MultipartUpload, ObjectMeta } from "../types.js";
+import { DirMaker, type Durable, removeTree } from "./atomic.js";
+import { BlobPins } from "./blobs.js";
+import type { FsLayout } from "./layout.js";
 import { KeyedMutex, ReadWriteLock } from "./locks.js";
-import { SortedIndex } from "./sorted-index.js";
-import type { BucketInfo, MultipartUpload, ObjectMeta } from "./types.js";
 
 /** What the fs backend keeps in memory about one bucket; the disk is read only at init and for bytes. */
 export interface FsBucket {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { Durable } from "./fs-atomic.js";
+import { Durable } from "./atomic.js";
 
 const linkError = vi.hoisted(() => ({ code: undefined as string | undefined }));
 vi.mock("node:fs/promises", async (original) => {
@@ -15,7 +15,7 @@ vi.mock("node:fs/promises", async (original) => {
         : Promise.reject(Object.assign(new Error(`${linkError.code}: link`), { code: linkError.code })),
   };
 });
-const { BlobPins, linkOrCopy } = await import("./fs-blobs.js");
+const { BlobPins, linkOrCopy } = await import("./blobs.js");
 
 describe("linkOrCopy", () => {
   let dir: string;

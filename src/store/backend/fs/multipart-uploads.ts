@@ -1,26 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { compareKeys } from "../../core/s3/key-order.js";
-import { BackendError } from "./errors.js";
-import { createDirWith, isErrno, removeTree } from "./fs-atomic.js";
-import { linkOrCopy } from "./fs-blobs.js";
-import { PART_FILE_NAME, partFileName, UPLOAD_FILE } from "./fs-layout.js";
-import { commitObjectFile, releaseBlob } from "./fs-objects.js";
-import { readTrailer } from "./fs-record.js";
-import {
-  type BlobRef,
-  encodeUpload,
-  type ObjectRecord,
-  objectRecordJson,
-  parsePartRecord,
-  partRecordJson,
-} from "./fs-records.js";
-import type { FsBucket, FsState } from "./fs-state.js";
-import { TempFile } from "./fs-temp.js";
-import { mapLimit } from "./map-limit.js";
-import { assertValidKey, assertValidPartNumber, isWellFormedUploadId, newUploadId } from "./names.js";
-import { copyMeta } from "./object-meta.js";
+import { compareKeys } from "../../../core/s3/key-order.js";
+import { BackendError } from "../errors.js";
+import { assertValidKey, assertValidPartNumber, isWellFormedUploadId, newUploadId } from "../names.js";
+import { copyMeta } from "../object-meta.js";
 import type {
   CommitRefusal,
   CompletePart,
@@ -30,7 +14,23 @@ import type {
   PartInfo,
   StagedPart,
   WriteConditions,
-} from "./types.js";
+} from "../types.js";
+import { createDirWith, isErrno, removeTree } from "./atomic.js";
+import { linkOrCopy } from "./blobs.js";
+import { PART_FILE_NAME, partFileName, UPLOAD_FILE } from "./layout.js";
+import { mapLimit } from "./map-limit.js";
+import { commitObjectFile, releaseBlob } from "./object-files.js";
+import {
+  type BlobRef,
+  encodeUpload,
+  type ObjectRecord,
+  objectRecordJson,
+  parsePartRecord,
+  partRecordJson,
+} from "./records.js";
+import type { FsBucket, FsState } from "./state.js";
+import { TempFile } from "./temp.js";
+import { readTrailer } from "./trailer.js";
 
 /** Parts linked and checked at once while completing. */
 const LINKS_IN_FLIGHT = 16;

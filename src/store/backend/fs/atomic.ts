@@ -1,7 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { Durability } from "./types.js";
+import type { Durability } from "../types.js";
 
 /** fsync of files and directories, or nothing at all for throwaway data. */
 export class Durable {

@@ -1,7 +1,8 @@
-import { Durable } from "./fs-atomic.js";
-import { createBucket, deleteBucket, getBucket, listBuckets, setBucketCors } from "./fs-buckets.js";
-import { FsLayout } from "./fs-layout.js";
-import { loadState } from "./fs-load.js";
+import type { Durability, StorageBackend } from "../types.js";
+import { Durable } from "./atomic.js";
+import { createBucket, deleteBucket, getBucket, listBuckets, setBucketCors } from "./buckets.js";
+import { FsLayout } from "./layout.js";
+import { loadState } from "./load.js";
 import {
   abortMultipartUpload,
   completeMultipartUpload,
@@ -10,10 +11,9 @@ import {
   listMultipartUploads,
   listParts,
   stagePart,
-} from "./fs-multipart.js";
-import { deleteObject, headObject, listObjects, readObject, stageObject } from "./fs-objects.js";
-import { FsState } from "./fs-state.js";
-import type { Durability, StorageBackend } from "./types.js";
+} from "./multipart-uploads.js";
+import { deleteObject, headObject, listObjects, readObject, stageObject } from "./object-files.js";
+import { FsState } from "./state.js";
 
 export interface FsBackendOptions {
   dataDir: string;
@@ -23,7 +23,7 @@ export interface FsBackendOptions {
 
 /**
  * The filesystem backend: one file per object (bytes followed by their metadata record), committed by a
- * single rename; an in-memory sorted index per bucket, rebuilt by init(). Layout in fs-layout.ts.
+ * single rename; an in-memory sorted index per bucket, rebuilt by init(). Layout in layout.ts.
  * One process per dataDir.
  */
 export function createFsBackend({ dataDir, durability = "fsync" }: FsBackendOptions): StorageBackend {

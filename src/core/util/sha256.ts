@@ -5,7 +5,8 @@ const INITIAL = [
 ];
 
 /**
- * Incremental SHA-256 (FIPS 180-4) in plain JavaScript. `update` takes any number of chunks of
+ * Incremental SHA-256 (FIPS 180-4) in plain JavaScript: the one JS implementation (the client hashes
+ * files with it where node:crypto is missing; policy code renders keys with sha256Sync). `update` takes any number of chunks of
  * any size; whole blocks are hashed straight from the caller's array (no copy), and only a
  * partial block (under 64 bytes) is kept between calls. Memory use is constant.
  */
@@ -94,7 +95,10 @@ export class Sha256 {
   }
 }
 
-/** One-shot SHA-256 of a byte array. */
-export function sha256(data: Uint8Array): Uint8Array {
+/**
+ * One-shot SHA-256, synchronous: for short inputs where core's crypto seam (asynchronous in
+ * browsers, through WebCrypto) cannot be used, such as rendering a key.
+ */
+export function sha256Sync(data: Uint8Array): Uint8Array {
   return new Sha256().update(data).digest();
 }

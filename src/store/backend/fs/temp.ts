@@ -1,7 +1,7 @@
 import { type FileHandle, open, unlink } from "node:fs/promises";
-import type { Durable } from "./fs-atomic.js";
-import { isErrno } from "./fs-atomic.js";
-import { encodeTrailer } from "./fs-record.js";
+import type { Durable } from "./atomic.js";
+import { isErrno } from "./atomic.js";
+import { encodeTrailer } from "./trailer.js";
 
 /**
  * With fsync on, a datasync is started in the background each time this many more bytes have been
