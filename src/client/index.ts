@@ -9,6 +9,7 @@ export type {
   UploadRecord,
   UploadStatus,
 } from "../core/protocol.js";
+export { formatSize } from "../core/util/sizes.js";
 export { describeError } from "./describe.js";
 export { UploadError, type UploadErrorCode, type UploadErrorInit } from "./errors.js";
 export type { FileEntry, TypeOption, UploadInput } from "./files.js";

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import type { S3ErrorCode } from "../core/s3/error-codes.js";
+import type { S3ErrorCode } from "../core/s3-error-codes.js";
 import { renderXmlDocument } from "../core/s3/xml.js";
 import { S3Error } from "./errors.js";
 import { sendError } from "./respond.js";

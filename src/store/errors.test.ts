@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { S3_ERRORS } from "../core/s3/error-codes.js";
+import { S3_ERRORS } from "../core/s3-error-codes.js";
 import { failure, headerMalformed } from "../core/sigv4/failure.js";
 import { S3Error } from "./errors.js";
 

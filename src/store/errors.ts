@@ -1,4 +1,4 @@
-import { S3_ERRORS, type S3ErrorCode } from "../core/s3/error-codes.js";
+import { S3_ERRORS, type S3ErrorCode } from "../core/s3-error-codes.js";
 import type { SigV4Failure } from "../core/sigv4/failure.js";
 
 /** An S3 error response: AWS's code, status and message, plus the extra elements AWS includes. */

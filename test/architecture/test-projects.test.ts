@@ -42,7 +42,7 @@ describe("the vitest projects", () => {
 
   it("put the tests beside the sources in unit, and the Ceph RGW and fault suites in system", () => {
     expect(projectsOf("src/core/errors.test.ts")).toEqual(["unit"]);
-    expect(projectsOf("src/store/backend/fs-blobs.test.ts")).toEqual(["unit-isolated"]);
+    expect(projectsOf("src/store/backend/fs/blobs.test.ts")).toEqual(["unit-isolated"]);
     expect(projectsOf("src/cli/dev-stack.test.ts")).toEqual(["integration"]);
     expect(projectsOf("test/rgw/flow.test.ts")).toEqual(["system"]);
     expect(projectsOf("test/faults/gateway-kill.test.ts")).toEqual(["system"]);

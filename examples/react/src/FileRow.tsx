@@ -1,4 +1,4 @@
-import { formatSize } from "../../../src/core/index.js";
+import { formatSize } from "../../../src/client/index.js";
 import type { UploadItem, UseUploadResult } from "../../../src/react/index.js";
 
 const WORDS: Record<UploadItem["state"], string> = {

@@ -1,4 +1,4 @@
-import { S3_ERRORS, type S3ErrorCode } from "../s3/error-codes.js";
+import { S3_ERRORS, type S3ErrorCode } from "../s3-error-codes.js";
 import { toBytes } from "./crypto.js";
 
 /** An authentication failure in S3's own terms: the code, status, message and extra XML elements. */
