@@ -61,13 +61,18 @@ export const routeSchema = z
     maxFiles: z.number().int().min(1).max(1000).optional(),
     expiresIn: duration.optional(),
     checksum: z
-      .union([
-        z.enum(["required", "optional"]),
-        z.strictObject({
-          mode: z.enum(["required", "optional"]).optional(),
-          algorithm: z.enum(ROUTE_CHECKSUM_ALGORITHMS).optional(),
-        }),
-      ])
+      .union(
+        [
+          z.enum(["required", "optional"]),
+          z.strictObject({
+            mode: z.enum(["required", "optional"]).optional(),
+            algorithm: z.enum(ROUTE_CHECKSUM_ALGORITHMS).optional(),
+          }),
+        ],
+        {
+          error: `must be "required", "optional" or { mode?: "required" | "optional", algorithm?: ${ROUTE_CHECKSUM_ALGORITHMS.map((a) => `"${a}"`).join(" | ")} }`,
+        },
+      )
       .optional(),
     strategy: z.enum(["auto", "put", "post", "multipart"]).optional(),
     multipartThreshold: size.optional(),
