@@ -22,7 +22,8 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sdkFailure } from "../../support/s3-error.js";
+import { readS3Error, sdkFailure } from "../../support/s3-error.js";
+import { signedFetch } from "../../support/signed-fetch.js";
 import { type StoreFixture, startStore } from "../../support/store-fixture.js";
 
 const MIB = 1024 * 1024;
@@ -99,7 +100,6 @@ async function cases(): Promise<Case[]> {
 }
 
 const fieldOf = (algorithm: ChecksumAlgorithm) => `Checksum${algorithm}` as Field;
-const headerOf = (algorithm: ChecksumAlgorithm) => `x-amz-checksum-${algorithm.toLowerCase()}`;
 
 describe.each(["memory", "fs"] as const)("checksums (%s backend)", (backend) => {
   let f: StoreFixture;
@@ -462,5 +462,157 @@ describe.each(["memory", "fs"] as const)("checksums (%s backend)", (backend) => 
         ),
       ),
     ).toMatchObject({ code: "NoSuchKey", status: 404 });
+  });
+
+  describe("raw requests", () => {
+    const createRaw = async (key: string, headers: Record<string, string>) =>
+      signedFetch(f, "POST", `/${f.bucket}/${key}?uploads`, { headers });
+    const uploadIdOf = async (res: Response) => {
+      expect(res.status).toBe(200);
+      return /<UploadId>([^<]+)<\/UploadId>/.exec(await res.text())![1]!;
+    };
+    const partPath = (key: string, id: string, n: number) =>
+      `/${f.bucket}/${key}?partNumber=${n}&uploadId=${encodeURIComponent(id)}`;
+
+    it("CreateMultipartUpload: an unknown type or algorithm is InvalidRequest", async () => {
+      expect(
+        await readS3Error(
+          await createRaw("raw/type", {
+            "x-amz-checksum-algorithm": "CRC32",
+            "x-amz-checksum-type": "PARTIAL",
+          }),
+        ),
+      ).toMatchObject({
+        status: 400,
+        code: "InvalidRequest",
+        message: "Value for x-amz-checksum-type header is invalid.",
+      });
+      expect(
+        await readS3Error(await createRaw("raw/alg", { "x-amz-checksum-algorithm": "MD5" })),
+      ).toMatchObject({
+        status: 400,
+        code: "InvalidRequest",
+      });
+      const res = await createRaw("raw/ok", {
+        "x-amz-checksum-algorithm": "crc32c",
+        "x-amz-checksum-type": "full_object",
+      });
+      expect(res.headers.get("x-amz-checksum-algorithm")).toBe("CRC32C");
+      expect(res.headers.get("x-amz-checksum-type")).toBe("FULL_OBJECT");
+    });
+
+    it("UploadPart without a checksum: refused for COMPOSITE, computed for FULL_OBJECT", async () => {
+      const composite = await uploadIdOf(
+        await createRaw("raw/composite", { "x-amz-checksum-algorithm": "SHA256" }),
+      );
+      expect(
+        await readS3Error(
+          await signedFetch(f, "PUT", partPath("raw/composite", composite, 1), { body: "x" }),
+        ),
+      ).toMatchObject({
+        status: 400,
+        code: "InvalidRequest",
+        message:
+          "Checksum Type mismatch occurred, expected checksum Type: SHA256, actual checksum Type: null",
+      });
+      const full = await uploadIdOf(await createRaw("raw/full", { "x-amz-checksum-algorithm": "CRC64NVME" }));
+      const put = await signedFetch(f, "PUT", partPath("raw/full", full, 1), { body: PARTS[0]! });
+      expect(put.status).toBe(200);
+      expect(put.headers.get("x-amz-checksum-crc64nvme")).toBe("L/E4WYn8v98=");
+      const second = await signedFetch(f, "PUT", partPath("raw/full", full, 2), { body: PARTS[1]! });
+      const body = `<CompleteMultipartUpload>${[put, second]
+        .map((r, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${r.headers.get("etag")}</ETag></Part>`)
+        .join("")}</CompleteMultipartUpload>`;
+      const done = await signedFetch(
+        f,
+        "POST",
+        `/${f.bucket}/raw/full?uploadId=${encodeURIComponent(full)}`,
+        {
+          body,
+        },
+      );
+      expect(done.status).toBe(200);
+      const xml = await done.text();
+      // CRC-64/NVME of 'A' * 5 MiB || 'B' * 5 MiB, combined from the two part values.
+      const whole = await f.s3.send(
+        new PutObjectCommand({
+          Bucket: f.bucket,
+          Key: "raw/full-reference",
+          Body: Buffer.concat(PARTS.slice(0, 2)),
+          ChecksumAlgorithm: "CRC64NVME",
+        }),
+      );
+      expect(xml).toContain(`<ChecksumCRC64NVME>${whole.ChecksumCRC64NVME}</ChecksumCRC64NVME>`);
+      expect(xml).toContain("<ChecksumType>FULL_OBJECT</ChecksumType>");
+    });
+
+    it("Complete of a COMPOSITE upload must list every part's checksum", async () => {
+      const key = "raw/sha1";
+      const id = await uploadIdOf(await createRaw(key, { "x-amz-checksum-algorithm": "SHA1" }));
+      const sha1 = (b: Uint8Array) => createHash("sha1").update(b).digest("base64");
+      const etags: string[] = [];
+      for (const [i, part] of PARTS.slice(0, 2).entries()) {
+        const res = await signedFetch(f, "PUT", partPath(key, id, i + 1), {
+          body: part,
+          headers: { "x-amz-checksum-sha1": sha1(part) },
+        });
+        etags.push(res.headers.get("etag")!);
+      }
+      const doc = (second: string) =>
+        `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etags[0]}</ETag><ChecksumSHA1>${sha1(
+          PARTS[0]!,
+        )}</ChecksumSHA1></Part><Part><PartNumber>2</PartNumber><ETag>${etags[1]}</ETag>${second}</Part></CompleteMultipartUpload>`;
+      const path = `/${f.bucket}/${key}?uploadId=${encodeURIComponent(id)}`;
+      expect(await readS3Error(await signedFetch(f, "POST", path, { body: doc("") }))).toMatchObject({
+        status: 400,
+        code: "InvalidRequest",
+        message:
+          "The upload was created using a sha1 checksum. The complete request must include the checksum for each part. It was missing for part 2 in the request.",
+      });
+      expect(
+        await readS3Error(
+          await signedFetch(f, "POST", path, { body: doc(`<ChecksumCRC32>AAAAAA==</ChecksumCRC32>`) }),
+        ),
+      ).toMatchObject({ status: 400, code: "InvalidPart" });
+      const ok = await signedFetch(f, "POST", path, {
+        body: doc(`<ChecksumSHA1>${sha1(PARTS[1]!)}</ChecksumSHA1>`),
+      });
+      expect(ok.status).toBe(200);
+      const composite = createHash("sha1")
+        .update(Buffer.concat(PARTS.slice(0, 2).map((p) => createHash("sha1").update(p).digest())))
+        .digest("base64");
+      expect(await ok.text()).toContain(`<ChecksumSHA1>${composite}-2</ChecksumSHA1>`);
+    });
+
+    it("GetObjectAttributes: a missing or empty attribute list and an unknown name are refused", async () => {
+      await f.s3.send(new PutObjectCommand({ Bucket: f.bucket, Key: "raw/attrs", Body: "abc" }));
+      const get = (headers: Record<string, string>) =>
+        signedFetch(f, "GET", `/${f.bucket}/raw/attrs?attributes`, { headers });
+      const message =
+        "The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty";
+      expect(await readS3Error(await get({}))).toMatchObject({
+        status: 400,
+        code: "InvalidRequest",
+        message,
+      });
+      expect(await readS3Error(await get({ "x-amz-object-attributes": " , " }))).toMatchObject({
+        code: "InvalidRequest",
+        message,
+      });
+      const unknown = await readS3Error(await get({ "x-amz-object-attributes": "ETag,Owner" }));
+      expect(unknown).toMatchObject({
+        status: 400,
+        code: "InvalidArgument",
+        message: "Invalid attribute name specified.",
+      });
+      const ok = await get({ "x-amz-object-attributes": "ETag,ObjectSize" });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get("last-modified")).toBeTruthy();
+      const xml = await ok.text();
+      expect(xml).toContain("<GetObjectAttributesResponse");
+      expect(xml).toContain(`<ETag>${createHash("md5").update("abc").digest("hex")}</ETag>`);
+      expect(xml).toContain("<ObjectSize>3</ObjectSize>");
+      expect(xml).not.toContain("<StorageClass>");
+    });
   });
 });
