@@ -79,7 +79,7 @@ export async function finishMultipart(
     });
   }
   try {
-    const assembly = completeAssembly(row.checksumAlgorithm, check.planned, clientParts, whole);
+    const assembly = completeAssembly(row.checksumAlgorithm, check.planned, whole);
     await storage.completeMultipart(row.key, uploadId, assembly.parts, {
       ifNoneMatch: true,
       headers: assembly.headers,
