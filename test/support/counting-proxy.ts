@@ -54,11 +54,14 @@ export async function startCountingProxy(
         method: req.method,
         path: req.url,
         headers: req.headers,
+        // A fresh connection per request: a pooled one the store closed while idle would reset.
+        agent: false,
       },
       (answer) => {
         const headers = { ...answer.headers };
         const xml = String(headers["content-type"] ?? "").includes("xml");
-        const strip = options.stripChecksums === true && (kind(req) === "object" || kind(req) === "attributes");
+        const strip =
+          options.stripChecksums === true && (kind(req) === "object" || kind(req) === "attributes");
         if (strip) {
           for (const name of Object.keys(headers)) {
             if (name.startsWith("x-amz-checksum-")) delete headers[name];
@@ -86,6 +89,8 @@ export async function startCountingProxy(
     out.on("error", () => res.destroy());
     req.pipe(out);
   });
+  // The gateway's fetch keeps connections for minutes between slow steps (hashing big parts).
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
