@@ -126,7 +126,7 @@ describeRgw("route checksums against Ceph RGW (no checksum kept: the gateway rea
       const [part3] = (
         (await res.json()) as { parts: Array<{ url: string; headers: Record<string, string> }> }
       ).parts;
-      const put3 = await putWith(part3, tampered);
+      const put3 = await putWith(part3!, tampered);
       expect(put3.status).toBe(200);
       const parts2 = [
         ...sent,
