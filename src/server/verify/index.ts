@@ -1,4 +1,3 @@
-export { type ChecksumCheck, objectSha256 } from "./checksum.js";
 export { normalizeType } from "./content-type.js";
 export { contentDisposition, inlineSafe } from "./inline-safe.js";
 export {
@@ -10,6 +9,7 @@ export {
   sniffKind,
 } from "./signatures.js";
 export { SNIFF_BYTES, type SniffResult, sniffObject } from "./sniff.js";
+export { type ChecksumExpectation, type ChecksumVerdict, checkUploadChecksum } from "./upload-checksum.js";
 export {
   type VerifyExpectation,
   type VerifyFailureCode,
