@@ -620,6 +620,9 @@ describe.each(["memory", "fs"] as const)("checksums (%s backend)", (backend) => 
         code: "InvalidArgument",
         message: "Invalid attribute name specified.",
       });
+      expect(
+        await readS3Error(await get({ "x-amz-object-attributes": "ObjectParts", "x-amz-max-parts": "-1" })),
+      ).toMatchObject({ status: 400, code: "InvalidArgument" });
       const ok = await get({ "x-amz-object-attributes": "ETag,ObjectSize" });
       expect(ok.status).toBe(200);
       expect(ok.headers.get("last-modified")).toBeTruthy();
