@@ -1,5 +1,5 @@
 import type { ObjectAttributes } from "../backend/types.js";
-import { type ChecksumName, checksumSpec, type StreamingChecksum } from "./algorithms.js";
+import type { StreamingChecksum } from "./algorithms.js";
 import { checksumTypeMismatch, storedUploadChecksum } from "./upload-checksum.js";
 
 const PREFIX = "x-amz-checksum-";
@@ -39,8 +39,7 @@ export function partChecksums(attributes: ObjectAttributes, headers: Map<string,
   let computing: StreamingChecksum | undefined;
   if (upload) {
     const other = declared.find((name) => name !== upload.spec.name);
-    if (other !== undefined)
-      throw checksumTypeMismatch(upload.spec, checksumSpec(other)?.name ?? (other as ChecksumName));
+    if (other !== undefined) throw checksumTypeMismatch(upload.spec, other);
     if (declared.length === 0) {
       if (upload.type === "COMPOSITE") throw checksumTypeMismatch(upload.spec, undefined);
       computing = upload.spec.create();

@@ -1,5 +1,5 @@
 import { S3Error } from "../errors.js";
-import { type ChecksumName, type ChecksumSpec, type ChecksumType, checksumSpec } from "./algorithms.js";
+import { type ChecksumSpec, type ChecksumType, checksumSpec } from "./algorithms.js";
 
 /** The checksum a multipart upload was created with. */
 export interface UploadChecksum {
@@ -51,7 +51,7 @@ export function storedUploadChecksum(attributes: {
 }
 
 /** S3's answer to a checksum of another algorithm than the upload's ("null": none was sent). */
-export function checksumTypeMismatch(expected: ChecksumSpec, actual: ChecksumName | undefined): S3Error {
+export function checksumTypeMismatch(expected: ChecksumSpec, actual: string | undefined): S3Error {
   const actualWire = actual ? (checksumSpec(actual)?.wire ?? actual.toUpperCase()) : "null";
   return invalid(
     `Checksum Type mismatch occurred, expected checksum Type: ${expected.wire}, actual checksum Type: ${actualWire}`,
