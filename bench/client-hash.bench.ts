@@ -1,7 +1,7 @@
 /**
  * SHA-256 throughput of core's incremental hasher (the one JS SHA-256, which the client uses where
- * node:crypto is missing) beside node:crypto and WebCrypto, on the
- * same bytes. `npm run bench:hash [-- --mib 64 --rounds 15]`.
+ * node:crypto is missing) beside node:crypto and WebCrypto, and the CRCs of src/core/util beside the AWS SDK's JS implementations and zlib, all on the same bytes.
+ * `npm run bench:hash [-- --mib 64 --rounds 15]`.
  *
  * Rounds are interleaved (every contender once per round, order rotating) and each figure is the
  * median over rounds, with the best round beside it: on a shared 2-core machine the best round is
@@ -10,7 +10,14 @@
  */
 import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
+import { crc32 as zlibCrc32 } from "node:zlib";
+import { AwsCrc32 } from "@aws-crypto/crc32";
+import { AwsCrc32c } from "@aws-crypto/crc32c";
+import { Crc64Nvme as AwsCrc64Nvme } from "@aws-sdk/crc64-nvme";
 import { hashBlob } from "../src/client/hash/hash-blob.js";
+import { Crc32 } from "../src/core/util/crc32.js";
+import { Crc32c } from "../src/core/util/crc32c.js";
+import { Crc64Nvme } from "../src/core/util/crc64nvme.js";
 import { Sha256 } from "../src/core/util/sha256.js";
 import { median } from "./measure.js";
 
@@ -34,7 +41,17 @@ interface Contender {
   name: string;
   note: string;
   run(): Promise<string> | string;
+  /** Which digest run() returns (base64); SHA-256 unless said. */
+  algorithm?: "crc64nvme" | "crc32c" | "crc32";
 }
+
+/** Feeds `data` to an incremental hasher in 4 MiB updates, as a part hasher does. */
+function chunked<H extends { update(d: Uint8Array): unknown }>(h: H): H {
+  for (let i = 0; i < size; i += CHUNK) h.update(data.subarray(i, i + CHUNK));
+  return h;
+}
+const awsDigest = async (h: { digest(): Promise<Uint8Array> }) =>
+  Buffer.from(await h.digest()).toString("base64");
 
 const contenders: Contender[] = [
   {
@@ -72,14 +89,68 @@ const contenders: Contender[] = [
       return Buffer.from(await crypto.subtle.digest("SHA-256", data)).toString("base64");
     },
   },
+  {
+    name: "core Crc64Nvme (slicing-by-16)",
+    note: "src/core/util, 4 MiB updates",
+    algorithm: "crc64nvme",
+    run: () => chunked(new Crc64Nvme()).digestBase64(),
+  },
+  {
+    name: "AWS SDK Crc64Nvme (JS)",
+    note: "@aws-sdk/crc64-nvme, slicing-by-8",
+    algorithm: "crc64nvme",
+    run: () => awsDigest(chunked(new AwsCrc64Nvme())),
+  },
+  {
+    name: "core Crc32c (slicing-by-16)",
+    note: "src/core/util, 4 MiB updates",
+    algorithm: "crc32c",
+    run: () => chunked(new Crc32c()).digestBase64(),
+  },
+  {
+    name: "AWS @aws-crypto/crc32c",
+    note: "byte-at-a-time table",
+    algorithm: "crc32c",
+    run: () => awsDigest(chunked(new AwsCrc32c())),
+  },
+  {
+    name: "core Crc32 (slicing-by-16)",
+    note: "src/core/util, 4 MiB updates",
+    algorithm: "crc32",
+    run: () => chunked(new Crc32()).digestBase64(),
+  },
+  {
+    name: "AWS @aws-crypto/crc32",
+    note: "byte-at-a-time table",
+    algorithm: "crc32",
+    run: () => awsDigest(chunked(new AwsCrc32())),
+  },
+  {
+    name: "node:zlib crc32",
+    note: "native (zlib); Node only",
+    algorithm: "crc32",
+    run() {
+      let c = 0;
+      for (let i = 0; i < size; i += CHUNK) c = zlibCrc32(data.subarray(i, i + CHUNK), c);
+      return Buffer.from(Uint8Array.of(c >>> 24, c >>> 16, c >>> 8, c)).toString("base64");
+    },
+  },
 ];
 
+const expectedCrc = {
+  crc64nvme: await awsDigest(chunked(new AwsCrc64Nvme())),
+  crc32c: await awsDigest(chunked(new AwsCrc32c())),
+  crc32: Buffer.from(Uint8Array.of(...[24, 16, 8, 0].map((s) => (zlibCrc32(data) >>> s) & 255))).toString(
+    "base64",
+  ),
+};
 const expected = createHash("sha256").update(data).digest("base64");
 const samples = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
 const cpuSamples = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
 for (const c of contenders) {
   const got = await c.run(); // warm-up, and a correctness check
-  if (got !== expected) throw new Error(`${c.name} computed a wrong digest`);
+  if (got !== (c.algorithm ? expectedCrc[c.algorithm] : expected))
+    throw new Error(`${c.name} computed a wrong digest`);
 }
 for (let r = 0; r < rounds; r++) {
   for (let k = 0; k < contenders.length; k++) {
@@ -95,7 +166,9 @@ for (let r = 0; r < rounds; r++) {
 }
 
 const nodeMedian = median(samples.get("node:crypto createHash")!);
-console.log(`SHA-256 of ${values.mib} MiB, ${rounds} interleaved rounds, Node ${process.versions.node}`);
+console.log(
+  `SHA-256 and CRCs of ${values.mib} MiB, ${rounds} interleaved rounds, Node ${process.versions.node}`,
+);
 console.log(
   `${"contender".padEnd(36)} ${"median MB/s".padStart(11)} ${"best MB/s".padStart(10)} ${"cpu MB/s".padStart(9)} ${"vs node".padStart(8)}  note`,
 );
@@ -115,3 +188,21 @@ console.log(
   `\nclient hashBlob: median ${median(ours).toFixed(0)} MB/s, best ${Math.max(...ours).toFixed(0)} MB/s, ` +
     `${oursCpu.toFixed(0)} MB per CPU-second; target ${target} MB/s: ${Math.max(...ours) >= target ? "met" : "NOT met"}`,
 );
+
+const ratio = (a: string, b: string) => median(samples.get(a)!) / median(samples.get(b)!);
+const cpuRatio = (a: string, b: string) => median(cpuSamples.get(a)!) / median(cpuSamples.get(b)!);
+console.log("\nCRCs (median wall MB/s ratio; cpu MB/s ratio in brackets):");
+for (const [ours, theirs] of [
+  ["core Crc64Nvme (slicing-by-16)", "AWS SDK Crc64Nvme (JS)"],
+  ["core Crc32c (slicing-by-16)", "AWS @aws-crypto/crc32c"],
+  ["core Crc32 (slicing-by-16)", "AWS @aws-crypto/crc32"],
+  ["core Crc32 (slicing-by-16)", "node:zlib crc32"],
+  ["core Crc64Nvme (slicing-by-16)", "client Sha256 (JS, incremental)"],
+  ["core Crc32c (slicing-by-16)", "client Sha256 (JS, incremental)"],
+  ["core Crc64Nvme (slicing-by-16)", "node:crypto createHash"],
+  ["core Crc32c (slicing-by-16)", "node:crypto createHash"],
+] as const) {
+  console.log(
+    `  ${ours} vs ${theirs}: ${ratio(ours, theirs).toFixed(2)}x (${cpuRatio(ours, theirs).toFixed(2)}x)`,
+  );
+}

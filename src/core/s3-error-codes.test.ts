@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { failure, signatureMismatch } from "./sigv4/failure.js";
 import { S3_ERRORS, type S3ErrorCode } from "./s3-error-codes.js";
+import { failure, signatureMismatch } from "./sigv4/failure.js";
 
 describe("S3_ERRORS", () => {
   it("gives every code an HTTP error status and AWS's message", () => {

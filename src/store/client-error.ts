@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import type { S3ErrorCode } from "../core/s3-error-codes.js";
 import { renderXmlDocument } from "../core/s3/xml.js";
+import type { S3ErrorCode } from "../core/s3-error-codes.js";
 import { S3Error } from "./errors.js";
 import { sendError } from "./respond.js";
 

@@ -12,6 +12,7 @@ const policy: RoutePolicy = {
   maxFiles: 3,
   expiresIn: 120,
   checksum: "required",
+  checksumAlgorithm: "sha256",
   strategy: "auto",
   multipartThreshold: 64 * 1024 * 1024,
   partSize: 8 * 1024 * 1024,

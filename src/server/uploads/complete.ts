@@ -4,7 +4,7 @@ import { readJson } from "../http/json-body.js";
 import { json } from "../http/respond.js";
 import { loadOwnedUpload } from "./access.js";
 import { completeOnce, settledAnswer } from "./complete/complete-once.js";
-import { partChecksums } from "./complete/multipart-checksums.js";
+import { completeChecksums } from "./complete/multipart-checksums.js";
 import { checkPartsInPlan, parseCompleteRequest } from "./complete-request.js";
 import { takeRateToken } from "./rate-limit.js";
 
@@ -24,9 +24,10 @@ import { takeRateToken } from "./rate-limit.js";
  */
 export const completeUpload: Handler = async (s, req) => {
   const { row, principal } = await loadOwnedUpload(s, req, req.params.id!);
-  const body = parseCompleteRequest(await readJson(req, s.config.limits.maxBodyBytes));
+  const body = parseCompleteRequest(await readJson(req, s.config.limits.maxBodyBytes), row.checksumAlgorithm);
   if (row.strategy === "multipart" && row.partCount !== null) checkPartsInPlan(body.parts, row.partCount);
-  const checksums = partChecksums(row, body.parts);
+  const required = s.config.routes.get(row.route)?.policy.checksum === "required";
+  const checksums = settledAnswer(row) ? undefined : completeChecksums(row, body, required);
   const upload =
     settledAnswer(row) ??
     (await s.completions.run(row.id, async () => {

@@ -6,6 +6,7 @@ import { concurrentChange, uploadNotFound } from "../errors.js";
 import { toUploadRecord } from "../record.js";
 import type { PartChecksums } from "../verify/part-checksums.js";
 import { afterVerified, type Completer } from "./after-verified.js";
+import type { CompleteChecksums } from "./multipart-checksums.js";
 import { finishMultipart } from "./multipart-finish.js";
 import { claimLease } from "./verification-lease.js";
 import { rejectionError, verifyUpload } from "./verify-upload.js";
@@ -21,7 +22,7 @@ const MAX_WAIT_MS = 120_000;
 /** What the complete request (or the sweeper) that runs the verification brings to it. */
 export interface CompleteInput {
   parts: CompleteRequest["parts"];
-  checksums: PartChecksums | undefined;
+  checksums: CompleteChecksums | undefined;
   /** Who completes: told to the route's hook and webhook. */
   by: Completer;
 }
@@ -98,7 +99,7 @@ export async function verifyHeld(
 ): Promise<UploadRecord | undefined> {
   if (row.strategy === "multipart") {
     try {
-      await finishMultipart(s.storage, row, input.parts);
+      await finishMultipart(s.storage, row, input.parts, input.checksums?.whole);
     } catch (err) {
       if (err instanceof UpgateError && err.code === "UPLOAD_NOT_UPLOADED") {
         await s.ledger.transition(row.id, ["uploaded"], "pending");

@@ -4,6 +4,7 @@ import type { CompleteRequest } from "../../../core/protocol.js";
 import type { UploadRow } from "../../ledger/types.js";
 import { isStorageCode, storageFailure } from "../../s3/api-failure.js";
 import type { StorageClient, StoragePart } from "../../s3/types.js";
+import { completeAssembly } from "../complete-assembly.js";
 
 /**
  * A multipart upload that storage no longer has: S3 says NoSuchUpload; Ceph RGW 16 says NoSuchKey
@@ -51,6 +52,7 @@ export async function finishMultipart(
   storage: StorageClient,
   row: UploadRow,
   clientParts: CompleteRequest["parts"],
+  whole?: string,
 ): Promise<void> {
   const uploadId = row.multipartUploadId!;
   let stored: StoragePart[];
@@ -77,15 +79,22 @@ export async function finishMultipart(
     });
   }
   try {
-    await storage.completeMultipart(
-      row.key,
-      uploadId,
-      check.planned.map(({ partNumber, etag }) => ({ partNumber, etag })),
-      { ifNoneMatch: true },
-    );
+    const assembly = completeAssembly(row.checksumAlgorithm, check.planned, whole);
+    await storage.completeMultipart(row.key, uploadId, assembly.parts, {
+      ifNoneMatch: true,
+      headers: assembly.headers,
+    });
   } catch (err) {
     // Completed by a concurrent call, or an object already at the key: verification decides.
     if (isStorageCode(err, ...UPLOAD_GONE, "PreconditionFailed")) return;
+    if (isStorageCode(err, "BadDigest") && whole !== undefined) {
+      // The whole-file CRC given is not the parts' CRCs combined: the bytes are not the client's file.
+      throw new UpgateError(
+        "VERIFY_CHECKSUM_MISMATCH",
+        `Storage refused the file's ${row.checksumAlgorithm}: it is not the stored parts' combined`,
+        { details: { expected: whole, checksumVerifiedBy: "storage" }, cause: err },
+      );
+    }
     if (isStorageCode(err, "InvalidPart", "InvalidPartOrder", "EntityTooSmall")) {
       throw new UpgateError("UPLOAD_NOT_UPLOADED", `Storage refused to assemble the parts (${err.code})`, {
         cause: err,

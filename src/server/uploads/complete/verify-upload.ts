@@ -3,9 +3,11 @@ import type { Services } from "../../context.js";
 import type { UploadRow } from "../../ledger/types.js";
 import { storageFailure } from "../../s3/api-failure.js";
 import { uploaderMetadata } from "../object-metadata.js";
+import { uploadChecksumExpectation } from "../upload-checksum-expectation.js";
 import type { PartChecksums } from "../verify/part-checksums.js";
 import { type VerifyExpectation, verifyObject } from "../verify/verify-object.js";
 import { disposeRejected } from "./dispose-rejected.js";
+import type { CompleteChecksums } from "./multipart-checksums.js";
 import { promote, removeQuietly } from "./promote.js";
 
 /** The answer for an upload already rejected: 422 with the same code. */
@@ -22,14 +24,13 @@ export function rejectionError(row: UploadRow): UpgateError {
 export function expectationFor(
   s: Pick<Services, "config">,
   row: UploadRow,
-  parts?: PartChecksums,
+  given?: CompleteChecksums,
 ): VerifyExpectation {
   return {
     key: row.key,
     size: row.declaredSize,
     type: row.declaredType,
-    ...(row.sha256 !== null && { sha256: row.sha256 }),
-    ...(parts !== undefined && { parts }),
+    checksum: uploadChecksumExpectation(row, given),
     metadata: { ...row.metadata, ...uploaderMetadata(row.userId, row.id) },
     sniff: s.config.routes.get(row.route)?.policy.sniff ?? true,
   };
@@ -67,9 +68,9 @@ async function uploadChanged(s: Pick<Services, "ledger" | "metrics">, row: Uploa
 export async function verifyUpload(
   s: Services,
   row: UploadRow,
-  parts?: PartChecksums,
+  given?: CompleteChecksums,
 ): Promise<Verification> {
-  const expectation = expectationFor(s, row, parts);
+  const expectation = expectationFor(s, row, given);
   const result = await verifyObject(s.storage, expectation).catch((err: unknown) => {
     throw storageFailure(err);
   });
@@ -86,6 +87,7 @@ export async function verifyUpload(
       verifiedSize: result.size,
       verifiedType: result.type,
       verifiedEtag: stored.etag,
+      ...(result.checksum !== undefined && result.checksum !== row.checksum && { checksum: result.checksum }),
       ...(stored.key !== row.key && { key: stored.key }),
       completedAt: new Date(),
     });

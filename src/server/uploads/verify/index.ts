@@ -1,6 +1,5 @@
 export { stripTypeParameters } from "./content-type.js";
 export { contentDisposition, inlineSafe } from "./inline-safe.js";
-export { type ChecksumCheck, objectSha256 } from "./object-checksum.js";
 export {
   canonicalType,
   hasSignature,
@@ -10,6 +9,7 @@ export {
   sniffKind,
 } from "./signatures.js";
 export { SNIFF_BYTES, type SniffResult, sniffObject } from "./sniff.js";
+export { type ChecksumExpectation, type ChecksumVerdict, checkUploadChecksum } from "./upload-checksum.js";
 export {
   type VerifyExpectation,
   type VerifyFailureCode,

@@ -87,6 +87,7 @@ export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptio
     maxFiles: 10,
     expiresIn,
     checksum: "optional",
+    checksumAlgorithm: "sha256",
     strategy: options.strategy,
     multipartThreshold: 0,
     partSize: options.partSize ?? 5 * 1024 * 1024,
@@ -150,7 +151,12 @@ export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptio
         createdAt: new Date().toISOString(),
         ...(file.sha256 ? { sha256: file.sha256 } : {}),
       };
-      const base = { id, key, expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString() };
+      const base = {
+        id,
+        key,
+        expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString(),
+        checksumAlgorithm: "sha256" as const,
+      };
       if (options.strategy === "put") {
         const headers: Record<string, string> = {
           "content-type": file.type,

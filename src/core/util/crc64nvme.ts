@@ -1,0 +1,139 @@
+import { toBase64 } from "../sigv4/crypto.js";
+
+/**
+ * CRC-64/NVME (S3's CRC64NVME): reflected polynomial 0x9A6C9329AC4BC9B5, init and xorout ~0.
+ * Slicing-by-16 with the 64-bit register held as two 32-bit halves (no BigInt): HI and LO are flat
+ * 16 x 256 tables of the high and low words, entry s*256+i being the register after byte i and s
+ * zero bytes. The low word holds the bits that meet the next input byte first.
+ */
+const POLY_HI = 0x9a6c9329;
+const POLY_LO = 0xac4bc9b5 | 0;
+const HI = new Int32Array(16 * 256);
+const LO = new Int32Array(16 * 256);
+for (let i = 0; i < 256; i++) {
+  let hi = 0;
+  let lo = i;
+  for (let k = 0; k < 8; k++) {
+    const carry = lo & 1;
+    lo = (lo >>> 1) | (hi << 31);
+    hi >>>= 1;
+    if (carry) {
+      hi ^= POLY_HI;
+      lo ^= POLY_LO;
+    }
+  }
+  HI[i] = hi;
+  LO[i] = lo;
+}
+for (let s = 1; s < 16; s++) {
+  for (let i = 0; i < 256; i++) {
+    const hi = HI[(s - 1) * 256 + i]!;
+    const lo = LO[(s - 1) * 256 + i]!;
+    const x = lo & 255;
+    HI[s * 256 + i] = (hi >>> 8) ^ HI[x]!;
+    LO[s * 256 + i] = ((lo >>> 8) | (hi << 24)) ^ LO[x]!;
+  }
+}
+
+/** Incremental CRC-64/NVME; digest() may be called at any point and does not end the stream. */
+export class Crc64Nvme {
+  #hi = -1;
+  #lo = -1;
+
+  update(d: Uint8Array): this {
+    let hi = this.#hi;
+    let lo = this.#lo;
+    let i = 0;
+    const n = d.length;
+    for (const end = n - 16; i <= end; i += 16) {
+      const a0 = (lo ^ d[i]!) & 255;
+      const a1 = ((lo >>> 8) ^ d[i + 1]!) & 255;
+      const a2 = ((lo >>> 16) ^ d[i + 2]!) & 255;
+      const a3 = (lo >>> 24) ^ d[i + 3]!;
+      const a4 = (hi ^ d[i + 4]!) & 255;
+      const a5 = ((hi >>> 8) ^ d[i + 5]!) & 255;
+      const a6 = ((hi >>> 16) ^ d[i + 6]!) & 255;
+      const a7 = (hi >>> 24) ^ d[i + 7]!;
+      const a8 = d[i + 8]!;
+      const a9 = d[i + 9]!;
+      const a10 = d[i + 10]!;
+      const a11 = d[i + 11]!;
+      const a12 = d[i + 12]!;
+      const a13 = d[i + 13]!;
+      const a14 = d[i + 14]!;
+      const a15 = d[i + 15]!;
+      hi =
+        HI[3840 + a0]! ^
+        HI[3584 + a1]! ^
+        HI[3328 + a2]! ^
+        HI[3072 + a3]! ^
+        HI[2816 + a4]! ^
+        HI[2560 + a5]! ^
+        HI[2304 + a6]! ^
+        HI[2048 + a7]! ^
+        HI[1792 + a8]! ^
+        HI[1536 + a9]! ^
+        HI[1280 + a10]! ^
+        HI[1024 + a11]! ^
+        HI[768 + a12]! ^
+        HI[512 + a13]! ^
+        HI[256 + a14]! ^
+        HI[a15]!;
+      lo =
+        LO[3840 + a0]! ^
+        LO[3584 + a1]! ^
+        LO[3328 + a2]! ^
+        LO[3072 + a3]! ^
+        LO[2816 + a4]! ^
+        LO[2560 + a5]! ^
+        LO[2304 + a6]! ^
+        LO[2048 + a7]! ^
+        LO[1792 + a8]! ^
+        LO[1536 + a9]! ^
+        LO[1280 + a10]! ^
+        LO[1024 + a11]! ^
+        LO[768 + a12]! ^
+        LO[512 + a13]! ^
+        LO[256 + a14]! ^
+        LO[a15]!;
+    }
+    for (; i < n; i++) {
+      const x = (lo ^ d[i]!) & 255;
+      lo = ((lo >>> 8) | (hi << 24)) ^ LO[x]!;
+      hi = (hi >>> 8) ^ HI[x]!;
+    }
+    this.#hi = hi;
+    this.#lo = lo;
+    return this;
+  }
+
+  /** The checksum as an unsigned 64-bit bigint (for combination and tests, not the hot path). */
+  value(): bigint {
+    return (BigInt(~this.#hi >>> 0) << 32n) | BigInt(~this.#lo >>> 0);
+  }
+
+  /** Eight big-endian bytes. */
+  digest(): Uint8Array {
+    const hi = ~this.#hi;
+    const lo = ~this.#lo;
+    return new Uint8Array([
+      hi >>> 24,
+      (hi >>> 16) & 255,
+      (hi >>> 8) & 255,
+      hi & 255,
+      lo >>> 24,
+      (lo >>> 16) & 255,
+      (lo >>> 8) & 255,
+      lo & 255,
+    ]);
+  }
+
+  /** Base64 of the big-endian bytes: the x-amz-checksum-crc64nvme header value. */
+  digestBase64(): string {
+    return toBase64(this.digest());
+  }
+}
+
+export function crc64nvme(bytes: Uint8Array): bigint {
+  return new Crc64Nvme().update(bytes).value();
+}
