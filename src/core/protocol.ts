@@ -3,6 +3,19 @@
  * (which consumes them). Field names here are public API.
  */
 
+/** A route's checksum algorithm (`checksum.algorithm` in its config; default "sha256"). */
+export type RouteChecksumAlgorithm = "sha256" | "crc64nvme" | "crc32c";
+
+/**
+ * Per-algorithm checksum fields, as S3 names them: base64 of the big-endian checksum bytes. A route
+ * accepts only its own algorithm's field.
+ */
+export interface ChecksumFields<T = string> {
+  sha256?: T;
+  crc64nvme?: T;
+  crc32c?: T;
+}
+
 /** One file a client wants to upload, as declared in POST /v1/uploads. */
 export interface FileDeclaration {
   name: string;
@@ -10,8 +23,12 @@ export interface FileDeclaration {
   type: string;
   /** Exact size in bytes. */
   size: number;
-  /** Base64 SHA-256 of the whole file; required by routes with checksum: "required". */
+  /** Base64 SHA-256 of the whole file; required by routes with checksum: "required" (sha256 routes). */
   sha256?: string;
+  /** Base64 CRC64NVME of the whole file (crc64nvme routes). */
+  crc64nvme?: string;
+  /** Base64 CRC32C of the whole file (crc32c routes). */
+  crc32c?: string;
   /** Client metadata, if the route accepts it. */
   metadata?: Record<string, string>;
 }
@@ -27,6 +44,11 @@ interface InstructionBase {
   key: string;
   /** ISO 8601: when the URLs stop working. */
   expiresAt: string;
+  /**
+   * The route's checksum algorithm: which field part checksums and the whole-file value use.
+   * (Gateways before issue 14 send none: sha256.)
+   */
+  checksumAlgorithm?: RouteChecksumAlgorithm;
   /**
    * Anonymous uploads only: the secret that lets the uploader complete, resume, delete and download
    * this upload, sent as the `Upgate-Capability` header. Given once (the gateway keeps only its
@@ -80,8 +102,12 @@ export interface CreateUploadsResponse {
 /** POST /v1/uploads/:id/parts: fresh URLs for these parts, optionally binding each part's SHA-256. */
 export interface PartsRequest {
   partNumbers: number[];
-  /** Base64 SHA-256 per part number, signed into that part's URL when given. */
+  /** Base64 SHA-256 per part number, signed into that part's URL when given (sha256 routes). */
   sha256?: Record<string, string>;
+  /** Base64 CRC64NVME per part number (crc64nvme routes), signed as x-amz-checksum-crc64nvme. */
+  crc64nvme?: Record<string, string>;
+  /** Base64 CRC32C per part number (crc32c routes), signed as x-amz-checksum-crc32c. */
+  crc32c?: Record<string, string>;
 }
 
 export interface PartsResponse {
@@ -90,17 +116,21 @@ export interface PartsResponse {
    * Parts the storage already holds (for resume): number, size and ETag, and the SHA-256 storage
    * verified the part against, when the part was sent with one and storage keeps it.
    */
-  uploaded: Array<{ partNumber: number; size: number; etag: string; sha256?: string }>;
+  uploaded: Array<{ partNumber: number; size: number; etag: string } & ChecksumFields>;
   expiresAt: string;
 }
 
-export interface CompleteRequest {
+export interface CompleteRequest extends Pick<ChecksumFields, "crc64nvme" | "crc32c"> {
   /**
    * Multipart: the parts' ETags, and optionally each part's base64 SHA-256 (the one signed into its
    * URL). With a sha256 for every part, the gateway checks the object against them: against the
    * storage's composite checksum when it keeps one, else by hashing each part's bytes.
    */
-  parts?: Array<{ partNumber: number; etag: string; sha256?: string }>;
+  parts?: Array<{ partNumber: number; etag: string } & ChecksumFields>;
+  /*
+   * crc64nvme / crc32c: the whole object's CRC (the parts' CRCs combined), which the gateway passes
+   * to CompleteMultipartUpload with x-amz-checksum-type: FULL_OBJECT.
+   */
 }
 
 export type UploadStatus = "pending" | "uploaded" | "verified" | "rejected" | "expired" | "aborted";

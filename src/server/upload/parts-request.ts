@@ -9,7 +9,7 @@ function invalid(message: string, field: string): UpgateError {
 }
 
 /** A POST /v1/uploads/:id/parts body, checked against the upload's part count. */
-export function parsePartsRequest(body: unknown, partCount: number): Required<PartsRequest> {
+export function parsePartsRequest(body: unknown, partCount: number): Required<Pick<PartsRequest, "partNumbers" | "sha256">> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw invalid('The body must be a JSON object like { "partNumbers": [1, 2] }', "body");
   }
