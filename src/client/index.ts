@@ -1,7 +1,10 @@
 /** upgate/client: the browser-first uploader (also runs in Node 20). Imports only upgate core. */
 export type {
   CompleteResponse,
+  ListRoutesResponse,
   ListUploadsResponse,
+  RouteInfo,
+  RouteTypeInfo,
   UploadInstruction,
   UploadRecord,
   UploadStatus,

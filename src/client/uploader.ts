@@ -1,4 +1,4 @@
-import type { ListUploadsResponse, UploadRecord } from "../core/protocol.js";
+import type { ListUploadsResponse, RouteInfo, UploadRecord } from "../core/protocol.js";
 import { type FileEntry, toEntries, type UploadInput } from "./files.js";
 import type { FlowContext } from "./flow/context.js";
 import { GatewayClient, type ListQuery } from "./gateway/client.js";
@@ -22,6 +22,11 @@ export interface Uploader {
   list(query?: ListQuery): Promise<ListUploadsResponse>;
   /** GET /v1/files/:id: where a verified upload downloads from. */
   fileUrl(id: string): string;
+  /**
+   * GET /v1/routes: the routes this caller may upload to, fetched once and kept (a failed fetch is
+   * not kept). `refresh` fetches again, e.g. after signing in, when more routes become usable.
+   */
+  getRoutes(options?: { refresh?: boolean }): Promise<RouteInfo[]>;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -44,6 +49,17 @@ export function createUploader(options: UploaderOptions): Uploader {
   const fileConcurrency = positive("fileConcurrency", options.fileConcurrency, 2);
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   const tasks = new Set<UploadTask>();
+  let routes: Promise<RouteInfo[]> | undefined;
+  const getRoutes = (refresh = false): Promise<RouteInfo[]> => {
+    if (routes === undefined || refresh) {
+      const fetching = gateway.getRoutes();
+      routes = fetching;
+      fetching.catch(() => {
+        if (routes === fetching) routes = undefined;
+      });
+    }
+    return routes;
+  };
 
   const start = (files: UploadInput | readonly UploadInput[], upload: UploadOptions): UploadTask => {
     if (typeof upload?.route !== "string" || upload.route === "")
@@ -98,5 +114,6 @@ export function createUploader(options: UploaderOptions): Uploader {
     },
     list: (query) => gateway.list(query),
     fileUrl: (id) => gateway.fileUrl(id),
+    getRoutes: (query) => getRoutes(query?.refresh === true),
   };
 }

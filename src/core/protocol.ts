@@ -160,3 +160,44 @@ export interface ListUploadsResponse {
   uploads: UploadRecord[];
   nextCursor?: string;
 }
+
+/** One allowed-type pattern of a route, as GET /v1/routes describes it. */
+export interface RouteTypeInfo {
+  /** The allowed pattern as configured: "image/png", "image/*", "*\/*". */
+  type: string;
+  /** For people: "PNG", "Any image", "Any file" (the shared type table's labels). */
+  label: string;
+  /**
+   * Extensions this pattern accepts, from the shared type table, with the dot: [".png"]. A family
+   * ("image/*") lists the table's types of that family; "*\/*" and unknown types list none.
+   */
+  extensions: string[];
+}
+
+/** A route the caller may upload to, as GET /v1/routes describes it. */
+export interface RouteInfo {
+  name: string;
+  label: string;
+  types: RouteTypeInfo[];
+  /** Bytes. */
+  maxSize: number;
+  /** Bytes. */
+  minSize: number;
+  /** Files per create request. */
+  maxFiles: number;
+  strategy: "auto" | "put" | "post" | "multipart";
+  /** Bytes: from this size on, "auto" uploads in parts. */
+  multipartThreshold: number;
+  /** Bytes per part of a multipart upload. */
+  partSize: number;
+  checksum: { mode: "required" | "optional"; algorithm: "sha256" | "crc64nvme" | "crc32c" };
+  /** Seconds a signed URL works. */
+  urlLifetime: number;
+  /** Whether the route takes uploads without credentials. */
+  public: boolean;
+}
+
+/** GET /v1/routes: the routes the caller may use, in config order. */
+export interface ListRoutesResponse {
+  routes: RouteInfo[];
+}

@@ -107,6 +107,7 @@ describe("docs/api.md", () => {
       ),
     );
     for (const endpoint of [
+      "GET /v1/routes",
       "POST /v1/uploads",
       "GET /v1/uploads",
       "POST /v1/uploads/:id/parts",

@@ -1,23 +1,8 @@
 import { openAsBlob } from "node:fs";
 import { stat } from "node:fs/promises";
-import { basename, extname } from "node:path";
-import { KNOWN_TYPES } from "../../core/policy/mime-table.js";
+import { basename } from "node:path";
+import { declaredType } from "../../core/policy/type-for-name.js";
 import { CliError } from "../cli-error.js";
-
-const ALIASES: Record<string, string> = { ".jpeg": "image/jpeg", ".tif": "image/tiff", ".htm": "text/html" };
-
-const BY_EXTENSION: ReadonlyMap<string, string> = (() => {
-  const map = new Map<string, string>(Object.entries(ALIASES));
-  for (const [type, known] of Object.entries(KNOWN_TYPES)) {
-    if (known.ext && !map.has(known.ext)) map.set(known.ext, type);
-  }
-  return map;
-})();
-
-/** The content type a file's extension names, or application/octet-stream. */
-export function typeForName(name: string): string {
-  return BY_EXTENSION.get(extname(name).toLowerCase()) ?? "application/octet-stream";
-}
 
 /**
  * A File backed by the file on disk (read lazily, slice by slice, never whole into memory), with
@@ -35,7 +20,8 @@ export async function openFile(path: string, type: string | undefined): Promise<
   }
   if (!info.isFile()) throw new CliError(`upgate upload: ${path}: not a regular file`);
   const name = basename(path);
-  const contentType = type ?? typeForName(name);
+  // The same guess the browser client makes from the name: the shared type table in core.
+  const contentType = declaredType(name, undefined, type);
   const blob = await openAsBlob(path, { type: contentType });
   return new File([blob], name, { type: contentType, lastModified: Math.floor(info.mtimeMs) });
 }

@@ -3,9 +3,11 @@ import type {
   CompleteResponse,
   CreateUploadsRequest,
   CreateUploadsResponse,
+  ListRoutesResponse,
   ListUploadsResponse,
   PartsRequest,
   PartsResponse,
+  RouteInfo,
   UploadStatus,
 } from "../../core/protocol.js";
 import { abortedError, isAbortLike, UploadError } from "../errors.js";
@@ -120,6 +122,15 @@ export class GatewayClient {
     for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, value);
     const qs = params.toString();
     return this.json("GET", `/v1/uploads${qs ? `?${qs}` : ""}`, undefined, signal);
+  }
+
+  /** GET /v1/routes: the routes this caller may upload to (public ones only without credentials). */
+  async getRoutes(signal?: AbortSignal): Promise<RouteInfo[]> {
+    const response = await this.json<ListRoutesResponse>("GET", "/v1/routes", undefined, signal);
+    if (!Array.isArray(response?.routes)) {
+      throw new UploadError("GATEWAY", "the upload server's route list is not { routes: [...] }");
+    }
+    return response.routes;
   }
 
   /**

@@ -4,6 +4,7 @@ import { deleteUpload } from "../handlers/delete-upload.js";
 import { devSession } from "../handlers/dev-session.js";
 import { getFile } from "../handlers/get-file.js";
 import { healthz } from "../handlers/healthz.js";
+import { listRoutes } from "../handlers/list-routes.js";
 import { listUploads } from "../handlers/list-uploads.js";
 import { metrics } from "../handlers/metrics.js";
 import { uploadParts } from "../handlers/upload-parts.js";
@@ -14,6 +15,7 @@ import type { Handler } from "./services.js";
 export const ENDPOINTS: ReadonlyArray<RouteDefinition<Handler>> = [
   { method: "POST", pattern: "/v1/uploads", handler: createUploads },
   { method: "GET", pattern: "/v1/uploads", handler: listUploads },
+  { method: "GET", pattern: "/v1/routes", handler: listRoutes },
   { method: "POST", pattern: "/v1/uploads/:id/parts", handler: uploadParts },
   { method: "POST", pattern: "/v1/uploads/:id/complete", handler: completeUpload },
   { method: "DELETE", pattern: "/v1/uploads/:id", handler: deleteUpload },

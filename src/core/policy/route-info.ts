@@ -1,0 +1,29 @@
+import type { RouteInfo } from "../protocol.js";
+import type { RoutePolicy } from "./route.js";
+import { routeTypeInfo } from "./route-types.js";
+
+/**
+ * The checksum algorithm a route's uploads use. Every route is SHA-256 until routes carry their
+ * own algorithm (issue 14's RoutePolicy.checksumAlgorithm): this is the one place to read it from.
+ */
+export function routeChecksumAlgorithm(_policy: RoutePolicy): RouteInfo["checksum"]["algorithm"] {
+  return "sha256";
+}
+
+/** A route as GET /v1/routes shows it: its rules, nothing of its keys, hooks or quotas. */
+export function routeInfo(policy: RoutePolicy): RouteInfo {
+  return {
+    name: policy.name,
+    label: policy.label,
+    types: policy.types.map(routeTypeInfo),
+    maxSize: policy.maxSize,
+    minSize: policy.minSize,
+    maxFiles: policy.maxFiles,
+    strategy: policy.strategy,
+    multipartThreshold: policy.multipartThreshold,
+    partSize: policy.partSize,
+    checksum: { mode: policy.checksum, algorithm: routeChecksumAlgorithm(policy) },
+    urlLifetime: policy.expiresIn,
+    public: policy.public,
+  };
+}
