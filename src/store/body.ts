@@ -33,6 +33,12 @@ function declaredChecksums(
     if (!fromBase64(value)) throw new S3Error("InvalidRequest", `Value for ${name} header is invalid.`);
     out.set(alg, { expected: value, hasher: createChecksum(alg) });
   }
+  if (out.size > 1) {
+    throw new S3Error(
+      "InvalidRequest",
+      "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.",
+    );
+  }
   return out;
 }
 

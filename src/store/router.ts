@@ -18,6 +18,7 @@ export type Operation =
   | "PutObject"
   | "CopyObject"
   | "GetObject"
+  | "GetObjectAttributes"
   | "HeadObject"
   | "DeleteObject"
   | "CreateMultipartUpload"
@@ -92,6 +93,8 @@ export function resolveOperation(method: string, route: Route, headers: Map<stri
   for (const name of UNSUPPORTED) {
     // ListObjectVersions on a bucket is answered (every bucket here is unversioned).
     if (name === "versions" && listingVersions) continue;
+    // GetObjectAttributes is answered on an object.
+    if (name === "attributes" && method === "GET" && route.key !== undefined) continue;
     if (q.has(name)) throw notImplemented(`The ?${name} subresource`);
   }
   if (method === "OPTIONS") return "Preflight";
@@ -131,7 +134,8 @@ export function resolveOperation(method: string, route: Route, headers: Map<stri
       }
       return headers.has("x-amz-copy-source") ? "CopyObject" : "PutObject";
     case "GET":
-      return uploadId ? "ListParts" : "GetObject";
+      if (uploadId) return "ListParts";
+      return q.has("attributes") ? "GetObjectAttributes" : "GetObject";
     case "HEAD":
       return "HeadObject";
     case "DELETE":

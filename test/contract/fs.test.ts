@@ -98,6 +98,44 @@ describe("fs backend persistence", () => {
     expect((await fourth.listBuckets()).map((b) => b.name)).toEqual([BUCKET]);
   });
 
+  test("checksum algorithm, type and part checksums survive a re-open", async () => {
+    const first = await openFsBackend(dirs.dataDir);
+    await first.createBucket(BUCKET);
+    const attributes = attributesFor(Buffer.alloc(0), {
+      checksumAlgorithm: "sha1",
+      checksumType: "COMPOSITE",
+    });
+    const pending = await first.createMultipartUpload(BUCKET, "pending", attributes);
+    const upload = await first.createMultipartUpload(BUCKET, "done", attributes);
+    const part = await first.stagePart(upload, 1);
+    await part.write(Buffer.from("only part"));
+    const info = await part.commit({
+      etag: md5Etag(Buffer.from("only part")),
+      checksums: { sha1: "c2hhMQ==" },
+    });
+    const meta = await first.completeMultipartUpload(
+      upload,
+      [{ partNumber: 1, etag: info.etag }],
+      '"d-1"',
+      undefined,
+      { sha1: "Y29tcG9zaXRl-1" },
+      [{ sha1: "c2hhMQ==" }],
+    );
+    await first.close();
+
+    const second = await openFsBackend(dirs.dataDir);
+    expect((await second.getMultipartUpload(BUCKET, "pending", pending.uploadId))?.attributes).toEqual(
+      attributes,
+    );
+    expect(await second.headObject(BUCKET, "done")).toEqual(meta);
+    expect(await second.headObject(BUCKET, "done")).toMatchObject({
+      checksumAlgorithm: "sha1",
+      checksumType: "COMPOSITE",
+      partChecksums: [{ sha1: "c2hhMQ==" }],
+    });
+    await second.close();
+  });
+
   test("durability none writes the same data", async () => {
     const backend = await openFsBackend(dirs.dataDir, "none");
     await backend.createBucket(BUCKET);

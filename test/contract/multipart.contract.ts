@@ -101,6 +101,46 @@ export function multipartContract(h: Harness): void {
       });
     });
 
+    test("an upload keeps its checksum algorithm and type; the object keeps them and each part's checksums", async () => {
+      const attributes = {
+        ...ATTRIBUTES,
+        checksumAlgorithm: "crc64nvme",
+        checksumType: "FULL_OBJECT" as const,
+      };
+      const upload = await h.backend.createMultipartUpload(BUCKET, "summed", attributes);
+      expect(upload.attributes).toEqual(attributes);
+      expect((await h.backend.getMultipartUpload(BUCKET, "summed", upload.uploadId))?.attributes).toEqual(
+        attributes,
+      );
+      const staged = await h.backend.stagePart(upload, 1);
+      await staged.write(Buffer.from("one"));
+      const p1 = await staged.commit({
+        etag: md5Etag(Buffer.from("one")),
+        checksums: { crc64nvme: "AAAAAAAAAAE=" },
+      });
+      const p2 = await uploadPart(h.backend, upload, 2, Buffer.from("two"));
+      const partChecksums = [{ crc64nvme: "AAAAAAAAAAE=" }, { ...p2.checksums, crc64nvme: "AAAAAAAAAAI=" }];
+      const meta = await h.backend.completeMultipartUpload(
+        upload,
+        plan([p1, p2]),
+        '"s-2"',
+        undefined,
+        { crc64nvme: "AAAAAAAAAAM=" },
+        partChecksums,
+      );
+      expect(meta).toMatchObject({
+        checksums: { crc64nvme: "AAAAAAAAAAM=" },
+        checksumAlgorithm: "crc64nvme",
+        checksumType: "FULL_OBJECT",
+        partChecksums,
+        partSizes: [3, 3],
+      });
+      expect(await h.backend.headObject(BUCKET, "summed")).toEqual(meta);
+      const copy = await h.backend.headObject(BUCKET, "summed");
+      copy!.partChecksums![0]!.crc64nvme = "changed";
+      expect((await h.backend.headObject(BUCKET, "summed"))?.partChecksums).toEqual(partChecksums);
+    });
+
     test("complete may skip parts, and replaces an existing object", async () => {
       await putCommitted(h.backend, "k", "old object");
       const upload = await h.backend.createMultipartUpload(BUCKET, "k", ATTRIBUTES);

@@ -1,7 +1,8 @@
+import { Crc64Nvme } from "../util/crc64nvme.js";
 import { type Bytes, createHash, type Data, type MaybePromise, toBase64, toBytes } from "./crypto.js";
 
 /** The x-amz-checksum-* algorithms S3 verifies. */
-export const CHECKSUM_ALGORITHMS = ["crc32", "crc32c", "sha1", "sha256"] as const;
+export const CHECKSUM_ALGORITHMS = ["crc32", "crc32c", "crc64nvme", "sha1", "sha256"] as const;
 export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
 
 export function isChecksumAlgorithm(name: string): name is ChecksumAlgorithm {
@@ -92,6 +93,10 @@ export function crc32c(data: Data, previous = 0): number {
 }
 
 export function createChecksum(algorithm: ChecksumAlgorithm): Checksum {
+  if (algorithm === "crc64nvme") {
+    const crc = new Crc64Nvme();
+    return { update: (d) => crc.update(toBytes(d)), digestBase64: () => crc.digestBase64() };
+  }
   if (algorithm === "crc32" || algorithm === "crc32c") {
     const fn = algorithm === "crc32" ? crc32 : crc32c;
     let value = 0;

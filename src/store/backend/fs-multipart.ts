@@ -225,6 +225,7 @@ export async function completeMultipartUpload(
   etag: string,
   conditions: WriteConditions | undefined,
   checksums: Record<string, string> = {},
+  partChecksums?: Record<string, string>[],
 ): Promise<ObjectMeta | CommitRefusal> {
   assertRegistered(state, upload);
   const registered = state.buckets.get(upload.bucket)!.uploads.get(upload.uploadId)!;
@@ -241,6 +242,7 @@ export async function completeMultipartUpload(
     lastModified: new Date(),
     partSizes: blob.partSizes,
     completedUpload: upload.uploadId,
+    ...(partChecksums ? { partChecksums } : {}),
   });
   const record: ObjectRecord = { meta, completedUpload: upload.uploadId, blob };
   let temp: TempFile | undefined;

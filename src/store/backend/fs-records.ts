@@ -83,6 +83,8 @@ function attributesJson(attributes: ObjectAttributes): Json {
     headers: attributes.headers,
   };
   if (attributes.partsCount !== undefined) json.partsCount = attributes.partsCount;
+  if (attributes.checksumAlgorithm !== undefined) json.checksumAlgorithm = attributes.checksumAlgorithm;
+  if (attributes.checksumType !== undefined) json.checksumType = attributes.checksumType;
   return json;
 }
 
@@ -95,6 +97,14 @@ function readAttributes(reader: RecordReader): ObjectAttributes {
     headers: reader.strings("headers"),
   };
   if (reader.fields.partsCount !== undefined) attributes.partsCount = reader.number("partsCount");
+  // Absent from records written before checksum types were kept.
+  if (reader.fields.checksumAlgorithm !== undefined)
+    attributes.checksumAlgorithm = reader.string("checksumAlgorithm");
+  if (reader.fields.checksumType !== undefined) {
+    const type = reader.string("checksumType");
+    if (type !== "COMPOSITE" && type !== "FULL_OBJECT") throw reader.corrupt("bad checksumType");
+    attributes.checksumType = type;
+  }
   return attributes;
 }
 
@@ -107,6 +117,7 @@ export function objectRecordJson({ meta, completedUpload, blob }: ObjectRecord):
   };
   if (completedUpload !== undefined) json.completedUpload = completedUpload;
   if (blob !== undefined) json.blob = { id: blob.id, partSizes: blob.partSizes };
+  if (meta.partChecksums !== undefined) json.partChecksums = meta.partChecksums;
   return json;
 }
 
@@ -127,6 +138,8 @@ export function parseObjectRecord(raw: unknown, dataSize: number, path: string):
   if (reader.fields.blob !== undefined) {
     record.blob = readBlobRef(new RecordReader(reader.fields.blob, path));
     meta.partSizes = [...record.blob.partSizes];
+    if (reader.fields.partChecksums !== undefined)
+      meta.partChecksums = readPartChecksums(reader, meta.partSizes.length);
     const total = record.blob.partSizes.reduce((sum, size) => sum + size, 0);
     if (dataSize !== 0 || total !== meta.size)
       throw reader.corrupt(
@@ -136,6 +149,12 @@ export function parseObjectRecord(raw: unknown, dataSize: number, path: string):
     throw reader.corrupt(`holds ${dataSize} bytes, its record says ${meta.size}`);
   }
   return record;
+}
+
+function readPartChecksums(reader: RecordReader, parts: number): Record<string, string>[] {
+  const value = reader.fields.partChecksums;
+  if (!Array.isArray(value) || value.length !== parts) throw reader.corrupt("bad partChecksums");
+  return value.map((entry: unknown) => new RecordReader({ entry }, reader.path).strings("entry"));
 }
 
 function readBlobRef(reader: RecordReader): BlobRef {

@@ -51,8 +51,8 @@ export function createFsBackend({ dataDir, durability = "fsync" }: FsBackendOpti
     stagePart: (upload, partNumber) => stagePart(state, upload, partNumber),
     listParts: (upload) => listParts(state, upload),
     listMultipartUploads: async (bucket) => listMultipartUploads(state, bucket),
-    completeMultipartUpload: (upload, parts, etag, conditions, checksums) =>
-      completeMultipartUpload(state, upload, parts, etag, conditions, checksums),
+    completeMultipartUpload: (upload, parts, etag, conditions, checksums, partChecksums) =>
+      completeMultipartUpload(state, upload, parts, etag, conditions, checksums, partChecksums),
     abortMultipartUpload: (upload) => abortMultipartUpload(state, upload),
   };
 }

@@ -277,6 +277,7 @@ export function createMemoryBackend(): StorageBackend {
       etag,
       conditions,
       checksums,
+      partChecksums,
     ) {
       const stored = uploadOrThrow(upload);
       const chunks: Buffer[] = [];
@@ -300,6 +301,7 @@ export function createMemoryBackend(): StorageBackend {
         partsCount: plan.length,
         partSizes,
         completedUpload: upload.uploadId,
+        ...(partChecksums ? { partChecksums } : {}),
       });
       const result = commitObject(upload.bucket, upload.key, { meta, chunks }, conditions);
       if (typeof result !== "string") buckets.get(upload.bucket)?.uploads.delete(upload.uploadId);

@@ -10,6 +10,7 @@ export function copyMeta(meta: ObjectMeta): ObjectMeta {
     headers: { ...meta.headers },
   };
   if (meta.partSizes) copy.partSizes = [...meta.partSizes];
+  if (meta.partChecksums) copy.partChecksums = meta.partChecksums.map((c) => ({ ...c }));
   return copy;
 }
 

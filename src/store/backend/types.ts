@@ -20,12 +20,21 @@ export interface ObjectMeta {
   partSizes?: number[];
   /** The id of the multipart upload whose completion made this object (a repeated Complete answers it). */
   completedUpload?: string;
+  /**
+   * The checksum algorithm a multipart upload was created with (x-amz-checksum-algorithm, lower
+   * case), kept by the upload and by the object it completes.
+   */
+  checksumAlgorithm?: string;
+  /** COMPOSITE or FULL_OBJECT, as the upload was created; absent for single-part objects (FULL_OBJECT). */
+  checksumType?: "COMPOSITE" | "FULL_OBJECT";
+  /** A multipart object's part checksums, in part order (GetObjectAttributes, reads by partNumber). */
+  partChecksums?: Record<string, string>[];
 }
 
 /** What a writer of a new object supplies; size, etag and lastModified are computed by the store. */
 export type ObjectAttributes = Omit<
   ObjectMeta,
-  "key" | "size" | "lastModified" | "partSizes" | "completedUpload"
+  "key" | "size" | "lastModified" | "partSizes" | "completedUpload" | "partChecksums"
 >;
 
 export interface CorsRule {
@@ -151,6 +160,8 @@ export interface StorageBackend {
     conditions?: WriteConditions,
     /** Object checksums computed from the parts' (S3's composite "<base64>-N" values). */
     checksums?: Record<string, string>,
+    /** The assembled parts' checksums, in plan order, kept with the object. */
+    partChecksums?: Record<string, string>[],
   ): Promise<ObjectMeta | CommitRefusal>;
   abortMultipartUpload(upload: MultipartUpload): Promise<void>;
 }

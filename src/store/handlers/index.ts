@@ -3,6 +3,7 @@ import type { Operation } from "../router.js";
 import { sts } from "../sts/handler.js";
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from "./bucket.js";
 import { deleteBucketCors, getBucketCors, preflight, putBucketCors } from "./cors-config.js";
+import { getObjectAttributes } from "./get-object-attributes.js";
 import { listObjects } from "./list-objects.js";
 import { listObjectVersions } from "./list-versions.js";
 import {
@@ -37,6 +38,7 @@ export const handlers: Record<Operation, Handler> = {
   PutObject: putObject,
   CopyObject: copyObject,
   GetObject: getObject,
+  GetObjectAttributes: getObjectAttributes,
   HeadObject: headObject,
   DeleteObject: deleteObject,
   CreateMultipartUpload: createMultipartUpload,

@@ -1,5 +1,6 @@
 import type { XmlNode } from "../../core/s3/xml.js";
 import type { ObjectMeta } from "../backend/types.js";
+import { checksumTypeOf } from "../checksums/response.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
 import { sendXml } from "../respond.js";
@@ -65,13 +66,12 @@ export const wholeSeconds = (date: Date): Date => new Date(Math.floor(date.getTi
 
 function contents(meta: ObjectMeta, encode: (v: string) => string, owner: XmlNode | undefined): XmlNode {
   const algorithms = Object.keys(meta.checksums).map((a) => a.toUpperCase());
-  const composite = Object.values(meta.checksums).some((v) => /-\d+$/.test(v));
   return {
     Key: encode(meta.key),
     LastModified: wholeSeconds(meta.lastModified),
     ETag: meta.etag,
     ChecksumAlgorithm: algorithms,
-    ChecksumType: algorithms.length > 0 ? (composite ? "COMPOSITE" : "FULL_OBJECT") : undefined,
+    ChecksumType: algorithms.length > 0 ? checksumTypeOf(meta.checksums, meta.checksumType) : undefined,
     Size: meta.size,
     Owner: owner,
     StorageClass: "STANDARD",

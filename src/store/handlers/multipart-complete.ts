@@ -1,7 +1,8 @@
-import { fromBase64, multipartETag } from "../../core/index.js";
-import { compositeSha256 } from "../../core/s3/composite-checksum.js";
+import { multipartETag } from "../../core/index.js";
 import type { XmlNode } from "../../core/s3/xml.js";
 import type { MultipartUpload, ObjectMeta, PartInfo } from "../backend/types.js";
+import { completeChecksums, type PlannedPart, plannedChecksums } from "../checksums/complete-checksum.js";
+import { checksumElements, checksumTypeOf } from "../checksums/response.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
 import { sendXml } from "../respond.js";
@@ -16,10 +17,7 @@ export const MIN_PART_SIZE = 5 * 1024 * 1024;
 /** 10,000 parts with checksums fit comfortably. */
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
-interface RequestedPart {
-  partNumber: number;
-  etag: string;
-}
+type RequestedPart = PlannedPart;
 
 /** The ETag without its quotes (clients send it quoted, as &quot;...&quot;, or bare), lower-cased. */
 const bareEtag = (etag: string) =>
@@ -39,7 +37,7 @@ export function parsePlan(body: Buffer): RequestedPart[] {
     const number = childText(part, "PartNumber")?.trim() ?? "";
     const etag = childText(part, "ETag")?.trim() ?? "";
     if (!/^\d{1,9}$/.test(number) || bareEtag(etag) === "") throw new S3Error("MalformedXML");
-    return { partNumber: Number(number), etag };
+    return { partNumber: Number(number), etag, checksums: plannedChecksums((name) => childText(part, name)) };
   });
 }
 
@@ -49,8 +47,8 @@ export function parsePlan(body: Buffer): RequestedPart[] {
  * each ETag appended as its upload finished) counts once, with the ETag listed last, as Ceph RGW
  * reads it.
  */
-export function normalizePlan(plan: RequestedPart[]): RequestedPart[] {
-  const out: RequestedPart[] = [];
+export function normalizePlan<T extends { partNumber: number }>(plan: T[]): T[] {
+  const out: T[] = [];
   for (const part of plan) {
     const last = out.at(-1);
     if (last && part.partNumber < last.partNumber) throw new S3Error("InvalidPartOrder");
@@ -102,45 +100,6 @@ function checkDeclaredSize(ctx: RequestContext, parts: PartInfo[]): void {
   }
 }
 
-/**
- * S3's COMPOSITE SHA-256 ("<base64>-N") when every assembled part was stored with a verified SHA-256.
- * S3 keeps one only for uploads created with x-amz-checksum-algorithm SHA256 (whose parts must then
- * all carry one); this store keeps it whenever the parts allow, so a client that signs every part's
- * SHA-256 gets a verifiable object checksum either way.
- */
-function compositeChecksums(parts: PartInfo[]): Record<string, string> {
-  const digests = parts.map((p) => p.checksums.sha256);
-  if (digests.some((d) => d === undefined)) return {};
-  const composite = compositeSha256(digests as string[]);
-  return composite === undefined ? {} : { sha256: composite };
-}
-
-/**
- * An x-amz-checksum-sha256 sent with Complete is the object checksum the client expects: a value that
- * is no SHA-256 (optionally with S3's "-N" part count) is InvalidRequest, as on PutObject; one that
- * differs from the composite of the parts is BadDigest.
- */
-function checkExpectedSha256(ctx: RequestContext, checksums: Record<string, string>): void {
-  const expected = ctx.headers.get("x-amz-checksum-sha256");
-  if (expected === undefined) return;
-  const digest = expected.replace(/-\d{1,5}$/, "");
-  if (fromBase64(digest)?.length !== 32) {
-    throw new S3Error("InvalidRequest", "Value for x-amz-checksum-sha256 header is invalid.");
-  }
-  const actual = checksums.sha256;
-  const matches = expected === digest ? digest === actual?.replace(/-\d+$/, "") : expected === actual;
-  if (!matches) {
-    throw new S3Error("BadDigest", "The SHA256 you specified did not match the calculated checksum.");
-  }
-}
-
-const CHECKSUM_ELEMENTS: Record<string, string> = {
-  crc32: "ChecksumCRC32",
-  crc32c: "ChecksumCRC32C",
-  sha1: "ChecksumSHA1",
-  sha256: "ChecksumSHA256",
-};
-
 function sendResult(ctx: RequestContext, bucket: string, key: string, meta: ObjectMeta): void {
   const body: XmlNode = {
     Location: objectLocation(ctx, bucket, key),
@@ -148,15 +107,9 @@ function sendResult(ctx: RequestContext, bucket: string, key: string, meta: Obje
     Key: key,
     ETag: meta.etag,
   };
-  for (const [alg, value] of Object.entries(meta.checksums)) {
-    const element = CHECKSUM_ELEMENTS[alg];
-    if (element) body[element] = value;
-  }
-  if (Object.keys(meta.checksums).length > 0) {
-    body.ChecksumType = Object.values(meta.checksums).some((v) => /-\d+$/.test(v))
-      ? "COMPOSITE"
-      : "FULL_OBJECT";
-  }
+  Object.assign(body, checksumElements(meta.checksums));
+  if (Object.keys(meta.checksums).length > 0)
+    body.ChecksumType = checksumTypeOf(meta.checksums, meta.checksumType);
   sendXml(ctx, 200, "CompleteMultipartUploadResult", body);
 }
 
@@ -197,8 +150,13 @@ export async function completeMultipartUpload(ctx: RequestContext): Promise<void
   const stored = await backend.listParts(upload).catch((err) => backendRefusal(err, upload.uploadId));
   const parts = checkPlan(upload, plan, stored);
   checkDeclaredSize(ctx, parts);
-  const checksums = compositeChecksums(parts);
-  checkExpectedSha256(ctx, checksums);
+  const { checksums, partChecksums } = completeChecksums(
+    upload.uploadId,
+    upload.attributes,
+    ctx.headers,
+    plan,
+    parts,
+  );
   const etag = `"${multipartETag(parts.map((p) => p.etag))}"`;
   const result = await backend
     .completeMultipartUpload(
@@ -207,6 +165,7 @@ export async function completeMultipartUpload(ctx: RequestContext): Promise<void
       etag,
       conditions,
       checksums,
+      partChecksums,
     )
     .catch((err) => backendRefusal(err, upload.uploadId));
   if (typeof result === "string")

@@ -1,5 +1,6 @@
 import type { XmlNode } from "../../core/s3/xml.js";
 import type { MultipartUpload, PartInfo } from "../backend/types.js";
+import { uploadChecksumElements } from "../checksums/upload-checksum.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
 import { sendXml } from "../respond.js";
@@ -68,6 +69,7 @@ export async function listParts(ctx: RequestContext): Promise<void> {
     Initiator: owner,
     Owner: owner,
     StorageClass: "STANDARD",
+    ...uploadChecksumElements(upload.attributes),
   });
 }
 

@@ -1,5 +1,6 @@
+import { partChecksums } from "../checksums/part-checksum.js";
+import { uploadChecksumOf } from "../checksums/upload-checksum.js";
 import type { RequestContext } from "../context.js";
-import { S3Error } from "../errors.js";
 import { sendEmpty, sendXml } from "../respond.js";
 import { checkAclHeaders } from "./acl.js";
 import { attributesFromRequest, requireBucket } from "./common.js";
@@ -17,41 +18,20 @@ export async function createMultipartUpload(ctx: RequestContext): Promise<void> 
   const bucket = await requireBucket(ctx);
   const key = ctx.key!;
   checkAclHeaders(ctx.headers);
-  const algorithm = checksumAlgorithm(ctx);
+  const checksum = uploadChecksumOf(ctx.headers);
   const upload = await ctx.state.backend.createMultipartUpload(bucket.name, key, {
     ...attributesFromRequest(ctx),
     etag: "",
     checksums: {},
+    ...(checksum ? { checksumAlgorithm: checksum.spec.name, checksumType: checksum.type } : {}),
   });
   sendXml(
     ctx,
     200,
     "InitiateMultipartUploadResult",
     { Bucket: bucket.name, Key: key, UploadId: upload.uploadId },
-    algorithm ? { "x-amz-checksum-algorithm": algorithm } : {},
+    checksum ? { "x-amz-checksum-algorithm": checksum.spec.wire, "x-amz-checksum-type": checksum.type } : {},
   );
-}
-
-/** The algorithms S3 accepts in x-amz-checksum-algorithm. */
-const S3_CHECKSUM_ALGORITHMS: ReadonlySet<string> = new Set([
-  "CRC32",
-  "CRC32C",
-  "CRC64NVME",
-  "SHA1",
-  "SHA256",
-]);
-
-/**
- * x-amz-checksum-algorithm on CreateMultipartUpload, echoed as S3 does. The composite SHA-256 is kept
- * whenever every part carries a verified SHA-256, whatever was asked for here.
- */
-function checksumAlgorithm(ctx: RequestContext): string | undefined {
-  const value = ctx.headers.get("x-amz-checksum-algorithm");
-  if (value === undefined) return undefined;
-  if (!S3_CHECKSUM_ALGORITHMS.has(value.toUpperCase())) {
-    throw new S3Error("InvalidRequest", `Checksum algorithm ${value} is not supported.`);
-  }
-  return value.toUpperCase();
 }
 
 /**
@@ -63,22 +43,27 @@ export async function uploadPart(ctx: RequestContext): Promise<void> {
   const partNumber = partNumberOf(ctx);
   const upload = await requireUpload(ctx);
   const backend = ctx.state.backend;
+  const checksums = partChecksums(upload.attributes, ctx.headers);
   const staged = await backend
     .stagePart(upload, partNumber)
     .catch((err) => backendRefusal(err, upload.uploadId));
   let body: Awaited<ReturnType<RequestContext["readBody"]>>;
   try {
-    body = await ctx.readBody((chunk) => staged.write(chunk), { maxBytes: MAX_PART_SIZE });
+    body = await ctx.readBody(
+      checksums.wrap((chunk) => staged.write(chunk)),
+      { maxBytes: MAX_PART_SIZE },
+    );
   } catch (err) {
     await staged.abort();
     throw err;
   }
-  const part = await staged.commit({ etag: body.etag, checksums: body.checksums }).catch(async (err) => {
+  const stored = checksums.result(body.checksums);
+  const part = await staged.commit({ etag: body.etag, checksums: stored }).catch(async (err) => {
     await staged.abort();
     return backendRefusal(err, upload.uploadId);
   });
   const headers: Record<string, string> = { etag: part.etag };
-  for (const [alg, value] of Object.entries(body.checksums)) headers[`x-amz-checksum-${alg}`] = value;
+  for (const [alg, value] of Object.entries(stored)) headers[`x-amz-checksum-${alg}`] = value;
   sendEmpty(ctx, 200, headers);
 }
 

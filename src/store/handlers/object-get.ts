@@ -1,5 +1,6 @@
 import { pipeline } from "node:stream/promises";
 import type { ByteRange, ObjectMeta } from "../backend/types.js";
+import { readChecksumHeaders } from "../checksums/response.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
 import { objectResponseHeaders, requireBucket } from "./common.js";
@@ -34,6 +35,7 @@ interface Selection {
   status: 200 | 206;
   /** Set for a part of a multipart object. */
   partsCount?: number;
+  partNumber?: number;
 }
 
 function select(ctx: RequestContext, meta: ObjectMeta, partNumber: number | undefined): Selection {
@@ -43,7 +45,7 @@ function select(ctx: RequestContext, meta: ObjectMeta, partNumber: number | unde
   }
   const part = selectPart(meta, partNumber);
   if (part.kind === "whole") return { range: undefined, status: 200 };
-  return { range: part.range, status: 206, partsCount: part.partsCount };
+  return { range: part.range, status: 206, partsCount: part.partsCount, partNumber };
 }
 
 function responseHeaders(
@@ -51,14 +53,12 @@ function responseHeaders(
   meta: ObjectMeta,
   selection: Selection,
 ): Record<string, string> {
-  const { range, partsCount } = selection;
-  // Stored checksums describe the whole object, so a ranged or part read does not carry them.
-  const whole = range === undefined && partsCount === undefined;
-  const withChecksums = whole && ctx.headers.get("x-amz-checksum-mode")?.toUpperCase() === "ENABLED";
-  const headers = objectResponseHeaders(meta, withChecksums);
-  if (withChecksums && Object.keys(meta.checksums).length > 0) {
-    const composite = Object.values(meta.checksums).some((v) => /-\d+$/.test(v));
-    headers["x-amz-checksum-type"] = composite ? "COMPOSITE" : "FULL_OBJECT";
+  const { range, partsCount, partNumber } = selection;
+  const headers = objectResponseHeaders(meta, false);
+  if (ctx.headers.get("x-amz-checksum-mode")?.toUpperCase() === "ENABLED") {
+    const read =
+      partNumber !== undefined ? { partNumber } : range ? { range: true as const } : { whole: true as const };
+    Object.assign(headers, readChecksumHeaders(meta, read));
   }
   for (const [param, header] of OVERRIDES) {
     const value = ctx.query.get(param);

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ByteRange, ObjectMeta } from "../backend/types.js";
+import { checksumElements } from "../checksums/response.js";
+import { storedUploadChecksum } from "../checksums/upload-checksum.js";
 import type { RequestContext } from "../context.js";
 import { S3Error } from "../errors.js";
 import { sendXml } from "../respond.js";
@@ -84,12 +86,21 @@ export async function uploadPartCopy(ctx: RequestContext): Promise<void> {
     });
     try {
       const md5 = createHash("md5");
+      // An upload created with a checksum algorithm keeps each part's checksum, copied parts included.
+      const algorithm = storedUploadChecksum(upload.attributes)?.spec;
+      const sum = algorithm?.create();
       for await (const chunk of read.body as AsyncIterable<Buffer>) {
         md5.update(chunk);
+        sum?.update(chunk);
         await staged.write(chunk);
       }
-      const part = await staged.commit({ etag: `"${md5.digest("hex")}"`, checksums: {} });
-      sendXml(ctx, 200, "CopyPartResult", { ETag: part.etag, LastModified: part.lastModified });
+      const checksums = algorithm && sum ? { [algorithm.name]: sum.digestBase64() } : {};
+      const part = await staged.commit({ etag: `"${md5.digest("hex")}"`, checksums });
+      sendXml(ctx, 200, "CopyPartResult", {
+        ETag: part.etag,
+        LastModified: part.lastModified,
+        ...checksumElements(checksums),
+      });
       return;
     } catch (err) {
       read.body.destroy();

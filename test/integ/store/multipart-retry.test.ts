@@ -185,12 +185,27 @@ describe.each(["memory", "fs"] as const)("multipart retries (%s backend)", (back
       await upload(key, id, 2, parts[1]!, sums[1]),
     ];
     const composite = `${sha256(Buffer.concat(sums.map((s) => Buffer.from(s, "base64")))).toString("base64")}-2`;
-    const body = `<CompleteMultipartUpload>${etags
-      .map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`)
-      .join("")}</CompleteMultipartUpload>`;
+    const document = (withSums: boolean) =>
+      `<CompleteMultipartUpload>${etags
+        .map(
+          (e, i) =>
+            `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag>${
+              withSums ? `<ChecksumSHA256>${sums[i]}</ChecksumSHA256>` : ""
+            }</Part>`,
+        )
+        .join("")}</CompleteMultipartUpload>`;
+    const body = document(true);
     const path = `/${f.bucket}/${key}?uploadId=${encodeURIComponent(id)}`;
     const send = (value: string) =>
       signedFetch(f, "POST", path, { body, headers: { "x-amz-checksum-sha256": value } });
+    // A COMPOSITE upload's Complete must list each part's checksum, as S3 requires.
+    const bare = await signedFetch(f, "POST", path, { body: document(false) });
+    expect(await readS3Error(bare)).toMatchObject({
+      status: 400,
+      code: "InvalidRequest",
+      message:
+        "The upload was created using a sha256 checksum. The complete request must include the checksum for each part. It was missing for part 1 in the request.",
+    });
 
     expect(await readS3Error(await send("bad"))).toMatchObject({ status: 400, code: "InvalidRequest" });
     const other = `${sha256(Buffer.from("other")).toString("base64")}-2`;
