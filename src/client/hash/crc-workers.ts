@@ -152,7 +152,8 @@ export class CrcWorkerPool {
       this.#slots.splice(this.#slots.indexOf(slot), 1);
     }
     job.reject(abortedError());
-    this.#pump();
+    // After the other listeners of the same signal: jobs aborted together must not start meanwhile.
+    queueMicrotask(() => this.#pump());
   }
 
   #detach(job: Job): void {
