@@ -145,7 +145,11 @@ export interface UploadRecord {
   /** Verified size once verified, else the declared size. */
   size: number;
   type: string;
+  /** The route's checksum algorithm; the whole file's value, when known, is in the field of that name. */
+  checksumAlgorithm?: RouteChecksumAlgorithm;
   sha256?: string;
+  crc64nvme?: string;
+  crc32c?: string;
   /** Reason code when rejected. */
   reason?: string;
   createdAt: string;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { at, insertRows, type LedgerHarness, newUpload } from "./ledger-support.js";
+import { at, insertRows, type LedgerHarness, MB, newUpload } from "./ledger-support.js";
 
 export function lifecycleContract(h: LedgerHarness): void {
   describe("migrations and lifecycle", () => {
@@ -66,8 +66,38 @@ export function lifecycleContract(h: LedgerHarness): void {
         verifiedEtag: null,
         updatedAt: row.createdAt,
         completedAt: null,
+        checksumAlgorithm: "sha256",
+        checksum: row.sha256,
       });
       expect(await h.ledger.get("up_missing")).toBeUndefined();
+    });
+
+    test("keeps a CRC upload's algorithm and value, and the value a verification records", async () => {
+      const declared = newUpload({ checksumAlgorithm: "crc64nvme", checksum: "jSnVw/bqjr4=" });
+      const atComplete = newUpload({
+        strategy: "multipart",
+        multipartUploadId: "mpu-2",
+        partSize: MB,
+        partCount: 1,
+        checksumAlgorithm: "crc32c",
+      });
+      await insertRows(h.ledger, [declared, atComplete]);
+      expect(await h.ledger.get(declared.id)).toMatchObject({
+        sha256: null,
+        checksumAlgorithm: "crc64nvme",
+        checksum: "jSnVw/bqjr4=",
+      });
+      expect(await h.ledger.get(atComplete.id)).toMatchObject({
+        checksumAlgorithm: "crc32c",
+        checksum: null,
+      });
+      await h.ledger.transition(atComplete.id, ["pending"], "uploaded");
+      const verified = await h.ledger.transition(atComplete.id, ["uploaded"], "verified", {
+        checksum: "yZRlqg==",
+        completedAt: at(5_000),
+      });
+      expect(verified).toMatchObject({ checksumAlgorithm: "crc32c", checksum: "yZRlqg==" });
+      expect(await h.ledger.get(atComplete.id)).toMatchObject({ checksum: "yZRlqg==" });
     });
   });
 }

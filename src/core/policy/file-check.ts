@@ -1,6 +1,6 @@
 import type { ErrorCode } from "../errors.js";
 import type { FileDeclaration } from "../protocol.js";
-import { sha256Problem } from "./checksum.js";
+import { declaredChecksumProblems } from "./declared-checksum.js";
 import { MAX_OBJECT_SIZE, MAX_SINGLE_UPLOAD } from "./limits.js";
 import { metadataProblem } from "./metadata.js";
 import { describeTypes, normalizeType, typeMatches } from "./mime.js";
@@ -8,7 +8,7 @@ import { isPlainObject } from "./plain-object.js";
 import type { FileProblem, RoutePolicy } from "./route.js";
 import { formatSize } from "./sizes.js";
 
-const FIELDS = ["name", "type", "size", "sha256", "metadata"];
+const FIELDS = ["name", "type", "size", "sha256", "crc64nvme", "crc32c", "metadata"];
 const MAX_NAME_LENGTH = 1024;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -119,18 +119,9 @@ export function checkFile(
     });
   }
 
-  if (raw.sha256 === undefined) {
-    if (route.checksum === "required") {
-      problem(
-        "POLICY_CHECKSUM_REQUIRED",
-        `${label} needs a sha256: ${route.label} requires the base64 SHA-256 of each file`,
-        { field: "sha256" },
-      );
-    }
-  } else {
-    const bad = sha256Problem(raw.sha256);
-    if (bad) problem("VALIDATION_FAILED", `${label}: ${bad}`, { field: "sha256" });
-  }
+  const validSize = typeof size === "number" && Number.isSafeInteger(size) && size >= 0 ? size : undefined;
+  for (const p of declaredChecksumProblems(route, raw, label, validSize))
+    problem(p.code, p.message, p.details);
 
   if (raw.metadata !== undefined) {
     const bad = metadataProblem(raw.metadata);
@@ -139,7 +130,8 @@ export function checkFile(
 
   if (problems.length > 0) return { problems };
   const file: FileDeclaration = { name, type: type!, size: size as number };
-  if (raw.sha256 !== undefined) file.sha256 = raw.sha256 as string;
+  const checksum = raw[route.checksumAlgorithm];
+  if (checksum !== undefined) file[route.checksumAlgorithm] = checksum as string;
   if (raw.metadata !== undefined) file.metadata = { ...(raw.metadata as Record<string, string>) };
   return { file, problems };
 }

@@ -16,6 +16,7 @@ const images: RoutePolicy = {
   maxFiles: 3,
   expiresIn: 300,
   checksum: "optional",
+  checksumAlgorithm: "sha256",
   strategy: "auto",
   multipartThreshold: 64 * MiB,
   partSize: 8 * MiB,

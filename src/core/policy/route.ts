@@ -1,5 +1,5 @@
 import type { ErrorCode } from "../errors.js";
-import type { FileDeclaration } from "../protocol.js";
+import type { FileDeclaration, RouteChecksumAlgorithm } from "../protocol.js";
 import { checkFile } from "./file-check.js";
 
 /** A route after config normalization: every size in bytes, every default applied. */
@@ -15,6 +15,8 @@ export interface RoutePolicy {
   /** URL lifetime in seconds. */
   expiresIn: number;
   checksum: "required" | "optional";
+  /** The whole-file checksum declared, signed and verified: "sha256" (default), "crc64nvme" or "crc32c". */
+  checksumAlgorithm: RouteChecksumAlgorithm;
   strategy: "auto" | "put" | "post" | "multipart";
   multipartThreshold: number;
   partSize: number;

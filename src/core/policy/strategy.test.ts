@@ -15,6 +15,7 @@ const route = (strategy: RoutePolicy["strategy"], multipartThreshold = 64 * MiB)
   maxFiles: 1,
   expiresIn: 300,
   checksum: "optional",
+  checksumAlgorithm: "sha256",
   strategy,
   multipartThreshold,
   partSize: 8 * MiB,

@@ -150,15 +150,21 @@ export function listParts(
 export interface CompletedPart {
   partNumber: number;
   etag: string;
+  /** The part's checksum as storage kept it (COMPOSITE uploads must list every part's): element name to base64. */
+  checksum?: { element: "ChecksumSHA256" | "ChecksumCRC64NVME" | "ChecksumCRC32C"; value: string };
 }
 
-/** CompleteMultipartUpload: parts sorted by number, ETags quoted; If-None-Match: * makes it write-once. */
+/**
+ * CompleteMultipartUpload: parts sorted by number, ETags quoted, each with its checksum when given;
+ * If-None-Match: * makes it write-once; `headers` carries the whole-object checksum
+ * (x-amz-checksum-<algorithm> with x-amz-checksum-type: FULL_OBJECT).
+ */
 export function completeMultipartUpload(
   bucket: string,
   key: string,
   uploadId: string,
   parts: readonly CompletedPart[],
-  options: { ifNoneMatch?: boolean } = {},
+  options: { ifNoneMatch?: boolean; headers?: Record<string, string> } = {},
 ): S3Request {
   if (parts.length === 0) {
     throw new UpgateError("SIGN_INVALID_INPUT", "CompleteMultipartUpload needs at least one part");
@@ -169,9 +175,10 @@ export function completeMultipartUpload(
     Part: sorted.map((p) => ({
       PartNumber: p.partNumber,
       ETag: /^".*"$/.test(p.etag) ? p.etag : `"${p.etag}"`,
+      ...(p.checksum && { [p.checksum.element]: p.checksum.value }),
     })),
   });
-  const headers: Record<string, string> = { "content-type": "application/xml" };
+  const headers: Record<string, string> = { ...options.headers, "content-type": "application/xml" };
   if (options.ifNoneMatch) headers["if-none-match"] = "*";
   return { ...request("CompleteMultipartUpload", "POST", bucket, key, { uploadId }, headers), body };
 }

@@ -46,6 +46,7 @@ describe("resolveConfig", () => {
       maxFiles: 10,
       expiresIn: 300,
       checksum: "optional",
+      checksumAlgorithm: "sha256",
       strategy: "auto",
       multipartThreshold: 64 * MiB,
       partSize: 16 * MiB,

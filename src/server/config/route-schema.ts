@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROUTE_CHECKSUM_ALGORITHMS } from "../../core/policy/checksum-algorithm.js";
 import { validateKeyTemplate } from "../../core/policy/keys.js";
 import { MAX_PART_SIZE, MAX_SINGLE_UPLOAD, MIN_PART_SIZE } from "../../core/policy/limits.js";
 import { normalizeTypePattern } from "../../core/policy/mime.js";
@@ -59,7 +60,20 @@ export const routeSchema = z
     minSize: size.optional(),
     maxFiles: z.number().int().min(1).max(1000).optional(),
     expiresIn: duration.optional(),
-    checksum: z.enum(["required", "optional"]).optional(),
+    checksum: z
+      .union(
+        [
+          z.enum(["required", "optional"]),
+          z.strictObject({
+            mode: z.enum(["required", "optional"]).optional(),
+            algorithm: z.enum(ROUTE_CHECKSUM_ALGORITHMS).optional(),
+          }),
+        ],
+        {
+          error: `must be "required", "optional" or { mode?: "required" | "optional", algorithm?: ${ROUTE_CHECKSUM_ALGORITHMS.map((a) => `"${a}"`).join(" | ")} }`,
+        },
+      )
+      .optional(),
     strategy: z.enum(["auto", "put", "post", "multipart"]).optional(),
     multipartThreshold: size.optional(),
     partSize: size.optional(),

@@ -11,6 +11,7 @@ export const ROUTE_DEFAULTS = {
   maxFiles: 10,
   expiresInSeconds: 300,
   checksum: "optional",
+  checksumAlgorithm: "sha256",
   strategy: "auto",
   multipartThreshold: 64 * MiB,
   partSize: 16 * MiB,
@@ -29,7 +30,7 @@ export function resolveRoute(name: string, route: ParsedRoute): ResolvedRoute {
     minSize: route.minSize ?? d.minSize,
     maxFiles: route.maxFiles ?? d.maxFiles,
     expiresIn: route.expiresIn === undefined ? d.expiresInSeconds : route.expiresIn / 1000,
-    checksum: route.checksum ?? d.checksum,
+    ...routeChecksum(route.checksum),
     strategy: route.strategy ?? d.strategy,
     multipartThreshold: route.multipartThreshold ?? d.multipartThreshold,
     partSize: route.partSize ?? d.partSize,
@@ -50,6 +51,15 @@ export function resolveRoute(name: string, route: ParsedRoute): ResolvedRoute {
   if (route.onUploadComplete) resolved.onUploadComplete = route.onUploadComplete;
   if (route.webhook) resolved.webhook = route.webhook;
   return resolved;
+}
+
+/** `checksum` as configured ("required", or { mode, algorithm }) with the defaults applied. */
+function routeChecksum(config: ParsedRoute["checksum"]): Pick<RoutePolicy, "checksum" | "checksumAlgorithm"> {
+  const { mode, algorithm } = typeof config === "object" ? config : { mode: config, algorithm: undefined };
+  return {
+    checksum: mode ?? ROUTE_DEFAULTS.checksum,
+    checksumAlgorithm: algorithm ?? ROUTE_DEFAULTS.checksumAlgorithm,
+  };
 }
 
 function quotaLimit(config: NonNullable<ParsedRoute["quota"]>): QuotaLimit {

@@ -1,6 +1,6 @@
 /** The gateway's configuration as users write it (defineConfig). Every name here is public API. */
 import type { LevelWithSilent, Logger } from "pino";
-import type { FileDeclaration, UploadRecord } from "../../core/protocol.js";
+import type { FileDeclaration, RouteChecksumAlgorithm, UploadRecord } from "../../core/protocol.js";
 import type { Principal } from "../auth/principal.js";
 import type { Ledger } from "../ledger/types.js";
 import type { StorageConfig } from "../storage/types.js";
@@ -146,8 +146,13 @@ export interface RouteConfig {
   maxFiles?: number;
   /** Lifetime of the signed URLs. Default "5m". */
   expiresIn?: Duration;
-  /** Default "optional". */
-  checksum?: "required" | "optional";
+  /**
+   * Default "optional", SHA-256. `"required"`: every file must declare its checksum. The object form
+   * also picks the algorithm: `{ mode: "required", algorithm: "crc64nvme" }`. "sha256" (default) is a
+   * content identity; "crc64nvme" and "crc32c" are cheaper for browsers and let multipart uploads be
+   * checked by storage as one FULL_OBJECT checksum, but only detect corruption (docs/security.md).
+   */
+  checksum?: "required" | "optional" | { mode?: "required" | "optional"; algorithm?: RouteChecksumAlgorithm };
   /** Default "auto": one PUT up to multipartThreshold, multipart above. */
   strategy?: "auto" | "put" | "post" | "multipart";
   /** Default "64MB". */

@@ -4,7 +4,7 @@ import { json } from "../http/respond.js";
 import type { Handler } from "../runtime/services.js";
 import { completeOnce, settledAnswer } from "../upload/complete-once.js";
 import { checkPartsInPlan, parseCompleteRequest } from "../upload/complete-request.js";
-import { partChecksums } from "../upload/multipart-checksums.js";
+import { completeChecksums } from "../upload/multipart-checksums.js";
 import { loadOwnedUpload } from "../upload/principal.js";
 import { takeRateToken } from "../upload/rate-limit.js";
 
@@ -18,9 +18,10 @@ import { takeRateToken } from "../upload/rate-limit.js";
  */
 export const completeUpload: Handler = async (s, req) => {
   const { row, principal } = await loadOwnedUpload(s, req, req.params.id!);
-  const body = parseCompleteRequest(await readJson(req, s.config.limits.maxBodyBytes));
+  const body = parseCompleteRequest(await readJson(req, s.config.limits.maxBodyBytes), row.checksumAlgorithm);
   if (row.strategy === "multipart" && row.partCount !== null) checkPartsInPlan(body.parts, row.partCount);
-  const checksums = partChecksums(row, body.parts);
+  const required = s.config.routes.get(row.route)?.policy.checksum === "required";
+  const checksums = settledAnswer(row) ? undefined : completeChecksums(row, body, required);
   const upload =
     settledAnswer(row) ??
     (await s.completions.run(row.id, async () => {

@@ -4,6 +4,7 @@ import type { PartsResponse } from "../../core/protocol.js";
 import { readJson } from "../http/json-body.js";
 import { json } from "../http/respond.js";
 import type { Handler } from "../runtime/services.js";
+import { uploadedPart } from "../upload/part-checksum-fields.js";
 import { parsePartsRequest } from "../upload/parts-request.js";
 import { loadOwnedUpload } from "../upload/principal.js";
 import { signParts } from "../upload/sign.js";
@@ -42,7 +43,11 @@ export const uploadParts: Handler = async (s, req) => {
       `The upload's route ${JSON.stringify(row.route)} is no longer configured`,
     );
   }
-  const body = parsePartsRequest(await readJson(req, s.config.limits.maxBodyBytes), row.partCount);
+  const body = parsePartsRequest(
+    await readJson(req, s.config.limits.maxBodyBytes),
+    row.partCount,
+    row.checksumAlgorithm,
+  );
   const plan = planParts(row.declaredSize, row.partSize);
   const window = await s.storage.urlWindow(route.policy.expiresIn).catch((err: unknown) => {
     throw storageFailure(err);
@@ -50,7 +55,7 @@ export const uploadParts: Handler = async (s, req) => {
   const expiresAt = window.expiresAt;
   const target = { key: row.key, uploadId: row.multipartUploadId };
   const [parts, uploaded] = await Promise.all([
-    signParts(s.storage, target, plan, body.partNumbers, window, body.sha256),
+    signParts(s.storage, target, plan, body.partNumbers, window, body.checksums, row.checksumAlgorithm),
     s.storage.listParts(row.key, row.multipartUploadId).catch((err: unknown) => {
       throw storageFailure(err);
     }),
@@ -59,12 +64,7 @@ export const uploadParts: Handler = async (s, req) => {
   s.metrics.signatures.inc({ strategy: "multipart" }, parts.length);
   const response: PartsResponse = {
     parts,
-    uploaded: uploaded.map(({ partNumber, size, etag, sha256 }) => ({
-      partNumber,
-      size,
-      etag,
-      ...(sha256 === undefined ? {} : { sha256 }),
-    })),
+    uploaded: uploaded.map((part) => uploadedPart(part, row.checksumAlgorithm)),
     expiresAt: expiresAt.toISOString(),
   };
   return json(200, response);

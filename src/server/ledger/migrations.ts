@@ -110,6 +110,16 @@ const SQLITE: readonly Migration[] = [
         (route, status, created_at, declared_size, verified_size);
     `,
   },
+  {
+    version: 7,
+    description: "each upload's checksum algorithm and whole-file value",
+    sql: `
+      ALTER TABLE uploads ADD COLUMN checksum_algorithm TEXT NOT NULL DEFAULT 'sha256'
+        CHECK (checksum_algorithm IN ('sha256', 'crc64nvme', 'crc32c'));
+      ALTER TABLE uploads ADD COLUMN checksum TEXT;
+      UPDATE uploads SET checksum = sha256;
+    `,
+  },
 ];
 
 const POSTGRES: readonly Migration[] = [
@@ -208,6 +218,17 @@ const POSTGRES: readonly Migration[] = [
         WHERE idempotency_key IS NOT NULL;
       CREATE INDEX uploads_route_quota ON uploads (route, status, created_at)
         INCLUDE (declared_size, verified_size);
+    `,
+  },
+  {
+    version: 7,
+    description: "each upload's checksum algorithm and whole-file value",
+    sql: `
+      ALTER TABLE uploads
+        ADD COLUMN checksum_algorithm TEXT NOT NULL DEFAULT 'sha256'
+          CHECK (checksum_algorithm IN ('sha256', 'crc64nvme', 'crc32c')),
+        ADD COLUMN checksum TEXT;
+      UPDATE uploads SET checksum = sha256;
     `,
   },
 ];

@@ -1,4 +1,4 @@
-import type { UploadStatus } from "../../core/protocol.js";
+import type { RouteChecksumAlgorithm, UploadStatus } from "../../core/protocol.js";
 import type { IdempotentRequest, NewUpload, Strategy, TransitionPatch, UploadRow } from "./types.js";
 
 /** The uploads table's columns, in the order insertValues() produces them. */
@@ -34,6 +34,8 @@ export const UPLOAD_COLUMNS = [
   "quota_subject",
   "capability_hash",
   "download_token_hash",
+  "checksum_algorithm",
+  "checksum",
 ] as const;
 
 const PATCH_COLUMNS: Record<Exclude<keyof TransitionPatch, "forgetIdempotency">, string> = {
@@ -46,6 +48,7 @@ const PATCH_COLUMNS: Record<Exclude<keyof TransitionPatch, "forgetIdempotency">,
   expiresAt: "expires_at",
   capabilityHash: "capability_hash",
   downloadTokenHash: "download_token_hash",
+  checksum: "checksum",
 };
 
 /** What every transition also sets: a status change ends the row's verification lease. */
@@ -91,6 +94,8 @@ export function insertValues(row: NewUpload, time: (date: Date) => unknown, inde
     subjectOf(row),
     row.capabilityHash ?? null,
     row.downloadTokenHash ?? null,
+    row.checksumAlgorithm ?? "sha256",
+    row.checksum ?? row.sha256,
   ];
 }
 
@@ -129,6 +134,8 @@ export function toUploadRow(raw: Record<string, unknown>): UploadRow {
     declaredSize: Number(raw.declared_size),
     declaredType: String(raw.declared_type),
     sha256: nullableString(raw.sha256),
+    checksumAlgorithm: (raw.checksum_algorithm ?? "sha256") as RouteChecksumAlgorithm,
+    checksum: nullableString(raw.checksum),
     verifiedSize: nullableNumber(raw.verified_size),
     verifiedType: nullableString(raw.verified_type),
     verifiedEtag: nullableString(raw.verified_etag),

@@ -1,4 +1,4 @@
-import type { UploadStatus } from "../../core/protocol.js";
+import type { RouteChecksumAlgorithm, UploadStatus } from "../../core/protocol.js";
 
 export type Strategy = "put" | "post" | "multipart";
 
@@ -16,6 +16,13 @@ export interface UploadRow {
   declaredType: string;
   /** Base64 SHA-256 the client declared (bound into the signature). */
   sha256: string | null;
+  /** The route's checksum algorithm when the upload was created. */
+  checksumAlgorithm: RouteChecksumAlgorithm;
+  /**
+   * The whole file's checksum in that algorithm, base64: declared at create (and signed), or, for a
+   * CRC multipart upload, given at Complete and recorded once verified. Equal to sha256 on sha256 routes.
+   */
+  checksum: string | null;
   verifiedSize: number | null;
   verifiedType: string | null;
   /** The object's ETag when it was verified: a download of an object with another ETag is refused. */
@@ -58,7 +65,13 @@ export type NewUpload = Omit<
   | "quotaSubject"
   | "capabilityHash"
   | "downloadTokenHash"
+  | "checksumAlgorithm"
+  | "checksum"
 > & {
+  /** Default "sha256". */
+  checksumAlgorithm?: RouteChecksumAlgorithm;
+  /** Default: sha256. */
+  checksum?: string | null;
   /** Default: the user id (see UploadRow.quotaSubject). */
   quotaSubject?: string;
   /** Default null. */
@@ -156,6 +169,7 @@ export type TransitionPatch = Partial<
     | "expiresAt"
     | "capabilityHash"
     | "downloadTokenHash"
+    | "checksum"
   >
 > & {
   /** Detaches the row from its Idempotency-Key, so a retry with that key creates anew. */

@@ -82,11 +82,15 @@ const date = (text: string | undefined): Date => new Date(text ?? Number.NaN);
 export function parseListParts(doc: XmlElement): { parts: StoragePart[]; next?: number } {
   const parts = children(doc, "Part").map((p) => {
     const sha256 = childText(p, "ChecksumSHA256");
+    const crc64nvme = childText(p, "ChecksumCRC64NVME");
+    const crc32c = childText(p, "ChecksumCRC32C");
     return {
       partNumber: number(childText(p, "PartNumber")),
       size: number(childText(p, "Size")),
       etag: childText(p, "ETag") ?? "",
       ...(sha256 ? { sha256 } : {}),
+      ...(crc64nvme ? { crc64nvme } : {}),
+      ...(crc32c ? { crc32c } : {}),
     };
   });
   const truncated = childText(doc, "IsTruncated") === "true";

@@ -1,4 +1,5 @@
 import type { PostPolicy, PresignedRequest } from "../../core/index.js";
+import type { CompletedPart } from "../../core/s3/requests.js";
 import type { CredentialSource, CredentialsSetting, StorageCredentials } from "./credentials/types.js";
 
 export interface StorageConfig {
@@ -92,6 +93,9 @@ export interface StoragePart {
   etag: string;
   /** Base64 SHA-256 storage verified the part against (absent when it was sent without one, or on backends that keep none). */
   sha256?: string;
+  /** Base64 CRC64NVME and CRC32C storage kept for the part, likewise. */
+  crc64nvme?: string;
+  crc32c?: string;
 }
 
 export interface ListedObject {
@@ -163,11 +167,12 @@ export interface StorageClient {
 
   createMultipart(key: string, headers: Record<string, string>): Promise<string>;
   listParts(key: string, uploadId: string): Promise<StoragePart[]>;
+  /** `parts` may carry their checksums and `headers` the whole-object one (see core/s3 completeMultipartUpload). */
   completeMultipart(
     key: string,
     uploadId: string,
-    parts: Array<{ partNumber: number; etag: string }>,
-    options?: { ifNoneMatch?: boolean },
+    parts: CompletedPart[],
+    options?: { ifNoneMatch?: boolean; headers?: Record<string, string> },
   ): Promise<{ etag: string }>;
   abortMultipart(key: string, uploadId: string): Promise<void>;
 

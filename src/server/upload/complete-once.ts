@@ -2,8 +2,8 @@ import { UpgateError } from "../../core/errors.js";
 import type { CompleteRequest, UploadRecord } from "../../core/protocol.js";
 import type { UploadRow } from "../ledger/types.js";
 import type { Services } from "../runtime/services.js";
-import type { PartChecksums } from "../verify/part-checksums.js";
 import { afterVerified, type Completer } from "./after-verified.js";
+import type { CompleteChecksums } from "./multipart-checksums.js";
 import { finishMultipart } from "./multipart-finish.js";
 import { toUploadRecord } from "./record.js";
 import { claimLease } from "./verification-lease.js";
@@ -20,7 +20,7 @@ const MAX_WAIT_MS = 120_000;
 /** What the complete request (or the sweeper) that runs the verification brings to it. */
 export interface CompleteInput {
   parts: CompleteRequest["parts"];
-  checksums: PartChecksums | undefined;
+  checksums: CompleteChecksums | undefined;
   /** Who completes: told to the route's hook and webhook. */
   by: Completer;
 }
@@ -101,7 +101,7 @@ export async function verifyHeld(
 ): Promise<UploadRecord | undefined> {
   if (row.strategy === "multipart") {
     try {
-      await finishMultipart(s.storage, row, input.parts);
+      await finishMultipart(s.storage, row, input.parts, input.checksums?.whole);
     } catch (err) {
       if (err instanceof UpgateError && err.code === "UPLOAD_NOT_UPLOADED") {
         await s.ledger.transition(row.id, ["uploaded"], "pending");

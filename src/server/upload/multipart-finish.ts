@@ -3,6 +3,7 @@ import { planParts } from "../../core/policy/parts.js";
 import type { CompleteRequest } from "../../core/protocol.js";
 import type { UploadRow } from "../ledger/types.js";
 import type { StorageClient, StoragePart } from "../storage/types.js";
+import { completeAssembly } from "./complete-assembly.js";
 import { isStorageCode, storageFailure } from "./storage-failure.js";
 
 /**
@@ -51,6 +52,7 @@ export async function finishMultipart(
   storage: StorageClient,
   row: UploadRow,
   clientParts: CompleteRequest["parts"],
+  whole?: string,
 ): Promise<void> {
   const uploadId = row.multipartUploadId!;
   let stored: StoragePart[];
@@ -77,12 +79,11 @@ export async function finishMultipart(
     });
   }
   try {
-    await storage.completeMultipart(
-      row.key,
-      uploadId,
-      check.planned.map(({ partNumber, etag }) => ({ partNumber, etag })),
-      { ifNoneMatch: true },
-    );
+    const assembly = completeAssembly(row.checksumAlgorithm, check.planned, clientParts, whole);
+    await storage.completeMultipart(row.key, uploadId, assembly.parts, {
+      ifNoneMatch: true,
+      headers: assembly.headers,
+    });
   } catch (err) {
     // Completed by a concurrent call, or an object already at the key: verification decides.
     if (isStorageCode(err, ...UPLOAD_GONE, "PreconditionFailed")) return;

@@ -1,6 +1,10 @@
 import { UpgateError } from "../../core/errors.js";
-import { isBase64Sha256 } from "../../core/policy/checksum.js";
-import type { PartsRequest } from "../../core/protocol.js";
+import {
+  isBase64Checksum,
+  ROUTE_CHECKSUM_ALGORITHMS,
+  S3_ALGORITHM,
+} from "../../core/policy/checksum-algorithm.js";
+import type { RouteChecksumAlgorithm } from "../../core/protocol.js";
 
 const MAX_PARTS_PER_REQUEST = 1000;
 
@@ -8,15 +12,38 @@ function invalid(message: string, field: string): UpgateError {
   return new UpgateError("VALIDATION_FAILED", message, { details: { field } });
 }
 
-/** A POST /v1/uploads/:id/parts body, checked against the upload's part count. */
-export function parsePartsRequest(body: unknown, partCount: number): Required<Pick<PartsRequest, "partNumbers" | "sha256">> {
+/** A checked parts request: the part numbers and, per part, the checksum to sign (route's algorithm). */
+export interface CheckedPartsRequest {
+  partNumbers: number[];
+  checksums: Record<string, string>;
+}
+
+/**
+ * A POST /v1/uploads/:id/parts body, checked against the upload's part count. Part checksums come in
+ * the field of the upload's algorithm (`sha256`, `crc64nvme` or `crc32c`); another algorithm's field
+ * is refused, naming the right one.
+ */
+export function parsePartsRequest(
+  body: unknown,
+  partCount: number,
+  algorithm: RouteChecksumAlgorithm = "sha256",
+): CheckedPartsRequest {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw invalid('The body must be a JSON object like { "partNumbers": [1, 2] }', "body");
   }
-  const { partNumbers, sha256, ...rest } = body as Record<string, unknown>;
+  const { partNumbers, ...rest } = body as Record<string, unknown>;
+  const given = rest[algorithm];
+  delete rest[algorithm];
+  const other = ROUTE_CHECKSUM_ALGORITHMS.find((a) => a in rest);
+  if (other !== undefined) {
+    throw invalid(
+      `this upload's parts are checked with ${algorithm}; send ${algorithm}, not ${other}`,
+      other,
+    );
+  }
   if (Object.keys(rest).length > 0) {
     throw invalid(
-      `Unknown fields: ${Object.keys(rest).slice(0, 5).join(", ")} (allowed: partNumbers, sha256)`,
+      `Unknown fields: ${Object.keys(rest).slice(0, 5).join(", ")} (allowed: partNumbers, ${algorithm})`,
       "body",
     );
   }
@@ -32,17 +59,25 @@ export function parsePartsRequest(body: unknown, partCount: number): Required<Pi
     seen.add(n);
   }
   const checksums: Record<string, string> = {};
-  if (sha256 !== undefined) {
-    if (typeof sha256 !== "object" || sha256 === null || Array.isArray(sha256)) {
-      throw invalid("sha256 must map part numbers to base64 SHA-256 values", "sha256");
+  if (given !== undefined) {
+    if (typeof given !== "object" || given === null || Array.isArray(given)) {
+      throw invalid(
+        `${algorithm} must map part numbers to base64 ${S3_ALGORITHM[algorithm]} values`,
+        algorithm,
+      );
     }
-    for (const [part, value] of Object.entries(sha256)) {
+    for (const [part, value] of Object.entries(given)) {
       if (!seen.has(Number(part)) || String(Number(part)) !== part) {
-        throw invalid(`sha256 names part ${JSON.stringify(part)}, which partNumbers does not list`, "sha256");
+        throw invalid(
+          `${algorithm} names part ${JSON.stringify(part)}, which partNumbers does not list`,
+          algorithm,
+        );
       }
-      if (!isBase64Sha256(value)) throw invalid(`sha256 of part ${part} is not a base64 SHA-256`, "sha256");
+      if (!isBase64Checksum(algorithm, value)) {
+        throw invalid(`${algorithm} of part ${part} is not a base64 ${S3_ALGORITHM[algorithm]}`, algorithm);
+      }
       checksums[part] = value;
     }
   }
-  return { partNumbers: partNumbers as number[], sha256: checksums };
+  return { partNumbers: partNumbers as number[], checksums };
 }

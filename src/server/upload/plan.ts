@@ -78,6 +78,8 @@ export async function planUploads(
           declaredSize: file.size,
           declaredType: file.type,
           sha256: file.sha256 ?? null,
+          checksumAlgorithm: route.policy.checksumAlgorithm,
+          checksum: file[route.policy.checksumAlgorithm] ?? null,
           multipartUploadId: null,
           partSize: parts?.partSize ?? null,
           partCount: parts?.partCount ?? null,

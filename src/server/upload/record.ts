@@ -14,6 +14,11 @@ export function toUploadRecord(row: UploadRow): UploadRecord {
     createdAt: row.createdAt.toISOString(),
   };
   if (row.sha256 !== null) record.sha256 = row.sha256;
+  // sha256, the default, stays implicit; a CRC route's record names its algorithm and value.
+  if (row.checksumAlgorithm !== "sha256") {
+    record.checksumAlgorithm = row.checksumAlgorithm;
+    if (row.checksum !== null) record[row.checksumAlgorithm] = row.checksum;
+  }
   if (row.reason !== null) record.reason = row.reason;
   if (row.completedAt !== null) record.completedAt = row.completedAt.toISOString();
   return record;

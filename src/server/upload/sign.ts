@@ -1,13 +1,16 @@
+import { checksumHeader } from "../../core/policy/checksum-algorithm.js";
 import type { PartPlan } from "../../core/policy/parts.js";
 import type {
   MultipartInstruction,
   PartInstruction,
   PostInstruction,
   PutInstruction,
+  RouteChecksumAlgorithm,
   UploadInstruction,
 } from "../../core/protocol.js";
 import type { StorageClient, StorageConfig, UrlLifetime, UrlWindow } from "../storage/types.js";
 import { aclField, aclHeader } from "./canned-acl.js";
+import { declaredChecksumHeader, multipartChecksumHeaders } from "./checksum-headers.js";
 import { metadataHeaders } from "./object-metadata.js";
 import type { PlannedUpload } from "./plan.js";
 
@@ -22,7 +25,7 @@ async function signPut(storage: StorageClient, p: PlannedUpload, window: UrlWind
   const headers: Record<string, string> = {
     "content-type": p.row.declaredType,
     "content-length": String(p.row.declaredSize),
-    ...(p.row.sha256 !== null && { "x-amz-checksum-sha256": p.row.sha256 }),
+    ...declaredChecksumHeader(p.row),
     "if-none-match": "*",
     ...metadataHeaders(p.metadata),
     ...aclHeader(storage.config),
@@ -32,6 +35,7 @@ async function signPut(storage: StorageClient, p: PlannedUpload, window: UrlWind
     id: p.row.id,
     key: p.row.key,
     expiresAt: signed.expiresAt.toISOString(),
+    checksumAlgorithm: p.row.checksumAlgorithm ?? "sha256",
     method: "PUT",
     url: signed.url,
     headers: signed.headers,
@@ -47,7 +51,7 @@ async function signPost(
   const fields: Record<string, string> = {
     "Content-Type": p.row.declaredType,
     ...metadataHeaders(p.metadata),
-    ...(p.row.sha256 !== null && { "x-amz-checksum-sha256": p.row.sha256 }),
+    ...declaredChecksumHeader(p.row),
     ...aclField(storage.config),
   };
   const size = p.row.declaredSize;
@@ -61,6 +65,7 @@ async function signPost(
     id: p.row.id,
     key: p.row.key,
     expiresAt: form.expiresAt.toISOString(),
+    checksumAlgorithm: p.row.checksumAlgorithm ?? "sha256",
     method: "POST",
     url: form.url,
     fields: form.fields,
@@ -69,25 +74,34 @@ async function signPost(
 
 /** The storage headers a multipart upload is created with (they become the object's, the ACL too). */
 export function multipartCreateHeaders(p: PlannedUpload, config: StorageConfig): Record<string, string> {
-  return { "content-type": p.row.declaredType, ...metadataHeaders(p.metadata), ...aclHeader(config) };
+  return {
+    "content-type": p.row.declaredType,
+    ...metadataHeaders(p.metadata),
+    ...aclHeader(config),
+    ...multipartChecksumHeaders(p.row.checksumAlgorithm ?? "sha256"),
+  };
 }
 
-/** Part URLs, each signing its part's exact length (and its SHA-256 when the client gave one). */
+/**
+ * Part URLs, each signing its part's exact length (and its checksum in the route's algorithm,
+ * x-amz-checksum-<algorithm>, when the client gave one).
+ */
 export function signParts(
   storage: StorageClient,
   target: { key: string; uploadId: string },
   plan: PartPlan,
   partNumbers: readonly number[],
   expiresIn: UrlLifetime,
-  sha256: Readonly<Record<string, string>> = {},
+  checksums: Readonly<Record<string, string>> = {},
+  algorithm: RouteChecksumAlgorithm = "sha256",
 ): Promise<PartInstruction[]> {
   return Promise.all(
     partNumbers.map(async (partNumber) => {
       const size = plan.sizes[partNumber - 1]!;
-      const checksum = sha256[String(partNumber)];
+      const checksum = checksums[String(partNumber)];
       const headers = {
         "content-length": String(size),
-        ...(checksum !== undefined && { "x-amz-checksum-sha256": checksum }),
+        ...(checksum !== undefined && { [checksumHeader(algorithm)]: checksum }),
       };
       const signed = await storage.presignPart(target.key, target.uploadId, partNumber, headers, expiresIn);
       return { partNumber, size, url: signed.url, headers: signed.headers };
@@ -108,6 +122,7 @@ async function signMultipart(
     id: p.row.id,
     key: p.row.key,
     expiresAt: window.expiresAt.toISOString(),
+    checksumAlgorithm: p.row.checksumAlgorithm ?? "sha256",
     method: "MULTIPART",
     uploadId: target.uploadId,
     partSize: plan.partSize,

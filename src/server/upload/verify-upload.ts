@@ -1,12 +1,13 @@
 import { ERROR_CODES, type ErrorCode, UpgateError } from "../../core/errors.js";
 import type { UploadRow } from "../ledger/types.js";
 import type { Services } from "../runtime/services.js";
-import type { PartChecksums } from "../verify/part-checksums.js";
 import { type VerifyExpectation, verifyObject } from "../verify/verify-object.js";
 import { disposeRejected } from "./dispose-rejected.js";
+import type { CompleteChecksums } from "./multipart-checksums.js";
 import { uploaderMetadata } from "./object-metadata.js";
 import { promote, removeQuietly } from "./promote.js";
 import { storageFailure } from "./storage-failure.js";
+import { uploadChecksumExpectation } from "./upload-checksum-expectation.js";
 
 /** The answer for an upload already rejected: 422 with the same code. */
 export function rejectionError(row: UploadRow): UpgateError {
@@ -19,13 +20,12 @@ export function rejectionError(row: UploadRow): UpgateError {
 }
 
 /** What an upload's object must be: what was declared and signed, and the route's sniff setting. */
-export function expectationFor(s: Services, row: UploadRow, parts?: PartChecksums): VerifyExpectation {
+export function expectationFor(s: Services, row: UploadRow, given?: CompleteChecksums): VerifyExpectation {
   return {
     key: row.key,
     size: row.declaredSize,
     type: row.declaredType,
-    ...(row.sha256 !== null && { sha256: row.sha256 }),
-    ...(parts !== undefined && { parts }),
+    checksum: uploadChecksumExpectation(row, given),
     metadata: { ...row.metadata, ...uploaderMetadata(row.userId, row.id) },
     sniff: s.config.routes.get(row.route)?.policy.sniff ?? true,
   };
@@ -63,9 +63,9 @@ async function uploadChanged(s: Services, row: UploadRow): Promise<Verification>
 export async function verifyUpload(
   s: Services,
   row: UploadRow,
-  parts?: PartChecksums,
+  given?: CompleteChecksums,
 ): Promise<Verification> {
-  const expectation = expectationFor(s, row, parts);
+  const expectation = expectationFor(s, row, given);
   const result = await verifyObject(s.storage, expectation).catch((err: unknown) => {
     throw storageFailure(err);
   });
@@ -82,6 +82,7 @@ export async function verifyUpload(
       verifiedSize: result.size,
       verifiedType: result.type,
       verifiedEtag: stored.etag,
+      ...(result.checksum !== undefined && result.checksum !== row.checksum && { checksum: result.checksum }),
       ...(stored.key !== row.key && { key: stored.key }),
       completedAt: new Date(),
     });

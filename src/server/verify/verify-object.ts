@@ -1,10 +1,11 @@
 import { type StorageClient, StorageError } from "../storage/types.js";
-import { objectSha256 } from "./checksum.js";
+import { checksumExpectation, checksumMismatch } from "./checksum-mismatch.js";
 import { normalizeType } from "./content-type.js";
-import { checkPartChecksums, type PartChecksums } from "./part-checksums.js";
+import type { PartChecksums } from "./part-checksums.js";
 import { SNIFF_BYTES, sniffObject } from "./sniff.js";
 import { unplannedHeader } from "./stored-headers.js";
 import { metadataMismatch } from "./stored-metadata.js";
+import { type ChecksumExpectation, checkUploadChecksum } from "./upload-checksum.js";
 
 export interface VerifyExpectation {
   key: string;
@@ -16,6 +17,8 @@ export interface VerifyExpectation {
   sha256?: string;
   /** Multipart: each part's SHA-256 (base64) and planned size, checked against storage's composite or the bytes. */
   parts?: PartChecksums;
+  /** The checksums in the route's algorithm (upload-checksum.ts); when given, sha256 and parts are ignored. */
+  checksum?: ChecksumExpectation;
   /**
    * Every x-amz-meta-* value the upload URL signed (names without the prefix): the uploader's and
    * the client's and route's. The stored user metadata must be exactly these (storedMetadataProblem).
@@ -47,8 +50,10 @@ export type VerifyResult =
       /** The verified type, normalized. */
       type: string;
       etag: string;
-      /** Present when a sha256 or part sha256s were given: who computed the hash that matched (the whole-file check's, else the parts'). */
+      /** Present when checksums were given: who computed the value that matched (storage, or the gateway reading the bytes). */
       checksumVerifiedBy?: "storage" | "gateway";
+      /** The checksum verified, in the route's algorithm: the whole file's, or sha256's COMPOSITE "<base64>-N". */
+      checksum?: string;
       /** What the sniff recognised (undefined: not sniffed, or no known signature). */
       detectedType?: string;
     }
@@ -118,32 +123,8 @@ export async function verifyObject(
         actual: header.value.slice(0, 200),
       });
     }
-    let checksumVerifiedBy: "storage" | "gateway" | undefined;
-    if (want.sha256 !== undefined) {
-      const { by, actual } = await objectSha256(storage, key, head);
-      if (actual !== want.sha256) {
-        return fail("VERIFY_CHECKSUM_MISMATCH", "the stored bytes do not have the declared SHA-256", {
-          expected: want.sha256,
-          actual,
-          checksumVerifiedBy: by,
-        });
-      }
-      checksumVerifiedBy = by;
-    }
-    if (want.parts !== undefined) {
-      const check = await checkPartChecksums(storage, key, head, want.parts);
-      if (!check.ok) {
-        const { by, expected, actual, partNumber } = check;
-        const which = partNumber === undefined ? "" : ` (part ${partNumber})`;
-        return fail("VERIFY_CHECKSUM_MISMATCH", `the stored bytes do not have the parts' SHA-256s${which}`, {
-          expected,
-          actual,
-          checksumVerifiedBy: by,
-          ...(partNumber === undefined ? { composite: true } : { partNumber }),
-        });
-      }
-      checksumVerifiedBy ??= check.by;
-    }
+    const checksum = await checkUploadChecksum(storage, key, head, checksumExpectation(want));
+    if (checksum && !checksum.ok) return checksumMismatch(checksum, checksumExpectation(want).algorithm);
     let detectedType: string | undefined;
     if (want.sniff) {
       const sniffed = await sniffObject(storage, key, type, options.sniffBytes ?? SNIFF_BYTES, {
@@ -163,7 +144,7 @@ export async function verifyObject(
       size: head.size,
       type,
       etag: head.etag,
-      ...(checksumVerifiedBy ? { checksumVerifiedBy } : {}),
+      ...(checksum ? { checksumVerifiedBy: checksum.by, checksum: checksum.value } : {}),
       ...(detectedType ? { detectedType } : {}),
     };
   } catch (err) {

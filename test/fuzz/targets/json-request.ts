@@ -19,6 +19,7 @@ const ROUTE: RoutePolicy = {
   maxFiles: 5,
   expiresIn: 600,
   checksum: "optional",
+  checksumAlgorithm: "sha256",
   strategy: "auto",
   multipartThreshold: 8 * 1024 * 1024,
   partSize: 8 * 1024 * 1024,

@@ -86,6 +86,7 @@ describe("verifyObject against the store", () => {
       type: "image/png",
       etag: expect.stringMatching(/^"[0-9a-f]{32}"$/),
       checksumVerifiedBy: "storage",
+      checksum: sha256b64(PNG_1X1),
       detectedType: "image/png",
     });
   });

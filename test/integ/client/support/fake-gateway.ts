@@ -111,6 +111,7 @@ export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptio
     maxFiles: 10,
     expiresIn,
     checksum: "optional",
+    checksumAlgorithm: "sha256",
     strategy: options.strategy,
     multipartThreshold: 0,
     partSize: options.partSize ?? 5 * 1024 * 1024,
