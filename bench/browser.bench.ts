@@ -16,8 +16,8 @@
  *
  * Page CPU is Chromium's own accounting (CDP Performance.getMetrics), taken around each upload:
  * ProcessTime is the renderer process's CPU over all its threads (main thread, CRC workers,
- * WebCrypto's thread); ThreadTime the main thread's alone. "worker" is the CRC workers' own hashing
- * time. The network and the blob reads run in other Chromium processes and are not in these.
+ * WebCrypto's thread); ThreadTime the main thread's alone. "CRC workers (wall)" is the wall time
+ * the CRC workers spent inside the hash loop: it equals their CPU only on an idle machine. The network and the blob reads run in other Chromium processes and are not in these.
  *
  * The bytes are a file on disk, picked with setInputFiles: with a local browser only its path
  * crosses to Chromium, never its bytes. A Blob made in the page would be simpler, but Chromium
@@ -269,8 +269,8 @@ try {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
   const perGib = (s: number) => `${((s * GIB) / size).toFixed(2)} s`;
   console.log(`\npage CPU per GiB uploaded (Chromium's ProcessTime / ThreadTime, median of ${rounds}):\n`);
-  const cpuHead = ["", "renderer", "main thread", "CRC workers"];
-  const cpuWidths = [42, 10, 13, 13];
+  const cpuHead = ["", "renderer", "main thread", "CRC workers (wall)"];
+  const cpuWidths = [42, 10, 13, 20];
   const cpuRow = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(cpuWidths[i]!) : c.padStart(cpuWidths[i]!))).join("");
   console.log(cpuRow(cpuHead));
