@@ -1,3 +1,5 @@
+// Files above 64 MiB (hashed by the client, the AWS SDK oracle and the fake gateway, all in
+// this process) get two minutes: the suite runs beside others on two shared cores.
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ResumeRecord } from "../../../src/client/state/types.js";
@@ -63,7 +65,7 @@ describe.each(["crc32c", "crc64nvme"] as const)("client: a %s route", (algorithm
     const [complete] = bodies<CompleteRequest>(rig, (p) => p.endsWith("/complete"));
     expect(complete![algorithm]).toBe(await checksumOf(algorithm, await fileBytes(file)));
     expect(complete!.parts).toHaveLength(5);
-  });
+  }, 120_000);
 
   it("a single PUT signs the whole file's CRC, which storage checks", async () => {
     rig = await startRig({ strategy: "put", checksumAlgorithm: algorithm });
@@ -112,7 +114,7 @@ describe.each(["crc32c", "crc64nvme"] as const)("client: a %s route", (algorithm
     }
     const [complete] = bodies<CompleteRequest>(rig, (p) => p.endsWith("/complete"));
     expect(complete![algorithm]).toBe(await checksumOf(algorithm, await fileBytes(file)));
-  });
+  }, 120_000);
 
   describe("resume after a reload", () => {
     /** Every resume record the uploader saves, in order. */
@@ -183,6 +185,6 @@ describe.each(["crc32c", "crc64nvme"] as const)("client: a %s route", (algorithm
       expect(sha((await getBytes(rig.store, record!.key))!)).toBe(sha(bytes));
       const completes = bodies<CompleteRequest>(rig, (p) => p.endsWith("/complete"));
       expect(completes.at(-1)![algorithm]).toBe(await checksumOf(algorithm, bytes));
-    });
+    }, 120_000);
   });
 });
