@@ -50,27 +50,26 @@ function integerHeader(ctx: RequestContext, name: string, fallback: number): num
  * ObjectParts of a multipart object. Parts are listed (with their size and checksum) only when the
  * object has an additional checksum, as on S3's general purpose buckets; otherwise only the count.
  */
-function objectParts(ctx: RequestContext, meta: ObjectMeta): XmlNode | undefined {
+function objectParts(meta: ObjectMeta, maxParts: number, marker: number): XmlNode | undefined {
   if (meta.partsCount === undefined) return undefined;
   const names = Object.keys(meta.checksums);
   const sizes = meta.partSizes;
   const sums = meta.partChecksums;
   if (names.length === 0 || !sizes || !sums) return { PartsCount: meta.partsCount };
-  const maxParts = Math.min(integerHeader(ctx, "x-amz-max-parts", PAGE_LIMIT), PAGE_LIMIT);
-  const marker = integerHeader(ctx, "x-amz-part-number-marker", 0);
   const after = sizes.map((size, i) => ({ number: i + 1, size })).filter((p) => p.number > marker);
   const page = after.slice(0, maxParts);
   const truncated = after.length > page.length;
   const node: XmlNode = {
     IsTruncated: truncated,
     MaxParts: maxParts,
+    NextPartNumberMarker: page.at(-1)?.number ?? marker,
     PartNumberMarker: marker,
   };
-  if (truncated) node.NextPartNumberMarker = page.at(-1)?.number ?? marker;
   node.Part = page.map((p) => {
-    const own = Object.fromEntries(
-      names.flatMap((n) => (sums[p.number - 1]?.[n] ? [[n, sums[p.number - 1]![n]!]] : [])),
-    );
+    // The part's value of the object's algorithm (a part may carry others the object does not keep).
+    const stored = sums[p.number - 1] ?? {};
+    const own: Record<string, string> = {};
+    for (const name of names) if (stored[name] !== undefined) own[name] = stored[name];
     return { ...checksumElements(own), PartNumber: p.number, Size: p.size };
   });
   node.PartsCount = meta.partsCount;
@@ -83,6 +82,8 @@ export async function getObjectAttributes(ctx: RequestContext): Promise<void> {
   const key = ctx.key!;
   checkVersionId(ctx);
   const wanted = requestedAttributes(ctx);
+  const maxParts = Math.min(integerHeader(ctx, "x-amz-max-parts", PAGE_LIMIT), PAGE_LIMIT);
+  const marker = integerHeader(ctx, "x-amz-part-number-marker", 0);
   const meta = await ctx.state.backend.headObject(bucket.name, key);
   if (!meta) throw new S3Error("NoSuchKey", undefined, [["Key", key]]);
   const body: XmlNode = {};
@@ -94,7 +95,7 @@ export async function getObjectAttributes(ctx: RequestContext): Promise<void> {
     };
   }
   if (wanted.has("ObjectParts")) {
-    const parts = objectParts(ctx, meta);
+    const parts = objectParts(meta, maxParts, marker);
     if (parts) body.ObjectParts = parts;
   }
   if (wanted.has("StorageClass")) body.StorageClass = "STANDARD";

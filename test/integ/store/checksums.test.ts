@@ -303,10 +303,25 @@ describe.each(["memory", "fs"] as const)("checksums (%s backend)", (backend) => 
       code: "BadDigest",
       error: { message: "The CRC64NVME you specified did not match the calculated checksum." },
     });
+    // A stream body goes as aws-chunked, its checksum in a trailer: checked the same way.
+    const streamed = (algorithm: ChecksumAlgorithm) =>
+      send({
+        Body: Readable.from([PARTS[0]!.subarray(0, MIB), PARTS[0]!.subarray(MIB)]),
+        ContentLength: PARTS[0]!.length,
+        ChecksumAlgorithm: algorithm,
+      });
+    expect(await sdkFailure(streamed("CRC32C"))).toMatchObject({
+      code: "InvalidRequest",
+      error: {
+        message:
+          "Checksum Type mismatch occurred, expected checksum Type: CRC64NVME, actual checksum Type: CRC32C",
+      },
+    });
     const listed = await f.s3.send(
       new ListPartsCommand({ Bucket: f.bucket, Key: "part/mismatch", UploadId: created.UploadId }),
     );
     expect(listed.Parts ?? []).toEqual([]);
+    expect((await streamed("CRC64NVME")).ChecksumCRC64NVME).toBe("L/E4WYn8v98=");
   });
 
   it("Complete: a part checksum that is not the stored one is InvalidPart, a wrong whole value BadDigest", async () => {
@@ -605,6 +620,9 @@ describe.each(["memory", "fs"] as const)("checksums (%s backend)", (backend) => 
         code: "InvalidArgument",
         message: "Invalid attribute name specified.",
       });
+      expect(
+        await readS3Error(await get({ "x-amz-object-attributes": "ObjectParts", "x-amz-max-parts": "-1" })),
+      ).toMatchObject({ status: 400, code: "InvalidArgument" });
       const ok = await get({ "x-amz-object-attributes": "ETag,ObjectSize" });
       expect(ok.status).toBe(200);
       expect(ok.headers.get("last-modified")).toBeTruthy();
