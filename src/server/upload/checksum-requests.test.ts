@@ -134,14 +134,13 @@ describe("completeChecksums", async () => {
 });
 
 describe("completeAssembly", () => {
-  const planned = [
+  const listed = [
     { partNumber: 1, size: 5, etag: '"a"', crc64nvme: "AAAAAAAAAAE=" },
-    { partNumber: 2, size: 5, etag: '"b"' },
+    { partNumber: 2, size: 5, etag: '"b"', crc64nvme: "AAAAAAAAAAI=" },
   ];
 
-  it("lists each part's checksum, storage's first, and the FULL_OBJECT value", () => {
-    const client = [{ partNumber: 2, etag: "b", crc64nvme: "AAAAAAAAAAI=" }];
-    expect(completeAssembly("crc64nvme", planned, client, CRC64)).toEqual({
+  it("lists each part's checksum as storage listed it, and the FULL_OBJECT value", () => {
+    expect(completeAssembly("crc64nvme", listed, CRC64)).toEqual({
       parts: [
         { partNumber: 1, etag: '"a"', checksum: { element: "ChecksumCRC64NVME", value: "AAAAAAAAAAE=" } },
         { partNumber: 2, etag: '"b"', checksum: { element: "ChecksumCRC64NVME", value: "AAAAAAAAAAI=" } },
@@ -150,8 +149,10 @@ describe("completeAssembly", () => {
     });
   });
 
-  it("lists none when a part has no checksum anywhere (a backend that keeps none)", () => {
-    expect(completeAssembly("sha256", planned, undefined, undefined)).toEqual({
+  it("lists none when storage listed none for some part (a backend that keeps none)", () => {
+    expect(
+      completeAssembly("crc64nvme", [listed[0]!, { partNumber: 2, size: 5, etag: '"b"' }], undefined),
+    ).toEqual({
       parts: [
         { partNumber: 1, etag: '"a"' },
         { partNumber: 2, etag: '"b"' },

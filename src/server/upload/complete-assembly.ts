@@ -1,5 +1,5 @@
 import { checksumHeader } from "../../core/policy/checksum-algorithm.js";
-import type { CompleteRequest, RouteChecksumAlgorithm } from "../../core/protocol.js";
+import type { RouteChecksumAlgorithm } from "../../core/protocol.js";
 import type { CompletedPart } from "../../core/s3/requests.js";
 import type { StoragePart } from "../storage/types.js";
 
@@ -11,25 +11,21 @@ const ELEMENT = {
 
 /**
  * The CompleteMultipartUpload parts and headers for an upload created with `algorithm`. Each part
- * carries its checksum (S3 requires every part's for a COMPOSITE upload): the one storage listed for
- * it, which is what storage verified, else the client's (signed into its URL); none at all when some
- * part has neither (Ceph RGW 16 keeps none, and ignores them). A CRC upload's whole-file value goes in
- * x-amz-checksum-<algorithm> with x-amz-checksum-type: FULL_OBJECT, and storage checks it against the
- * parts' CRCs combined.
+ * carries the checksum storage listed for it (S3 requires every part's for a COMPOSITE upload): what
+ * storage verified, never the client's claim. None at all when storage listed none (Ceph RGW 16 keeps
+ * none, and ignores them). A CRC upload's whole-file value goes in x-amz-checksum-<algorithm> with
+ * x-amz-checksum-type: FULL_OBJECT, and storage checks it against the parts' CRCs combined.
  */
 export function completeAssembly(
   algorithm: RouteChecksumAlgorithm,
   planned: readonly StoragePart[],
-  clientParts: CompleteRequest["parts"],
   whole: string | undefined,
 ): { parts: CompletedPart[]; headers: Record<string, string> } {
-  const claimed = new Map((clientParts ?? []).map((p) => [p.partNumber, p[algorithm]]));
-  const values = planned.map((p) => p[algorithm] ?? claimed.get(p.partNumber));
-  const complete = values.every((v) => v !== undefined);
-  const parts = planned.map(({ partNumber, etag }, i) => ({
-    partNumber,
-    etag,
-    ...(complete && { checksum: { element: ELEMENT[algorithm], value: values[i]! } }),
+  const listed = planned.every((p) => p[algorithm] !== undefined);
+  const parts = planned.map((p) => ({
+    partNumber: p.partNumber,
+    etag: p.etag,
+    ...(listed && { checksum: { element: ELEMENT[algorithm], value: p[algorithm]! } }),
   }));
   const headers: Record<string, string> =
     whole === undefined || algorithm === "sha256"

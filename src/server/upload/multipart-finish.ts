@@ -79,7 +79,7 @@ export async function finishMultipart(
     });
   }
   try {
-    const assembly = completeAssembly(row.checksumAlgorithm, check.planned, clientParts, whole);
+    const assembly = completeAssembly(row.checksumAlgorithm, check.planned, whole);
     await storage.completeMultipart(row.key, uploadId, assembly.parts, {
       ifNoneMatch: true,
       headers: assembly.headers,
@@ -87,6 +87,14 @@ export async function finishMultipart(
   } catch (err) {
     // Completed by a concurrent call, or an object already at the key: verification decides.
     if (isStorageCode(err, ...UPLOAD_GONE, "PreconditionFailed")) return;
+    if (isStorageCode(err, "BadDigest") && whole !== undefined) {
+      // The whole-file CRC given is not the parts' CRCs combined: the bytes are not the client's file.
+      throw new UpgateError(
+        "VERIFY_CHECKSUM_MISMATCH",
+        `Storage refused the file's ${row.checksumAlgorithm}: it is not the stored parts' combined`,
+        { details: { expected: whole, checksumVerifiedBy: "storage" }, cause: err },
+      );
+    }
     if (isStorageCode(err, "InvalidPart", "InvalidPartOrder", "EntityTooSmall")) {
       throw new UpgateError("UPLOAD_NOT_UPLOADED", `Storage refused to assemble the parts (${err.code})`, {
         cause: err,

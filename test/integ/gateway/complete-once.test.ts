@@ -13,6 +13,7 @@ import type { Ledger } from "../../../src/server/ledger/types.js";
 import { createTestSchema, describePostgres } from "../../contract/ledger-postgres-env.js";
 import { countStorageCalls, reads, type StorageCalls } from "../../support/storage-calls.js";
 import { TEST_BUCKET, TEST_CREDENTIALS, TEST_REGION } from "../../support/store-fixture.js";
+import { sendParts } from "./signed-parts.js";
 import {
   bytes,
   type ConfigOverrides,
@@ -52,13 +53,11 @@ async function uploadedMultipart(api: Api, token: string): Promise<{ id: string;
   });
   if (res.status !== 201) throw new Error(`create answered ${res.status}`);
   const [mp] = body.uploads;
-  const parts = [];
-  for (const part of mp.parts) {
-    const start = (part.partNumber - 1) * 5 * MiB;
-    const sent = await putWith(part, data.subarray(start, start + part.size));
-    if (sent.status !== 200) throw new Error(`part ${part.partNumber} answered ${sent.status}`);
-    parts.push({ partNumber: part.partNumber, etag: sent.headers.get("etag")! });
-  }
+  // A COMPOSITE SHA-256 upload: every part is sent with its SHA-256 signed (POST /parts).
+  const parts = (await sendParts({ api }, token, mp, data)).map(({ partNumber, etag }) => ({
+    partNumber,
+    etag,
+  }));
   return { id: mp.id, body: { parts } };
 }
 
@@ -253,8 +252,8 @@ async function raceTwoGateways(ledgers: [Ledger, Ledger]) {
   const other = secondGateway(h, ledgers[1]);
   try {
     const token = await signToken("erin");
-    const counts = [countStorageCalls(h.gateway.storage), countStorageCalls(other.gateway.storage)];
     const { id, body } = await uploadedMultipart(h.api, token);
+    const counts = [countStorageCalls(h.gateway.storage), countStorageCalls(other.gateway.storage)];
     const answers = await completeAll([h.api, other.api], token, id, body);
     expect(answers[0]).toMatchObject({ status: 200, body: { upload: { id, status: "verified" } } });
     expectOneAnswer(answers);

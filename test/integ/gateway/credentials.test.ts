@@ -19,6 +19,7 @@ import {
   putPng,
   putWith,
   refreshes,
+  sha256b64,
   signToken,
   startGateway,
 } from "./support.js";
@@ -219,11 +220,20 @@ describe("URL lifetimes follow the credentials", () => {
     const mp = multi.body.uploads[0];
     expect(Date.parse(mp.expiresAt) - before).toBeLessThanOrEqual(90_000);
     for (const part of mp.parts) expect(expiresParam(part.url)).toBeLessThanOrEqual(90);
-    const parts = await h.api(`/v1/uploads/${mp.id}/parts`, { token, body: { partNumbers: [1, 2] } });
+    const body = bytes(size);
+    const parts = await h.api(`/v1/uploads/${mp.id}/parts`, {
+      token,
+      body: {
+        partNumbers: [1, 2],
+        sha256: {
+          "1": sha256b64(body.subarray(0, 5 * 1024 * 1024)),
+          "2": sha256b64(body.subarray(5 * 1024 * 1024)),
+        },
+      },
+    });
     const fresh = await json(parts);
     expect(Date.parse(fresh.expiresAt) - Date.now()).toBeLessThanOrEqual(90_000);
     expect((await h.gateway.ledger.get(mp.id))?.expiresAt.toISOString()).toBe(fresh.expiresAt);
-    const body = bytes(size);
     for (const part of fresh.parts) {
       const start = (part.partNumber - 1) * 5 * 1024 * 1024;
       expect((await putWith(part, body.subarray(start, start + part.size))).status).toBe(200);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sendParts } from "./signed-parts.js";
 import {
   bytes,
   complete,
@@ -136,12 +137,11 @@ describe("the whole flow against the embedded store, over real HTTP", () => {
     for (const part of mp.parts) expect(part.headers).toEqual({ "content-length": String(part.size) });
 
     const slice = (n: number) => data.subarray((n - 1) * 5 * MiB, Math.min(n * 5 * MiB, data.length));
-    const etags: Array<{ partNumber: number; etag: string }> = [];
-    for (const part of mp.parts.slice(0, 2)) {
-      const put = await putWith(part, slice(part.partNumber));
-      expect(put.status).toBe(200);
-      etags.push({ partNumber: part.partNumber, etag: put.headers.get("etag")! });
-    }
+    // A COMPOSITE SHA-256 upload: storage takes a part only with its SHA-256 signed (POST /parts).
+    expect((await putWith(mp.parts[0], slice(1))).status).toBe(400);
+    const etags: Array<{ partNumber: number; etag: string }> = (
+      await sendParts(h, token, mp, data, [1, 2])
+    ).map(({ partNumber, etag }) => ({ partNumber, etag }));
     // Completing now reports the missing part and keeps the upload pending.
     const early = await complete(h, token, mp.id, { parts: etags });
     expect(early.res.status).toBe(409);
