@@ -1,6 +1,6 @@
 /**
  * Builds the demo page into web/dist (or `outDir`): web/src/main.ts bundled with esbuild (it
- * imports the client from ../src/client), plus index.html and styles.css. `npm run build:web`.
+ * imports the client from ../src/client), plus index.html, styles.css and favicon.svg. `npm run build:web`.
  */
 import { copyFile, mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -24,7 +24,9 @@ export async function buildWeb(outDir: string = WEB_DIST): Promise<string> {
     minify: true,
     logLevel: "warning",
   });
-  await Promise.all(["index.html", "styles.css"].map((name) => copyFile(join(WEB, name), join(out, name))));
+  await Promise.all(
+    ["index.html", "styles.css", "favicon.svg"].map((name) => copyFile(join(WEB, name), join(out, name))),
+  );
   return out;
 }
 

@@ -15,6 +15,9 @@ export const gateway = createGateway(
     },
     ledger: process.env.UPGATE_LEDGER ?? "sqlite:./.upgate/ledger.db",
     auth: { jwt: { secret: process.env.JWT_SECRET ?? "" } },
+    // The origins of the pages that call the API: without this, a page on another origin fails
+    // with a bare network error (the client says CORS may be the cause).
+    cors: { origins: (process.env.APP_ORIGINS ?? "http://localhost:5173").split(",") },
     routes: {
       images: { types: ["image/png", "image/jpeg", "image/webp"], maxSize: "10MB", maxFiles: 10 },
     },

@@ -33,7 +33,8 @@ export const DEV_ROUTES: Record<string, RouteConfig> = {
     types: ["*/*"],
     maxSize: "5GB",
     strategy: "multipart",
-    partSize: "16MB",
+    // Small parts: a reload loses only the parts in flight (the page sends 3 at a time).
+    partSize: "8MB",
   },
 };
 

@@ -21,6 +21,8 @@ function rawGet(base: string, path: string): Promise<number> {
 const sha256 = async (bytes: Uint8Array) =>
   Buffer.from(await crypto.subtle.digest("SHA-256", bytes)).toString("base64");
 
+const MiB = 1024 * 1024;
+
 describe("startDevStack", () => {
   let dir: string;
   let stack: DevStack;
@@ -73,15 +75,18 @@ describe("startDevStack", () => {
     expect((await fetch(`${stack.gatewayUrl}/`, { method: "POST" })).status).toBe(405);
   });
 
-  it("describes the default routes for the page", async () => {
-    const res = await fetch(`${stack.gatewayUrl}/demo-config.json`);
+  it("describes the default routes for the page at GET /v1/routes (signed in: none is public)", async () => {
+    expect((await fetch(`${stack.gatewayUrl}/v1/routes`)).status).toBe(401);
+    const res = await fetch(`${stack.gatewayUrl}/v1/routes`, {
+      headers: { authorization: `Bearer ${await session("ada")}` },
+    });
     const { routes } = (await res.json()) as {
-      routes: Array<{ policy: { name: string; strategy: string }; accepts: string; limit: string }>;
+      routes: Array<{ name: string; label: string; maxSize: number; strategy: string; partSize: number }>;
     };
-    expect(routes.map((r) => [r.policy.name, r.accepts.split(", ")[0], r.limit, r.policy.strategy])).toEqual([
-      ["images", "PNG", "10 MB", "auto"],
-      ["documents", "PDF", "50 MB", "auto"],
-      ["any", "any file", "5 GB", "multipart"],
+    expect(routes.map((r) => [r.name, r.label, r.maxSize, r.strategy, r.partSize])).toEqual([
+      ["images", "Images", 10 * MiB, "auto", 16 * MiB],
+      ["documents", "Documents", 50 * MiB, "auto", 16 * MiB],
+      ["any", "Any file", 5 * 1024 * MiB, "multipart", 8 * MiB],
     ]);
   });
 

@@ -10,7 +10,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import type { LevelWithSilent } from "pino";
-import { describeTypes, formatSize } from "../core/policy/index.js";
 import type { RouteConfig, UpgateConfig } from "../server/config/types.js";
 import { createGateway, type Gateway } from "../server/gateway.js";
 import { toNodeHandler } from "../server/node.js";
@@ -109,19 +108,6 @@ function pagePolicy(storeUrl: string): string {
   ].join("; ");
 }
 
-/**
- * The routes for the page: each policy (the page checks files against it with core's checkFile,
- * the same check the gateway makes, so a refusal comes before any hashing), and its rules in words.
- */
-function demoConfig(gateway: Gateway): string {
-  const routes = [...gateway.config.routes.values()].map(({ policy }) => ({
-    policy,
-    accepts: describeTypes(policy.types),
-    limit: formatSize(policy.maxSize),
-  }));
-  return JSON.stringify({ routes });
-}
-
 function isApi(pathname: string): boolean {
   return pathname.startsWith("/v1/") || pathname === "/healthz" || pathname === "/metrics";
 }
@@ -176,18 +162,9 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     started.push((webhookWaitMs) => gateway.close(webhookWaitMs === undefined ? {} : { webhookWaitMs }));
     const api = toNodeHandler(gateway);
     const files = staticFiles(options.webDir, { "content-security-policy": pagePolicy(store.url) });
-    const config = demoConfig(gateway);
     const server = createServer((req: IncomingMessage, res: ServerResponse) => {
       const pathname = (req.url ?? "/").split("?")[0]!;
       if (isApi(pathname)) return api(req, res);
-      if (pathname === "/demo-config.json") {
-        res.writeHead(200, {
-          "content-type": "application/json; charset=utf-8",
-          "cache-control": "no-store",
-        });
-        res.end(config);
-        return;
-      }
       files(req, res, pathname).catch(() => res.destroy());
     });
     const gatewayDrain = trackRequests(server);

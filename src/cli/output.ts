@@ -1,17 +1,11 @@
 /** Small formatting helpers shared by the commands' human-readable output. */
+import { formatSize } from "../core/policy/sizes.js";
 
-const UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
-
-/** 1536 -> "1.5 KiB". */
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
-}
+/**
+ * "1.5 KB", "40 MB": core's formatSize, 1024-based KB/MB/GB, the units of the gateway's limits and
+ * messages and of the demo page, so a file's size reads the same in every place.
+ */
+export const formatBytes = formatSize;
 
 /** Seconds as "42s", "3m05s" or "1h02m"; "--" when unknown. */
 export function formatEta(seconds: number | undefined): string {

@@ -14,10 +14,10 @@ describe("describeError", () => {
         gw(
           400,
           "POLICY_TYPE_NOT_ALLOWED",
-          "photo.heic is not an allowed type for Images (allowed: PNG, JPEG, WebP, GIF)",
+          "photo.heic is HEIC, not an allowed type for Images (allowed: PNG, JPEG, WebP, GIF)",
         ),
       ),
-    ).toBe("photo.heic is not an allowed type for Images (allowed: PNG, JPEG, WebP, GIF)");
+    ).toBe("photo.heic is HEIC, not an allowed type for Images (allowed: PNG, JPEG, WebP, GIF)");
     expect(describeError(gw(413, "POLICY_TOO_LARGE", "big.png is too large: 12 MB, limit 10 MB"))).toBe(
       "big.png is too large: 12 MB, limit 10 MB",
     );

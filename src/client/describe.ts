@@ -96,7 +96,7 @@ function gaveUp(err: UploadError, text: string): string {
 }
 
 /**
- * An error in words a person understands: "photo.heic is not an allowed type for Images (allowed:
+ * An error in words a person understands: "photo.heic is HEIC, not an allowed type for Images (allowed:
  * PNG, JPEG, WebP, GIF)", "photo.png is too large: 12 MB, limit 10 MB", "movie.mp4: the file
  * changed while uploading", "network connection lost — retrying".
  */
@@ -108,6 +108,8 @@ export function describeError(err: unknown): string {
     case "ABORTED":
       return named(err.file, "upload cancelled");
     case "NETWORK":
+      // A gateway on another origin that never answered: the message names CORS and both origins.
+      if (err.details?.cors === true) return err.message;
       return named(err.file, gaveUp(err, "network connection lost"));
     case "TIMEOUT":
       return named(err.file, gaveUp(err, err.message));

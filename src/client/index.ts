@@ -18,7 +18,7 @@ export {
   type UploadErrorCode,
   type UploadErrorInit,
 } from "./errors.js";
-export type { FileEntry, UploadInput } from "./files.js";
+export type { FileEntry, TypeOption, UploadInput } from "./files.js";
 export type { MetadataOption } from "./flow/create.js";
 export {
   GatewayClient,
@@ -32,11 +32,12 @@ export { createSha256, type IncrementalSha256 } from "./hash/hasher.js";
 export { Sha256, sha256 } from "./hash/sha256.js";
 export type { UploaderOptions, UploadOptions } from "./options.js";
 export type { UploadPhase, UploadProgress } from "./progress/tracker.js";
+export type { ResumableUpload } from "./resumable.js";
 export { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from "./retry/backoff.js";
 export type { RetryInfo } from "./retry/with-retry.js";
 export { defaultStateStore } from "./state/default.js";
 export { type IndexedDbStateOptions, indexedDbStateStore } from "./state/indexeddb.js";
-export { type FileIdentity, resumeKey } from "./state/key.js";
+export { type FileIdentity, identityOfKey, resumeKey } from "./state/key.js";
 export { memoryStateStore } from "./state/memory.js";
 export type { ResumeRecord, StateStore } from "./state/types.js";
 export { storageError } from "./storage/classify.js";

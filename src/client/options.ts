@@ -1,3 +1,4 @@
+import type { TypeOption } from "./files.js";
 import type { MetadataOption } from "./flow/create.js";
 import type { HeadersOption } from "./gateway/client.js";
 import type { IncrementalSha256 } from "./hash/hasher.js";
@@ -47,6 +48,12 @@ export interface UploaderOptions {
 export interface UploadOptions {
   /** The gateway route ("images", "documents", ...). */
   route: string;
+  /**
+   * The type to declare, instead of the file's own or the one its extension names: one type for
+   * every file, or a function per file (returning undefined keeps the usual guess). The gateway
+   * still checks the bytes against it.
+   */
+  type?: TypeOption;
   /** Metadata per file, if the route accepts it: one record for all, or a function per file. */
   metadata?: MetadataOption;
   onProgress?: (progress: UploadProgress) => void;

@@ -4,6 +4,7 @@ import type { FlowContext } from "./flow/context.js";
 import { routeChecksumAlgorithm } from "./flow/route-checksum.js";
 import { GatewayClient, type ListQuery } from "./gateway/client.js";
 import type { UploaderOptions, UploadOptions } from "./options.js";
+import { isSameFile, listResumable, type ResumableUpload } from "./resumable.js";
 import { DEFAULT_RETRY } from "./retry/backoff.js";
 import { defaultStateStore } from "./state/default.js";
 import { UploadTask } from "./task.js";
@@ -28,6 +29,14 @@ export interface Uploader {
    * not kept). `refresh` fetches again, e.g. after signing in, when more routes become usable.
    */
   getRoutes(options?: { refresh?: boolean }): Promise<RouteInfo[]>;
+  /**
+   * Unfinished multipart uploads this uploader's state store remembers and the gateway still has
+   * (after a reload, say), newest first, each with the bytes storage holds: offer to resume them.
+   * Uploading the same file (see isSameFile) to the same route continues where storage stands.
+   */
+  resumable(): Promise<ResumableUpload[]>;
+  /** Whether `file` is the one `upload` was started with (name, size, date and content hash). */
+  isSameFile(file: UploadInput, upload: ResumableUpload): Promise<boolean>;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -65,7 +74,7 @@ export function createUploader(options: UploaderOptions): Uploader {
   const start = (files: UploadInput | readonly UploadInput[], upload: UploadOptions): UploadTask => {
     if (typeof upload?.route !== "string" || upload.route === "")
       throw new TypeError("upload needs { route }");
-    const entries: FileEntry[] = toEntries(files);
+    const entries: FileEntry[] = toEntries(files, upload.type);
     const ctx: Omit<FlowContext, "control"> = {
       gateway,
       transport,
@@ -117,5 +126,7 @@ export function createUploader(options: UploaderOptions): Uploader {
     list: (query) => gateway.list(query),
     fileUrl: (id) => gateway.fileUrl(id),
     getRoutes: (query) => getRoutes(query?.refresh === true),
+    resumable: () => listResumable(gateway, state),
+    isSameFile,
   };
 }

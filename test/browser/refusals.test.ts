@@ -27,7 +27,8 @@ describeInChromium("the demo page: refusals in plain words", () => {
       { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello\n") },
       { name: "huge.png", mimeType: "image/png", buffer: Buffer.alloc(12 * MiB) },
     ]);
-    const typeMessage = "notes.txt is not an allowed type for Images (allowed: PNG, JPEG, WebP, GIF)";
+    const typeMessage =
+      "notes.txt is plain text, not an allowed type for Images (allowed: PNG, JPEG, WebP, GIF)";
     const sizeMessage = "huge.png is too large: 12 MB, limit 10 MB";
     await expect.poll(() => cardStatus(page, "notes.txt").textContent()).toBe(typeMessage);
     await expect.poll(() => cardStatus(page, "huge.png").textContent()).toBe(sizeMessage);
@@ -62,7 +63,7 @@ describeInChromium("the demo page: refusals in plain words", () => {
     });
     expect(messages).toEqual([
       413,
-      "notes.txt is not an allowed type for Images (allowed: PNG, JPEG, WebP, GIF)",
+      "notes.txt is plain text, not an allowed type for Images (allowed: PNG, JPEG, WebP, GIF)",
       "huge.png is too large: 12 MB, limit 10 MB",
     ]);
   });

@@ -7,7 +7,7 @@ import { MiB, sha256OfFile, writeRandomFile } from "./support/files.js";
 import { cardStatus, chooseRoute, openDemo, progressEvents, waitForPercent } from "./support/page.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
-const PART = 16 * MiB;
+const PART = 8 * MiB;
 const SIZE = 200 * MiB;
 const PARTS = Math.ceil(SIZE / PART);
 

@@ -87,6 +87,8 @@ describe("the README's server.ts and browser.ts", () => {
     expect(
       await upload([new File(["hello"], "notes.txt", { type: "text/plain" })], (l) => lines.push(l)),
     ).toEqual([]);
-    expect(lines.at(-1)).toBe("notes.txt is not an allowed type for images (allowed: PNG, JPEG, WebP)");
+    expect(lines.at(-1)).toBe(
+      "notes.txt is plain text, not an allowed type for images (allowed: PNG, JPEG, WebP)",
+    );
   });
 });

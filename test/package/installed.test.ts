@@ -121,6 +121,7 @@ describe("the packed tarball", { timeout: 3 * MINUTE }, () => {
       "web/dist/index.html",
       "web/dist/main.js",
       "web/dist/styles.css",
+      "web/dist/favicon.svg",
       "docs/README.md",
       "docs/cli.md",
     ]) {

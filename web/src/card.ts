@@ -1,6 +1,6 @@
 import type { UploadProgress, UploadRecord } from "../../src/client/index.js";
 import { el } from "./dom.js";
-import { formatBytes, formatRate, timeLeft } from "./format.js";
+import { formatBytes, formatRate, percentOf, timeLeft } from "./format.js";
 
 export interface CardActions {
   pause(): void;
@@ -45,6 +45,13 @@ export class Card {
     body.append(this.stats, this.status);
     const buttons = el("div", { class: "actions" }, this.pauseButton, this.resumeButton, this.cancelButton);
     this.element = el("li", { class: "card", "aria-labelledby": `${id}-name` }, this.thumb, body, buttons);
+  }
+
+  /** A resumed upload: the bar starts at what storage already holds, not at 0. */
+  resumeFrom(storedBytes: number): void {
+    const total = this.file.size;
+    this.bar.value = percentOf(storedBytes, total);
+    this.stats.textContent = `${percentOf(storedBytes, total)}% · ${formatBytes(storedBytes)} of ${formatBytes(total)} stored · ${this.routeLabel}`;
   }
 
   waiting(): void {
@@ -94,14 +101,17 @@ export class Card {
     this.thumb.removeAttribute("aria-hidden");
   }
 
+  /** Refused or rejected: the bar goes (a full bar would say it worked), the message stays. */
   failed(message: string): void {
     this.finish("failed");
+    this.bar.hidden = true;
     this.stats.textContent = `${formatBytes(this.file.size)} · ${this.routeLabel}`;
     this.say(message);
   }
 
   cancelled(): void {
     this.finish("cancelled");
+    this.bar.hidden = true;
     this.stats.textContent = `${formatBytes(this.file.size)} · ${this.routeLabel}`;
     this.say("Upload cancelled");
   }

@@ -1,19 +1,14 @@
-/** Sizes, rates and durations for people. Sizes are 1024-based, as the gateway's messages are. */
-const UNITS = ["B", "KB", "MB", "GB", "TB"];
+/**
+ * Sizes, rates and durations for people. Sizes are core's formatSize: 1024-based KB, MB and GB,
+ * the convention of the gateway's limits and messages and of the CLI, so one file reads the same
+ * everywhere ("12 MB" is 12 × 1024² bytes).
+ */
+import { formatSize } from "../../src/core/policy/sizes.js";
 
-export function formatBytes(bytes: number): string {
-  let unit = 0;
-  let value = bytes;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const shown = unit === 0 || value >= 100 ? Math.round(value) : Math.round(value * 10) / 10;
-  return `${shown} ${UNITS[unit]}`;
-}
+export const formatBytes = formatSize;
 
 export function formatRate(bytesPerSecond: number): string {
-  return bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : "–";
+  return bytesPerSecond > 0 ? `${formatSize(Math.round(bytesPerSecond))}/s` : "–";
 }
 
 /** "under a second", "42 s", "3 min 5 s", "1 h 20 min". */
@@ -29,4 +24,10 @@ export function formatDuration(seconds: number): string {
 export function timeLeft(loaded: number, total: number, rate: number): string | undefined {
   if (rate <= 0 || loaded >= total) return undefined;
   return formatDuration((total - loaded) / rate);
+}
+
+/** Whole percent of `part` in `total`, never 100 before the end: "37". */
+export function percentOf(part: number, total: number): number {
+  if (total <= 0) return 100;
+  return part >= total ? 100 : Math.min(99, Math.floor((part / total) * 100));
 }

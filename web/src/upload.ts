@@ -14,6 +14,8 @@ export interface UploadDeps {
   announce(text: string): void;
   /** After verification: a thumbnail URL for the card, if the file has one. */
   thumbnail(record: UploadRecord): Promise<string | undefined>;
+  /** The gateway gave the upload its id (the page shows it in "my uploads"). */
+  started(): void;
   /** Every upload's end, whatever it was (the page refreshes "my uploads"). */
   settled(): void;
   /** The gateway refused the sign-in (expired token, restarted server). */
@@ -33,10 +35,12 @@ export function prepareUpload(
   deps: UploadDeps,
   file: File,
   route: RouteInfo,
+  /** Resuming after a reload: the bytes storage already holds, where the bar starts. */
+  storedBytes?: number,
 ): { card: Card; run?: () => Promise<void> } {
   let task: UploadTask | undefined;
   let cancelled = false;
-  const card = new Card(file, route.policy.label, {
+  const card = new Card(file, route.label, {
     pause: () => {
       task?.pause();
       card.paused(true);
@@ -60,13 +64,19 @@ export function prepareUpload(
     return { card };
   }
   card.waiting();
+  if (storedBytes !== undefined) card.resumeFrom(storedBytes);
   const run = async () => {
     if (cancelled) return;
     const milestones = new Milestones();
+    let known = false;
     task = deps.uploader.start(file, {
-      route: route.policy.name,
+      route: route.name,
       onProgress: (progress) => {
         publish(progress);
+        if (!known && progress.uploadId !== undefined) {
+          known = true;
+          deps.started();
+        }
         card.progress(progress);
         const reached = progress.phase === "uploading" ? milestones.next(progress.percent) : undefined;
         if (reached) deps.announce(`${file.name}: ${reached}% uploaded`);

@@ -14,7 +14,7 @@ export function imageUploader(endpoint: string, token: () => Promise<string>) {
         onProgress: (p) => show(`${p.file}: ${p.phase} ${p.percent}%`),
       });
     } catch (err) {
-      show(describeError(err)); // "notes.txt is not an allowed type for images (allowed: PNG, JPEG, WebP)"
+      show(describeError(err)); // "notes.txt is plain text, not an allowed type for images (allowed: PNG, JPEG, WebP)"
       return [];
     }
   };

@@ -17,6 +17,7 @@ const gateway = createGateway(
     },
     ledger: env.UPGATE_LEDGER ?? "sqlite:./.upgate/ledger.db", // npm install better-sqlite3@12
     auth: { jwt: { secret: env.JWT_SECRET ?? "" } }, // your app's HS256 session tokens; sub = user id
+    cors: { origins: (env.APP_ORIGINS ?? "http://localhost:5173").split(",") }, // your pages' origins
     routes: { images: { types: ["image/png", "image/jpeg", "image/webp"], maxSize: "10MB" } },
   }),
 );

@@ -22,12 +22,12 @@ function fakeStream(isTTY: boolean) {
 
 describe("progress output", () => {
   it("shows bytes, rate and time left", () => {
-    expect(progressLine(at(10 * MiB))).toBe("movie.mp4: 25% 10.0 MiB / 40.0 MiB  4.0 MiB/s  8s left");
+    expect(progressLine(at(10 * MiB))).toBe("movie.mp4: 25% 10 MB / 40 MB  4 MB/s  8s left");
     expect(progressLine(at(0, { phase: "hashing", hashed: 10 * MiB }))).toBe("movie.mp4: hashing 25%");
-    expect(progressLine(at(40 * MiB, { phase: "done" }))).toBe("movie.mp4: 40.0 MiB verified");
-    expect(progressLine(at(0, { rate: 0 }))).toBe("movie.mp4: 0% 0 B / 40.0 MiB  0 B/s  -- left");
+    expect(progressLine(at(40 * MiB, { phase: "done" }))).toBe("movie.mp4: 40 MB verified");
+    expect(progressLine(at(0, { rate: 0 }))).toBe("movie.mp4: 0% 0 B / 40 MB  0 B/s  -- left");
     expect(progressBar(at(20 * MiB))).toBe(
-      "movie.mp4 [############............] 50% 20.0 MiB / 40.0 MiB  4.0 MiB/s  5s left",
+      "movie.mp4 [############............] 50% 20 MB / 40 MB  4 MB/s  5s left",
     );
     expect(progressBar(at(20 * MiB), 30)).toHaveLength(29);
   });
@@ -45,9 +45,9 @@ describe("progress output", () => {
     view.update(at(40 * MiB, { phase: "done" }));
     view.finish();
     expect(writes).toEqual([
-      "movie.mp4: 2% 1.0 MiB / 40.0 MiB  4.0 MiB/s  10s left\n",
-      "movie.mp4: 7% 3.0 MiB / 40.0 MiB  4.0 MiB/s  9s left\n",
-      "movie.mp4: 40.0 MiB verified\n",
+      "movie.mp4: 2% 1 MB / 40 MB  4 MB/s  10s left\n",
+      "movie.mp4: 7% 3 MB / 40 MB  4 MB/s  9s left\n",
+      "movie.mp4: 40 MB verified\n",
     ]);
   });
 
@@ -61,10 +61,10 @@ describe("progress output", () => {
     view.update(at(20 * MiB));
     view.finish();
     expect(writes[0]).toBe(
-      "\r\x1b[2Kmovie.mp4 [######..................] 25% 10.0 MiB / 40.0 MiB  4.0 MiB/s  8s left\n",
+      "\r\x1b[2Kmovie.mp4 [######..................] 25% 10 MB / 40 MB  4 MB/s  8s left\n",
     );
     expect(writes[1]).toBe(
-      "\x1b[1A\r\x1b[2Kmovie.mp4 [############............] 50% 20.0 MiB / 40.0 MiB  4.0 MiB/s  5s left\n" +
+      "\x1b[1A\r\x1b[2Kmovie.mp4 [############............] 50% 20 MB / 40 MB  4 MB/s  5s left\n" +
         "\r\x1b[2Kb.png [############............] hashing 50%\n",
     );
     expect(writes[2]?.startsWith("\x1b[2A")).toBe(true);

@@ -35,12 +35,12 @@ function stats(p: UploadProgress): string {
   return `${Math.floor(p.percent)}% ${formatBytes(p.loaded)} / ${formatBytes(p.total)}  ${formatBytes(Math.round(p.rate))}/s  ${formatEta(eta)} left`;
 }
 
-/** One plain line per file: "photo.png: 45% 12.0 MiB / 27.0 MiB  8.1 MiB/s  2s left". */
+/** One plain line per file: "photo.png: 45% 12 MB / 27 MB  8.1 MB/s  2s left". */
 export function progressLine(p: UploadProgress): string {
   return `${p.file}: ${stats(p)}`;
 }
 
-/** One bar line per file: "photo.png [#########.......] 45% 12.0 MiB / 27.0 MiB  8.1 MiB/s  2s left". */
+/** One bar line per file: "photo.png [#########.......] 45% 12 MB / 27 MB  8.1 MB/s  2s left". */
 export function progressBar(p: UploadProgress, columns = 100): string {
   const fraction =
     p.phase === "hashing" ? (p.total > 0 ? p.hashed / p.total : 1) : p.total > 0 ? p.loaded / p.total : 1;

@@ -11,6 +11,7 @@ import type {
   UploadStatus,
 } from "../../core/protocol.js";
 import { abortedError, isAbortLike, UploadError } from "../errors.js";
+import { crossOriginFailure } from "./cross-origin.js";
 import { gatewayError } from "./errors.js";
 
 export type HeadersOption =
@@ -48,6 +49,8 @@ export class GatewayClient {
   private readonly base: string;
   private readonly doFetch: typeof fetch;
   private readonly secrets = new Map<string, UploadSecrets>();
+  /** Whether any answer came from the gateway yet (then a failure is the network, not CORS). */
+  private answered = false;
 
   constructor(private readonly options: GatewayClientOptions) {
     this.base = options.endpoint.replace(/\/+$/, "");
@@ -169,9 +172,14 @@ export class GatewayClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         ...(signal ? { signal } : {}),
       });
+      this.answered = true;
       text = await response.text();
     } catch (err) {
       if (signal?.aborted || isAbortLike(err)) throw abortedError();
+      if (!this.answered) {
+        const cors = crossOriginFailure(url, err);
+        if (cors) throw cors;
+      }
       throw new UploadError("NETWORK", "network connection to the upload server lost", {
         retryable: true,
         cause: err,

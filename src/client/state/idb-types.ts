@@ -18,6 +18,7 @@ export interface IdbObjectStore {
   get(key: string): IdbRequest<unknown>;
   put(value: unknown, key: string): IdbRequest<unknown>;
   delete(key: string): IdbRequest<unknown>;
+  getAll(): IdbRequest<unknown[]>;
 }
 
 export interface IdbTransaction {

@@ -72,5 +72,9 @@ export function indexedDbStateStore(options: IndexedDbStateOptions = {}): StateS
     delete(key) {
       return write((tx) => tx.objectStore(STORE).delete(key));
     },
+    async list() {
+      const tx = (await open()).transaction(STORE, "readonly");
+      return (await settle(tx.objectStore(STORE).getAll())) as ResumeRecord[];
+    },
   };
 }

@@ -15,3 +15,18 @@ export interface FileIdentity {
 export function resumeKey(file: FileIdentity, fingerprint: string): string {
   return JSON.stringify(["upgate-resume-2", file.name, file.size, file.lastModified, fingerprint]);
 }
+
+/** The file a resume key names (name, size, last-modified time), or undefined for another format. */
+export function identityOfKey(key: string): FileIdentity | undefined {
+  try {
+    const parts = JSON.parse(key) as unknown;
+    if (!Array.isArray(parts) || parts[0] !== "upgate-resume-2") return undefined;
+    const [, name, size, lastModified] = parts as [string, unknown, unknown, unknown];
+    if (typeof name !== "string" || typeof size !== "number" || typeof lastModified !== "number") {
+      return undefined;
+    }
+    return { name, size, lastModified };
+  } catch {
+    return undefined;
+  }
+}

@@ -17,5 +17,8 @@ export function memoryStateStore(): StateStore & { readonly size: number } {
     async delete(key) {
       records.delete(key);
     },
+    async list() {
+      return [...records.values()].map((record) => structuredClone(record));
+    },
   };
 }

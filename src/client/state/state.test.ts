@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { IdbDatabase, IdbFactory, IdbOpenRequest, IdbRequest, IdbTransaction } from "./idb-types.js";
 import { indexedDbStateStore } from "./indexeddb.js";
-import { resumeKey } from "./key.js";
+import { identityOfKey, resumeKey } from "./key.js";
 import { memoryStateStore } from "./memory.js";
 import type { ResumeRecord, StateStore } from "./types.js";
 
@@ -74,6 +74,7 @@ function fakeIndexedDb(options: { failWrites?: boolean } = {}) {
               get: (key) => op(() => structuredClone(data.get(key))),
               put: (value, key) => op(() => data.set(key, structuredClone(value)), true),
               delete: (key) => op(() => data.delete(key), true),
+              getAll: () => op(() => [...data.values()].map((v) => structuredClone(v))),
             });
             return tx;
           },
@@ -121,6 +122,11 @@ describe("state stores", () => {
     const store = memoryStateStore();
     await roundTrip(store);
     expect(store.size).toBe(0);
+    await store.put(record("a"));
+    const [listed] = await store.list!();
+    expect(listed).toEqual(record("a"));
+    listed!.etags["9"] = "mutated after list";
+    expect(await store.get("a")).toEqual(record("a"));
   });
 
   it("indexedDB: one database, one object store, records keyed by resume key", async () => {
@@ -134,6 +140,9 @@ describe("state stores", () => {
     // Another page (a reload) opens the same database and finds the record.
     const again = indexedDbStateStore({ factory: idb.factory, database: "upgate-test" });
     expect(await again.get("kept")).toEqual(record("kept"));
+    // ...and can list every record, to offer resumes.
+    await again.put(record("other"));
+    expect((await again.list!()).map((r) => r.key).sort()).toEqual(["kept", "other"]);
   });
 
   it("indexedDB: a failed write rejects", async () => {
@@ -156,5 +165,8 @@ describe("state stores", () => {
     ]);
     expect(keys.size).toBe(5);
     expect(resumeKey(base, "h1")).toBe(resumeKey({ ...base }, "h1"));
+    expect(identityOfKey(resumeKey(base, "h1"))).toEqual(base);
+    expect(identityOfKey("not json")).toBeUndefined();
+    expect(identityOfKey(JSON.stringify(["upgate-resume-1", "a", 1, 2, "h"]))).toBeUndefined();
   });
 });

@@ -33,4 +33,6 @@ export interface StateStore {
   get(key: string): Promise<ResumeRecord | undefined>;
   put(record: ResumeRecord): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Every record (for offering resumes after a reload); stores without it offer none. */
+  list?(): Promise<ResumeRecord[]>;
 }

@@ -3,7 +3,7 @@ import type { FileDeclaration } from "../protocol.js";
 import { declaredChecksumProblems } from "./declared-checksum.js";
 import { MAX_OBJECT_SIZE, MAX_SINGLE_UPLOAD } from "./limits.js";
 import { metadataProblem } from "./metadata.js";
-import { describeTypes, normalizeType, typeMatches } from "./mime.js";
+import { describeType, describeTypes, normalizeType, typeMatches } from "./mime.js";
 import { isPlainObject } from "./plain-object.js";
 import type { FileProblem, RoutePolicy } from "./route.js";
 import { formatSize } from "./sizes.js";
@@ -90,7 +90,7 @@ export function checkFile(
   } else if (!typeMatches(type, route.types)) {
     problem(
       "POLICY_TYPE_NOT_ALLOWED",
-      `${label} is not an allowed type for ${route.label} (allowed: ${describeTypes(route.types)})`,
+      `${label} is ${describeType(type)}, not an allowed type for ${route.label} (allowed: ${describeTypes(route.types)})`,
       { type, allowed: route.types },
     );
   }

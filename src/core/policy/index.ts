@@ -19,7 +19,14 @@ export {
   MIN_PART_SIZE,
 } from "./limits.js";
 export { MAX_METADATA_BYTES, metadataProblem, RESERVED_METADATA_PREFIX } from "./metadata.js";
-export { describeTypes, extensionForType, normalizeType, normalizeTypePattern, typeMatches } from "./mime.js";
+export {
+  describeType,
+  describeTypes,
+  extensionForType,
+  normalizeType,
+  normalizeTypePattern,
+  typeMatches,
+} from "./mime.js";
 export { KNOWN_TYPES, type KnownType } from "./mime-table.js";
 export { type PartPlan, planParts } from "./parts.js";
 export { base32, randomId } from "./random.js";

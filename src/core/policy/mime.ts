@@ -76,6 +76,18 @@ function labelFor(pattern: string): string {
 }
 
 /**
+ * One file's type for people: the table's label ("HEIC", "plain text"), the type itself when the
+ * table does not know it, and both for the generic binary type, which says only that nothing
+ * more specific was known: "binary data (application/octet-stream)".
+ */
+export function describeType(type: string): string {
+  const t = normalizeType(type) ?? type;
+  const known = Object.hasOwn(KNOWN_TYPES, t) ? KNOWN_TYPES[t] : undefined;
+  if (!known) return t;
+  return t === "application/octet-stream" ? `${known.label} (${t})` : known.label;
+}
+
+/**
  * Allowed types for people: ["image/png", "image/jpeg"] -> "PNG, JPEG"; ["image/*"] -> "any image".
  * Labels are de-duplicated (audio/wav and audio/x-wav are both "WAV"); unknown types show as is.
  */

@@ -95,7 +95,7 @@ describe("checkFiles: each file", () => {
         index: 0,
         name: "photo.heic",
         code: "POLICY_TYPE_NOT_ALLOWED",
-        message: "photo.heic is not an allowed type for Images (allowed: PNG, JPEG, WebP, GIF)",
+        message: "photo.heic is HEIC, not an allowed type for Images (allowed: PNG, JPEG, WebP, GIF)",
         details: { type: "image/heic", allowed: images.types },
       },
     ]);

@@ -97,3 +97,34 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/**
+ * Drops files on the drop zone as a file manager would, built in the page so their type is exactly
+ * `type` (setInputFiles guesses one from the name when given none; browsers often give "").
+ */
+export async function dropFiles(
+  page: Page,
+  files: Array<{ name: string; type: string; bytes: Uint8Array }>,
+): Promise<void> {
+  const payload = files.map((f) => ({
+    name: f.name,
+    type: f.type,
+    bytes: Buffer.from(f.bytes).toString("base64"),
+  }));
+  await page.evaluate((list) => {
+    const g = globalThis as unknown as {
+      DataTransfer: new () => { items: { add(file: unknown): void } };
+      DragEvent: new (type: string, init: object) => unknown;
+      File: new (parts: unknown[], name: string, init: object) => unknown;
+      atob(text: string): string;
+      document: { getElementById(id: string): { dispatchEvent(event: unknown): void } };
+    };
+    const transfer = new g.DataTransfer();
+    for (const f of list) {
+      const bytes = Uint8Array.from(g.atob(f.bytes), (c) => c.charCodeAt(0));
+      transfer.items.add(new g.File([bytes], f.name, { type: f.type }));
+    }
+    const zone = g.document.getElementById("drop");
+    zone.dispatchEvent(new g.DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, payload);
+}

@@ -90,4 +90,20 @@ describe("the documented gateway served by the documented node:http server", () 
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: { code: "AUTH_REQUIRED" } });
   });
+
+  it("lets the page origin it documents (APP_ORIGINS, default http://localhost:5173) call the API", async () => {
+    const preflight = (origin: string) =>
+      fetch(`${server.origin}/v1/uploads`, {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization, content-type",
+        },
+      });
+    const allowed = await preflight("http://localhost:5173");
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+    const other = await preflight("https://elsewhere.example");
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
 });

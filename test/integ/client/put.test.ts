@@ -134,7 +134,7 @@ describe("client: single PUT against the embedded store", () => {
       file: "photo.heic",
     });
     expect(describeError(err)).toBe(
-      "photo.heic is not an allowed type for Images (allowed: PNG, JPEG, WebP, GIF)",
+      "photo.heic is HEIC, not an allowed type for Images (allowed: PNG, JPEG, WebP, GIF)",
     );
     expect(rig.transport.sent).toHaveLength(0);
   });

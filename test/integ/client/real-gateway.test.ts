@@ -202,7 +202,7 @@ describe("client against the real gateway and store", () => {
       .upload(new File([new Uint8Array(10)], "photo.heic", { type: "image/heic" }), { route: "images" })
       .catch((e: unknown) => e);
     expect(describeError(heic)).toBe(
-      "photo.heic is not an allowed type for Images (allowed: PNG, JPEG, WebP, GIF)",
+      "photo.heic is HEIC, not an allowed type for Images (allowed: PNG, JPEG, WebP, GIF)",
     );
     const huge = await client
       .upload(new File([new Uint8Array(12 * MiB)], "huge.png", { type: "image/png" }), { route: "images" })
