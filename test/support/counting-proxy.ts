@@ -58,7 +58,8 @@ export async function startCountingProxy(
       (answer) => {
         const headers = { ...answer.headers };
         const xml = String(headers["content-type"] ?? "").includes("xml");
-        const strip = options.stripChecksums === true && (kind(req) === "object" || kind(req) === "attributes");
+        const strip =
+          options.stripChecksums === true && (kind(req) === "object" || kind(req) === "attributes");
         if (strip) {
           for (const name of Object.keys(headers)) {
             if (name.startsWith("x-amz-checksum-")) delete headers[name];
