@@ -6,7 +6,7 @@ import { hashPart, WEBCRYPTO_MAX_PART } from "../hash/hash-part.js";
 import type { IncrementalSha256 } from "../hash/hasher.js";
 import { blobChecksum } from "../hash/part-checksum.js";
 import { readFailure } from "../read-error.js";
-import { resumeKey } from "../state/key.js";
+import { resumeKey, wholeFileKeyHash } from "../state/key.js";
 import { completeUpload } from "./complete.js";
 import { multipartCompleteBody } from "./complete-body.js";
 import type { FileJob, FlowContext } from "./context.js";
@@ -72,9 +72,10 @@ async function hashFile(ctx: FlowContext, job: FileJob, options: RunOptions): Pr
 async function keyFiles(ctx: FlowContext, jobs: FileJob[]): Promise<void> {
   for (const job of jobs) {
     try {
-      const whole =
-        job.algorithm === "sha256" ? job.checksum : job.checksum && `${job.algorithm}:${job.checksum}`;
-      const hash = whole ?? (await fileFingerprint(job.entry.blob, ctx.control.signal));
+      const hash =
+        job.checksum === undefined
+          ? await fileFingerprint(job.entry.blob, ctx.control.signal)
+          : wholeFileKeyHash(job.algorithm, job.checksum);
       job.resumeKey = resumeKey(job.entry, hash);
     } catch (err) {
       job.failed = true;
