@@ -58,6 +58,10 @@ describe("upgate doctor", { timeout: 120_000 }, () => {
     // The embedded store refuses every unsigned x-amz-* header, as AWS does.
     expect(result.acl?.detail).toMatch(/x-amz-acl: public-read was refused \(403 AccessDenied/);
     expect(result.post?.status).toBe("skip");
+    // The embedded store keeps checksums, PUT and multipart: completion reads only the sniff.
+    expect(result["checksum-kept"]).toMatchObject({ status: "pass" });
+    expect(result["checksum-kept"]!.detail).toMatch(/sha256: kept for PUTs and multipart uploads/);
+    expect(result["checksum-kept"]!.detail).toMatch(/reads only the first 4 KiB/);
     expect(JSON.parse(r.stdout).ok).toBe(true);
     // The probes cleaned up after themselves.
     const left = await rig.stack.gateway.storage.listObjects(".upgate-doctor/");

@@ -52,7 +52,7 @@ async function cycle(
       sizes(random, random.int(1, 3)),
     );
     if (!created) continue;
-    for (const c of created) await putBytes(w.ctx, c);
+    for (const c of created) await putBytes(w.ctx, c, g);
     if (random.int(1, 100) > completeShare) continue;
     await Promise.all(created.map((c) => completeUpload(w.ctx, g, c.upload, sweeping)));
   }
@@ -68,7 +68,7 @@ async function createAndPut(
 ) {
   const created = await createUploads(w.ctx, g, userId, route, sizes(random, count));
   if (!created) throw new Error(`a create before the kill window failed: ${w.tally.problems.at(-1)}`);
-  for (const c of created) await putBytes(w.ctx, c);
+  for (const c of created) await putBytes(w.ctx, c, g);
   return created;
 }
 

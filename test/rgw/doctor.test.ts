@@ -103,6 +103,11 @@ describeRgw("upgate doctor against Ceph RGW", (rgw) => {
     expect(checks["part-checksum"]!.detail).toMatch(/does not verify part checksums/);
   });
 
+  it("warns that RGW keeps no checksum, so completion streams every object", () => {
+    expect(checks["checksum-kept"]).toMatchObject({ status: "warn" });
+    expect(checks["checksum-kept"]!.detail).toMatch(/HEAD returns no sha256: completion streams and hashes/);
+  });
+
   it("warns that RGW ignores if-none-match on CompleteMultipartUpload", () => {
     expect(checks["multipart-once"]).toMatchObject({ status: "warn" });
     expect(checks["multipart-once"]!.detail).toMatch(/replaced an existing object/);

@@ -54,6 +54,8 @@ export async function startCountingProxy(
         method: req.method,
         path: req.url,
         headers: req.headers,
+        // A fresh connection per request: a pooled one the store closed while idle would reset.
+        agent: false,
       },
       (answer) => {
         const headers = { ...answer.headers };
@@ -87,6 +89,8 @@ export async function startCountingProxy(
     out.on("error", () => res.destroy());
     req.pipe(out);
   });
+  // The gateway's fetch keeps connections for minutes between slow steps (hashing big parts).
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;

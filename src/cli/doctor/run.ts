@@ -4,6 +4,7 @@ import { createStorageClient } from "../../server/storage/s3-client.js";
 import { createS3Transport } from "../../server/storage/transport.js";
 import type { Setup } from "../config/setup.js";
 import { checkUnsignedAcl } from "./acl-check.js";
+import { checkChecksumsKept } from "./checksum-kept-check.js";
 import { checkCors } from "./cors-check.js";
 import { checkCredentialSource } from "./credential-source-check.js";
 import { checkLedger } from "./ledger-check.js";
@@ -27,6 +28,7 @@ const DEPENDENT: Array<[string, string]> = [
   ["post", "POST uploads"],
   ["checksum", "checksum enforcement"],
   ["part-checksum", "part checksum enforcement"],
+  ["checksum-kept", "checksums kept (what completion reads)"],
   ["multipart-once", "multipart write-once"],
   ["acl", "unsigned ACL"],
 ];
@@ -67,6 +69,7 @@ export async function runDoctor(
       results.push(await checkPost(ctx));
       results.push(await checkChecksumEnforced(ctx));
       results.push(await checkPartChecksumEnforced(ctx));
+      results.push(await checkChecksumsKept(ctx));
       results.push(await checkMultipartWriteOnce(ctx));
       results.push(await checkUnsignedAcl(ctx));
     }

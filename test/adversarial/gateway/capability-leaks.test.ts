@@ -115,7 +115,8 @@ const cases: Case[] = [
         type: "application/octet-stream",
         size: 1000,
       });
-      return { id: mp.id, parts: await putParts(mp, opaque(1000)) };
+      const parts = await putParts(mp, opaque(1000), { api: w.api, headers: owner(mp) });
+      return { id: mp.id, parts };
     },
     run: async (w, p) => {
       const { id, parts } = p as { id: string; parts: unknown };

@@ -164,7 +164,7 @@ const cases: Case[] = [
     allowStateChange: true,
     setup: async (w) => createOne<MultipartInstruction>(w, await user(w), "mp", FILE),
     async run(w, mp) {
-      await putParts(mp as MultipartInstruction, OTHER);
+      await putParts(mp as MultipartInstruction, OTHER, { api: w.api, token: await user(w) });
       return refusal(await completeRequest(w, await user(w), (mp as MultipartInstruction).id));
     },
     async verify(w, mp) {

@@ -166,7 +166,7 @@ const cases: Case[] = [
       const data = new Uint8Array(5 * MiB + 10).fill(7);
       const file = { name: "a.bin", type: "application/octet-stream", size: data.length };
       const mp = await createOne<MultipartInstruction>(w, token, "mp", file);
-      const parts = await putParts(mp, data);
+      const parts = await putParts(mp, data, { api: w.api, token });
       await completeOk(w, token, mp.id, { parts });
       return { mp, data };
     },

@@ -238,7 +238,7 @@ const cases: Case[] = [
     async setup(w) {
       const token = await w.token("mp-claim");
       const mp = await createOne<MultipartInstruction>(w, token, "mp", file(6 * MiB));
-      const etags = await putParts(mp, opaque(6 * MiB));
+      const etags = await putParts(mp, opaque(6 * MiB), { api: w.api, token });
       return { mp, etags };
     },
     async run(w, prepared) {

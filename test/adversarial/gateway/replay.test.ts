@@ -123,7 +123,7 @@ const cases: Case[] = [
     async (w) => {
       const token = await victimToken(w);
       const mp = await pendingMultipart(w);
-      await putParts(mp, opaque(1000));
+      await putParts(mp, opaque(1000), { api: w.api, token });
       await completeOk(w, token, mp.id);
       return mp;
     },
@@ -263,8 +263,9 @@ const cases: Case[] = [
     async (w) => {
       const a = await pendingMultipart(w);
       const b = await pendingMultipart(w);
-      await putParts(a, opaque(1000, 1));
-      return { a, bTags: await putParts(b, opaque(1000, 2)) };
+      const signer = { api: w.api, token: await victimToken(w) };
+      await putParts(a, opaque(1000, 1), signer);
+      return { a, bTags: await putParts(b, opaque(1000, 2), signer) };
     },
     async (w, p) => {
       const { a, bTags } = p as {

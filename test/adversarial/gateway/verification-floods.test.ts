@@ -84,7 +84,10 @@ const verifyOnce = async (_w: GatewayWorld, prepared: unknown) => {
 async function incompleteMultipart(api: Api, token: string): Promise<Ready> {
   const [mp] = await createMany<MultipartInstruction>(api, token, "mp", [MULTIPART_FILE]);
   const first = { ...mp!, parts: mp!.parts.slice(0, 1) };
-  return { id: mp!.id, body: { parts: await putParts(first, new Uint8Array(first.parts[0]!.size).fill(7)) } };
+  return {
+    id: mp!.id,
+    body: { parts: await putParts(first, new Uint8Array(first.parts[0]!.size).fill(7), { api, token }) },
+  };
 }
 
 const RATE = { status: 429, code: "RATE_LIMITED" };

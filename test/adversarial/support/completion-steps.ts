@@ -45,7 +45,7 @@ export async function createMany<T>(api: Api, token: string, route: string, file
 /** A multipart upload with every part in storage; returns its id and the complete body. */
 export async function multipartReady(api: Api, token: string): Promise<{ id: string; body: unknown }> {
   const [mp] = await createMany<MultipartInstruction>(api, token, "mp", [MULTIPART_FILE]);
-  return { id: mp!.id, body: { parts: await putParts(mp!, MULTIPART_BYTES) } };
+  return { id: mp!.id, body: { parts: await putParts(mp!, MULTIPART_BYTES, { api, token }) } };
 }
 
 /** A PUT upload of the images route with `bytes` in storage. */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /** Steps the gateway catalogue's cases are made of: create, upload, complete, and read refusals. */
 import { safeSegment } from "../../../src/core/policy/key-segment.js";
 import type { MultipartInstruction, PutInstruction } from "../../../src/core/protocol.js";
@@ -101,18 +102,47 @@ export async function verifiedUpload(
   return instruction;
 }
 
-/** Uploads every part of a multipart instruction with the given bytes; returns the parts' ETags. */
+/** Who signs part URLs: the gateway's API and the uploader's token. */
+export interface PartSigner {
+  api(
+    path: string,
+    init?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
+  /** The uploader's token, or for an anonymous upload its capability header. */
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Uploads every part of a multipart instruction with the given bytes; returns the parts' ETags.
+ * Each part is sent as the client sends it on a sha256 route: its SHA-256 signed into a fresh URL
+ * (POST /parts), since a COMPOSITE SHA-256 upload refuses parts without one.
+ */
 export async function putParts(
   instruction: MultipartInstruction,
   bytes: Uint8Array,
+  signer: PartSigner,
 ): Promise<Array<{ partNumber: number; etag: string }>> {
-  const out: Array<{ partNumber: number; etag: string }> = [];
+  const slices = new Map<number, Uint8Array>();
   let offset = 0;
   for (const part of instruction.parts) {
-    const res = await put(part, bytes.subarray(offset, offset + part.size));
-    if (res.status !== 200) throw new Error(`setup: part ${part.partNumber}: ${res.status}`);
-    out.push({ partNumber: part.partNumber, etag: res.headers.get("etag")! });
+    slices.set(part.partNumber, bytes.subarray(offset, offset + part.size));
     offset += part.size;
+  }
+  const sha256: Record<string, string> = {};
+  for (const [n, slice] of slices) sha256[String(n)] = createHash("sha256").update(slice).digest("base64");
+  const res = await signer.api(`/v1/uploads/${instruction.id}/parts`, {
+    ...(signer.token !== undefined && { token: signer.token }),
+    ...(signer.headers !== undefined && { headers: signer.headers }),
+    body: { partNumbers: [...slices.keys()], sha256 },
+  });
+  if (res.status !== 200) throw new Error(`setup: /parts: ${res.status}`);
+  const { parts } = (await res.json()) as { parts: MultipartInstruction["parts"] };
+  const out: Array<{ partNumber: number; etag: string }> = [];
+  for (const part of parts) {
+    const sent = await put(part, slices.get(part.partNumber)!);
+    if (sent.status !== 200) throw new Error(`setup: part ${part.partNumber}: ${sent.status}`);
+    out.push({ partNumber: part.partNumber, etag: sent.headers.get("etag")! });
   }
   return out;
 }

@@ -17,6 +17,7 @@ import { createSqliteLedger } from "../../../src/server/ledger/sqlite.js";
 import type { WebhookEvent } from "../../../src/server/webhook/types.js";
 import { countStorageCalls } from "../../support/storage-calls.js";
 import { TEST_BUCKET, TEST_CREDENTIALS, TEST_REGION } from "../../support/store-fixture.js";
+import { sendParts } from "../gateway/signed-parts.js";
 import {
   bytes,
   type ConfigOverrides,
@@ -107,11 +108,8 @@ async function multipart(h: Harness, token: string, partsToSend: number[]) {
   });
   expect(res.status).toBe(201);
   const [mp] = body.uploads;
-  for (const part of mp.parts) {
-    if (!partsToSend.includes(part.partNumber)) continue;
-    const start = (part.partNumber - 1) * 5 * MiB;
-    expect((await putWith(part, data.subarray(start, start + part.size))).status).toBe(200);
-  }
+  // Each part with its SHA-256 signed, as the client sends it (a COMPOSITE SHA-256 upload).
+  await sendParts(h, token, mp, data, partsToSend);
   return { mp, data };
 }
 
