@@ -3,8 +3,10 @@
  * each function returns milliseconds, measured with performance.now() in the page.
  */
 
+import { crcWorkerStats } from "../src/client/hash/crc-workers.js";
 import { hashBlob } from "../src/client/hash/hash-blob.js";
 import { hashPart } from "../src/client/hash/hash-part.js";
+import { blobChecksum, checksumConcurrency } from "../src/client/hash/part-checksum.js";
 import { createUploader } from "../src/client/index.js";
 
 export interface UploadTimes {
@@ -38,6 +40,31 @@ const bench = {
     started = performance.now();
     await hashBlob(blob!);
     return { partsMs, jsMs: performance.now() - started };
+  },
+
+  /**
+   * CRC throughput over the whole blob as the client computes part CRCs for multipart: `partSize`
+   * slices, as many at once as it runs workers, each read and hashed in a Worker.
+   */
+  async crc(algorithm: "crc64nvme" | "crc32c", partSize: number): Promise<{ ms: number; workers: number }> {
+    const starts: number[] = [];
+    for (let start = 0; start < blob!.size; start += partSize) starts.push(start);
+    const workers = checksumConcurrency(algorithm);
+    const started = performance.now();
+    let next = 0;
+    const run = async () => {
+      while (next < starts.length) {
+        const start = starts[next++]!;
+        await blobChecksum(algorithm, blob!.slice(start, Math.min(blob!.size, start + partSize)));
+      }
+    };
+    await Promise.all(Array.from({ length: workers }, run));
+    return { ms: performance.now() - started, workers };
+  },
+
+  /** Milliseconds the CRC workers spent hashing so far (CPU in worker threads the main thread does not see). */
+  workerBusyMs(): number {
+    return crcWorkerStats.busyMs;
   },
 
   /** The baseline: one fetch PUT of the blob to a presigned URL that signs no checksum. */

@@ -1,7 +1,7 @@
 /** What `upgate dev` serves by default: three demo routes and the bucket CORS they need. */
 import type { RouteConfig } from "../server/config/types.js";
 import type { CorsRule } from "../store/index.js";
-import { ACL_HEADER, METADATA_WILDCARD, SIGNED_HEADERS } from "./cors/rules.js";
+import { ACL_HEADER, CRC_CHECKSUM_HEADERS, METADATA_WILDCARD, SIGNED_HEADERS } from "./cors/rules.js";
 
 const OOXML = "application/vnd.openxmlformats-officedocument";
 
@@ -40,7 +40,8 @@ export const DEV_ROUTES: Record<string, RouteConfig> = {
 
 /**
  * Bucket CORS for pages on `origins`: the methods uploads use, the signed headers (x-amz-acl too,
- * for clients tried here before a gateway with storage.acl), ETag exposed.
+ * for clients tried here before a gateway with storage.acl, and both CRC checksum headers, for
+ * routes of any algorithm), ETag exposed.
  */
 export function devCorsRules(origins: string[]): CorsRule[] {
   return [
@@ -48,7 +49,7 @@ export function devCorsRules(origins: string[]): CorsRule[] {
       id: "upgate-dev",
       allowedOrigins: origins,
       allowedMethods: ["PUT", "POST", "GET", "HEAD"],
-      allowedHeaders: [...SIGNED_HEADERS, ACL_HEADER, METADATA_WILDCARD],
+      allowedHeaders: [...SIGNED_HEADERS, ...CRC_CHECKSUM_HEADERS, ACL_HEADER, METADATA_WILDCARD],
       exposeHeaders: ["ETag"],
       maxAgeSeconds: 600,
     },

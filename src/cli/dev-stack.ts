@@ -99,6 +99,8 @@ function pagePolicy(storeUrl: string): string {
   return [
     "default-src 'self'",
     `connect-src 'self' ${store}`,
+    // The client hashes CRC routes' parts in Workers started from a blob: URL (src/client/hash).
+    "worker-src 'self' blob:",
     "img-src 'self' blob: data:",
     "frame-ancestors 'none'",
     "base-uri 'none'",

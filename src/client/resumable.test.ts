@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { Crc64Nvme } from "../core/util/crc64nvme.js";
 import { FINGERPRINT_BYTES } from "./hash/fingerprint.js";
 import { isSameFile, type ResumableUpload } from "./resumable.js";
 import { resumeKey } from "./state/key.js";
@@ -106,6 +107,18 @@ describe("isSameFile", () => {
     const changed = bytes.slice();
     changed[999] = 0;
     expect(await isSameFile(new File([changed], "a.bin", { lastModified: 7 }), saved)).toBe(false);
+  });
+
+  it("keys a small file of a CRC route by its CRC, as resume does", async () => {
+    const bytes = new Uint8Array(1000).map((_, i) => i * 3);
+    const file = new File([bytes], "c.bin", { lastModified: 7 });
+    const crc = new Crc64Nvme().update(bytes).digestBase64();
+    const saved = { ...offer(file, `crc64nvme:${crc}`), checksumAlgorithm: "crc64nvme" as const };
+    expect(await isSameFile(file, saved)).toBe(true);
+    expect(await isSameFile(file, { ...saved, checksumAlgorithm: "sha256" })).toBe(false);
+    const changed = bytes.slice();
+    changed[0] = 1;
+    expect(await isSameFile(new File([changed], "c.bin", { lastModified: 7 }), saved)).toBe(false);
   });
 
   it("keys a file over 64 MiB by its first 4 MiB, as resume does", async () => {

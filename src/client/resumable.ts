@@ -1,10 +1,11 @@
+import type { RouteChecksumAlgorithm } from "../core/protocol.js";
 import { UploadError } from "./errors.js";
 import { toEntries, type UploadInput } from "./files.js";
 import { HASH_FIRST_MAX } from "./flow/run.js";
 import type { GatewayClient } from "./gateway/client.js";
 import { fileFingerprint } from "./hash/fingerprint.js";
-import { hashPart } from "./hash/hash-part.js";
-import { identityOfKey, resumeKey } from "./state/key.js";
+import { blobChecksum } from "./hash/part-checksum.js";
+import { identityOfKey, resumeKey, wholeFileKeyHash } from "./state/key.js";
 import type { ResumeRecord, StateStore } from "./state/types.js";
 
 /** An unfinished multipart upload this browser can continue, once it is given the same file again. */
@@ -22,6 +23,8 @@ export interface ResumableUpload {
   expiresAt: string;
   /** Its resume key (name, size, date and a hash of the file), which isSameFile checks. */
   key: string;
+  /** The upload's checksum algorithm (sha256 unless the route checksums with a CRC). */
+  checksumAlgorithm?: RouteChecksumAlgorithm;
 }
 
 const status = (err: unknown) => (err instanceof UploadError && err.code === "GATEWAY" ? err.status : 0);
@@ -60,6 +63,7 @@ async function describe(gateway: GatewayClient, state: StateStore, record: Resum
     storedBytes,
     expiresAt: record.expiresAt,
     key: record.key,
+    checksumAlgorithm: record.algorithm ?? "sha256",
   };
   return { upload, updatedAt: record.updatedAt };
 }
@@ -94,7 +98,10 @@ export async function isSameFile(file: UploadInput, upload: ResumableUpload): Pr
   ) {
     return false;
   }
+  const algorithm = upload.checksumAlgorithm ?? "sha256";
   const hash =
-    entry!.size <= HASH_FIRST_MAX ? await hashPart(entry!.blob) : await fileFingerprint(entry!.blob);
+    entry!.size <= HASH_FIRST_MAX
+      ? wholeFileKeyHash(algorithm, await blobChecksum(algorithm, entry!.blob))
+      : await fileFingerprint(entry!.blob);
   return resumeKey(entry!, hash) === upload.key;
 }

@@ -1,6 +1,7 @@
 import type { ListUploadsResponse, RouteInfo, UploadRecord } from "../core/protocol.js";
 import { type FileEntry, toEntries, type UploadInput } from "./files.js";
 import type { FlowContext } from "./flow/context.js";
+import { routeChecksumAlgorithm } from "./flow/route-checksum.js";
 import { GatewayClient, type ListUploadsQuery } from "./gateway/client.js";
 import type { UploaderOptions, UploadOptions } from "./options.js";
 import { isSameFile, listResumable, type ResumableUpload } from "./resumable.js";
@@ -80,6 +81,7 @@ export function createUploader(options: UploaderOptions): Uploader {
       retry,
       concurrency,
       partChecksums: options.checksum !== false,
+      checksumAlgorithm: () => routeChecksumAlgorithm(() => getRoutes(), upload.route),
       stallTimeoutMs: options.stallTimeoutMs,
       state,
       route: upload.route,

@@ -33,6 +33,7 @@ function policyOf(route: RouteInfo): RoutePolicy {
     maxFiles: route.maxFiles,
     expiresIn: route.urlLifetime,
     checksum: route.checksum.mode,
+    checksumAlgorithm: route.checksum.algorithm,
     strategy: route.strategy,
     multipartThreshold: route.multipartThreshold,
     partSize: route.partSize,

@@ -32,6 +32,22 @@ describe("the CORS rule the routes need", () => {
     ]);
   });
 
+  it("allows a CRC route's x-amz-checksum-<algorithm>, only when a route checksums with it", () => {
+    const crc64 = route({ checksum: { algorithm: "crc64nvme" } });
+    const crc32c = route({ checksum: { mode: "required", algorithm: "crc32c" } });
+    expect(requiredHeaders(new Map([["r", route()]]))).toEqual([...SIGNED_HEADERS]);
+    expect(requiredHeaders(new Map([["a", crc64]]))).toEqual([...SIGNED_HEADERS, "x-amz-checksum-crc64nvme"]);
+    expect(
+      requiredHeaders(
+        new Map([
+          ["a", crc64],
+          ["b", crc32c],
+          ["c", route({ checksum: { algorithm: "crc64nvme" } })],
+        ]),
+      ),
+    ).toEqual([...SIGNED_HEADERS, "x-amz-checksum-crc64nvme", "x-amz-checksum-crc32c"]);
+  });
+
   it("puts its rule first and keeps other owners' rules", () => {
     const ours = upgateRule(["https://a.example"], SIGNED_HEADERS, 600);
     const other: CorsRule = { id: "cdn", allowedOrigins: ["*"], allowedMethods: ["GET"] };

@@ -13,6 +13,9 @@ export const SIGNED_HEADERS = [
   "x-amz-meta-upgate-upload",
 ] as const;
 
+/** Signed into PUT and part URLs of routes whose checksum.algorithm is a CRC (not sha256). */
+export const CRC_CHECKSUM_HEADERS = ["x-amz-checksum-crc64nvme", "x-amz-checksum-crc32c"] as const;
+
 /** Signed into every PUT URL when storage.acl is set (see canned-acl.ts). */
 export const ACL_HEADER = "x-amz-acl";
 
@@ -25,8 +28,8 @@ export type CorsMethod = (typeof CORS_METHODS)[number];
 
 /**
  * The request headers browsers will send to storage: the signed ones, x-amz-acl when storage.acl
- * is set (only then, so a bucket set up before the setting existed needs no change), route metadata,
- * and extras.
+ * is set (only then, so a bucket set up before the setting existed needs no change), the
+ * x-amz-checksum-<crc> of routes checksummed with a CRC (likewise), route metadata, and extras.
  */
 export function requiredHeaders(
   routes: ReadonlyMap<string, ResolvedRoute>,
@@ -35,6 +38,11 @@ export function requiredHeaders(
 ): string[] {
   const headers: string[] = [...SIGNED_HEADERS];
   if (storage.acl !== undefined) headers.push(ACL_HEADER);
+  for (const route of routes.values()) {
+    const { checksumAlgorithm } = route.policy;
+    const name = `x-amz-checksum-${checksumAlgorithm}`;
+    if (checksumAlgorithm !== "sha256" && !headers.includes(name)) headers.push(name);
+  }
   if ([...routes.values()].some((route) => route.metadata !== undefined)) headers.push(METADATA_WILDCARD);
   for (const name of extra.map((h) => h.trim().toLowerCase()))
     if (name && !headers.includes(name)) headers.push(name);

@@ -1,3 +1,4 @@
+import type { RouteChecksumAlgorithm } from "../../core/protocol.js";
 import type { Control } from "../control.js";
 import type { FileEntry } from "../files.js";
 import type { GatewayClient } from "../gateway/client.js";
@@ -15,8 +16,10 @@ export interface FlowContext {
   retry: RetryOptions;
   /** Parts in flight per file. */
   concurrency: number;
-  /** Sign each part's SHA-256 into its URL (storage then refuses other bytes). */
+  /** Sign each part's checksum into its URL (storage then refuses other bytes). */
   partChecksums: boolean;
+  /** The route's checksum algorithm, from GET /v1/routes (sha256 when the gateway does not say). */
+  checksumAlgorithm: () => Promise<RouteChecksumAlgorithm>;
   stallTimeoutMs: number | undefined;
   state: StateStore;
   route: string;
@@ -31,7 +34,10 @@ export interface FileJob {
   index: number;
   entry: FileEntry;
   tracker: ProgressTracker;
-  sha256: string | undefined;
+  /** The algorithm this file is hashed with: the route's, and then its upload's. */
+  algorithm: RouteChecksumAlgorithm;
+  /** The whole file's base64 checksum in `algorithm`, when hashed before create. */
+  checksum: string | undefined;
   resumeKey: string | undefined;
   /** The gateway upload id, once created or resumed. */
   id: string | undefined;

@@ -16,7 +16,7 @@ export type MetadataOption =
 export function declaration(job: FileJob, metadata: MetadataOption | undefined): FileDeclaration {
   const { name, type, size } = job.entry;
   const out: FileDeclaration = { name, type, size };
-  if (job.sha256 !== undefined) out.sha256 = job.sha256;
+  if (job.checksum !== undefined) out[job.algorithm] = job.checksum;
   const meta = typeof metadata === "function" ? metadata({ name, type, size, index: job.index }) : metadata;
   if (meta !== undefined) out.metadata = meta;
   return out;

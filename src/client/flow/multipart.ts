@@ -1,4 +1,4 @@
-import type { PartInstruction } from "../../core/protocol.js";
+import type { ChecksumFields, PartInstruction } from "../../core/protocol.js";
 import { isExpired, UploadError } from "../errors.js";
 import { readFailure } from "../read-error.js";
 import { missingEtagError, storageError } from "../storage/classify.js";
@@ -10,13 +10,10 @@ import { type MultipartPlan, partStart, recordFromPlan } from "./plan.js";
 import { runPool } from "./pool.js";
 import { retrying } from "./retrying.js";
 
-export interface SentPart {
-  partNumber: number;
-  etag: string;
-  sha256?: string;
-}
+/** A part for complete: its ETag, and its checksum in the plan's algorithm when hashed. */
+export type SentPart = { partNumber: number; etag: string } & ChecksumFields;
 
-/** Where part URLs come from: signed with their SHA-256 (checksums on), or the create answer's. */
+/** Where part URLs come from: signed with their checksum (checksums on), or the create answer's. */
 interface UrlSource {
   url(n: number, fresh: boolean): Promise<SignedPart>;
 }
@@ -87,13 +84,13 @@ function unsignedUrls(ctx: FlowContext, plan: MultipartPlan): UrlSource {
 
 /**
  * Resume: a part the gateway says storage holds is kept only when its bytes here hash to the
- * SHA-256 storage verified it against (or, on storage that keeps none, to the hash this client
+ * checksum storage verified it against (or, on storage that keeps none, to the one this client
  * recorded when it sent the part). Anything else is sent again, replacing it.
  */
 async function keepStoredParts(plan: MultipartPlan, hashes: PartHashes): Promise<void> {
   for (const [n, stored] of [...plan.candidates].sort((a, b) => a[0] - b[0])) {
     const local = await hashes.get(n);
-    const expected = stored.sha256 ?? stored.recorded;
+    const expected = stored.checksum ?? stored.recorded;
     if (expected === local) plan.etags.set(n, stored.etag);
   }
 }
@@ -102,8 +99,8 @@ async function keepStoredParts(plan: MultipartPlan, hashes: PartHashes): Promise
  * Uploads every part storage does not hold yet, `ctx.concurrency` at a time, saving the plan, the
  * ETags and the part hashes to the state store after each part. With checksums on, parts are
  * hashed in order ahead of the uploads (PartHashes) and their URLs, each binding its part's
- * SHA-256, are signed a window at a time (PartSigner). Returns every part for complete, in order,
- * with its SHA-256 when hashed.
+ * checksum, are signed a window at a time (PartSigner). Returns every part for complete, in order,
+ * with its checksum (in the plan's algorithm) when hashed.
  */
 export async function sendMultipart(
   ctx: FlowContext,
@@ -116,7 +113,7 @@ export async function sendMultipart(
     hashes = new PartHashes(ctx, job.entry.blob, plan).start();
     for (let n = 1; n <= count; n++) {
       hashes.get(n).then(
-        (sha256) => plan.sha256s.set(n, sha256),
+        (checksum) => plan.checksums.set(n, checksum),
         () => {},
       );
     }
@@ -141,15 +138,15 @@ export async function sendMultipart(
     const signer = new PartSigner(
       ctx,
       plan,
-      (n) => plan.sha256s.get(n),
+      (n) => plan.checksums.get(n),
       () => missing.filter((n) => !started.has(n)),
     );
     source = {
       async url(n, fresh) {
-        const sha256 = await partHashes.get(n).catch((err) => {
+        const checksum = await partHashes.get(n).catch((err) => {
           throw readFailure(err);
         });
-        return signer.get(n, sha256, fresh);
+        return signer.get(n, checksum, fresh);
       },
     };
   } else {
@@ -172,12 +169,12 @@ export async function sendMultipart(
     },
     { settle: true, onFailure },
   );
-  const sha256s = hashes ? await Promise.all(plan.sizes.map((_, i) => hashes.get(i + 1))) : undefined;
+  const checksums = hashes ? await Promise.all(plan.sizes.map((_, i) => hashes.get(i + 1))) : undefined;
   return [...plan.etags]
     .sort((a, b) => a[0] - b[0])
     .map(([partNumber, etag]) => ({
       partNumber,
       etag,
-      ...(sha256s ? { sha256: sha256s[partNumber - 1]! } : {}),
+      ...(checksums ? { [plan.algorithm]: checksums[partNumber - 1]! } : {}),
     }));
 }

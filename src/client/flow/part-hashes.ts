@@ -1,12 +1,14 @@
-import { hashPart } from "../hash/hash-part.js";
+import { blobChecksum, checksumConcurrency } from "../hash/part-checksum.js";
 import { readFailure } from "../read-error.js";
 import type { FlowContext } from "./context.js";
 import { type MultipartPlan, partStart } from "./plan.js";
+import { runPool } from "./pool.js";
 
 /**
- * Each part's SHA-256, computed in part order ahead of the uploads: one part at a time with
- * WebCrypto (native, the part read once with File.slice and dropped after), so hashing never holds
- * more than one part and never waits for the network. `get(n)` resolves when part n is hashed.
+ * Each part's checksum in the plan's algorithm, computed in part order ahead of the uploads, so
+ * hashing never waits for the network. SHA-256: one part at a time with WebCrypto (native, the
+ * part read once with File.slice and dropped after). CRCs: a few parts at once, each in a Worker
+ * that reads its part itself. `get(n)` resolves when part n is hashed.
  */
 export class PartHashes {
   private readonly results: Array<Promise<string>> = [];
@@ -38,17 +40,20 @@ export class PartHashes {
   }
 
   private async run(): Promise<void> {
-    let n = 0;
+    const { algorithm, sizes } = this.plan;
+    const settled = new Set<number>();
+    const numbers = sizes.map((_, i) => i + 1);
     try {
-      for (; n < this.plan.sizes.length; n++) {
+      await runPool(numbers, checksumConcurrency(algorithm), async (n) => {
         await this.ctx.control.gate();
-        const start = partStart(this.plan, n + 1);
-        const part = this.blob.slice(start, start + this.plan.sizes[n]!);
-        this.settle[n]!.resolve(await hashPart(part, this.ctx.control.signal));
-      }
+        const start = partStart(this.plan, n);
+        const part = this.blob.slice(start, start + sizes[n - 1]!);
+        this.settle[n - 1]!.resolve(await blobChecksum(algorithm, part, this.ctx.control.signal));
+        settled.add(n);
+      });
     } catch (err) {
       const error = readFailure(err);
-      for (; n < this.settle.length; n++) this.settle[n]!.reject(error);
+      for (const n of numbers) if (!settled.has(n)) this.settle[n - 1]!.reject(error);
     }
   }
 }

@@ -26,7 +26,7 @@ function rig(parts: number, hashed: number, expiresAt = EXPIRY) {
     },
   };
   const ctx = { gateway, control: new Control() } as unknown as FlowContext;
-  const plan = { id: "u1" } as MultipartPlan;
+  const plan = { id: "u1", algorithm: "sha256" } as MultipartPlan;
   const sha = (n: number) => (n <= hashed ? `sha-${n}` : undefined);
   const all = Array.from({ length: parts }, (_, i) => i + 1);
   const started = new Set<number>();

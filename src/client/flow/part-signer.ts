@@ -15,7 +15,8 @@ export interface SignedPart {
 }
 
 /**
- * Part URLs that bind each part's SHA-256, signed in windows: asking for part n also signs the
+ * Part URLs that bind each part's checksum (x-amz-checksum-<the plan's algorithm>), signed in
+ * windows: asking for part n also signs the
  * next parts (up to SIGN_WINDOW) whose hashes are known and which still need a URL, so a part
  * usually finds its URL ready. Concurrent asks for a part in flight share its request.
  */
@@ -25,18 +26,18 @@ export class PartSigner {
   constructor(
     private readonly ctx: FlowContext,
     private readonly plan: MultipartPlan,
-    /** A part's SHA-256 when already known (undefined: not hashed yet). */
+    /** A part's checksum when already known (undefined: not hashed yet). */
     private readonly known: (partNumber: number) => string | undefined,
     /** Parts that will be uploaded and have no URL yet, in order. */
     private readonly upcoming: () => readonly number[],
   ) {}
 
-  /** A URL for part n binding `sha256`; `fresh` forces a new signature (expired or refused as expired). */
-  get(partNumber: number, sha256: string, fresh = false): Promise<SignedPart> {
+  /** A URL for part n binding `checksum`; `fresh` forces a new signature (expired or refused as expired). */
+  get(partNumber: number, checksum: string, fresh = false): Promise<SignedPart> {
     const cached = this.signed.get(partNumber);
     if (cached && !fresh) {
       return cached.then((s) =>
-        s.expiresAt - Date.now() < EXPIRY_MARGIN_MS ? this.get(partNumber, sha256, true) : s,
+        s.expiresAt - Date.now() < EXPIRY_MARGIN_MS ? this.get(partNumber, checksum, true) : s,
       );
     }
     const batch = [partNumber];
@@ -44,10 +45,13 @@ export class PartSigner {
       if (batch.length >= SIGN_WINDOW) break;
       if (n !== partNumber && !this.signed.has(n) && this.known(n) !== undefined) batch.push(n);
     }
-    const sha256s: Record<string, string> = { [String(partNumber)]: sha256 };
-    for (const n of batch.slice(1)) sha256s[String(n)] = this.known(n)!;
+    const checksums: Record<string, string> = { [String(partNumber)]: checksum };
+    for (const n of batch.slice(1)) checksums[String(n)] = this.known(n)!;
     // Not retried here: a failure fails each part's attempt, and each part's own retry asks again.
-    const request = this.ctx.gateway.parts(this.plan.id, { partNumbers: batch, sha256: sha256s });
+    const request = this.ctx.gateway.parts(this.plan.id, {
+      partNumbers: batch,
+      [this.plan.algorithm]: checksums,
+    });
     for (const n of batch) {
       const one = request.then((response) => pick(response, n));
       one.catch(() => {

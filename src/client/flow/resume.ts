@@ -50,13 +50,16 @@ export async function resumePlan(ctx: FlowContext, job: FileJob): Promise<Multip
     await ctx.state.delete(saved.key).catch(() => {});
     return undefined;
   }
+  // The upload keeps the algorithm it was created with, whatever the route says today.
+  const algorithm = saved.algorithm ?? "sha256";
   const candidates: MultipartPlan["candidates"] = new Map();
   for (const part of response.uploaded) {
     if (saved.sizes[part.partNumber - 1] !== part.size) continue;
-    const recorded = saved.sha256s?.[String(part.partNumber)];
+    const recorded = (algorithm === "sha256" ? saved.sha256s : saved.partCrcs)?.[String(part.partNumber)];
+    const stored = part[algorithm];
     candidates.set(part.partNumber, {
       etag: part.etag,
-      ...(part.sha256 ? { sha256: part.sha256 } : {}),
+      ...(stored ? { checksum: stored } : {}),
       ...(recorded ? { recorded } : {}),
     });
   }
@@ -69,7 +72,8 @@ export async function resumePlan(ctx: FlowContext, job: FileJob): Promise<Multip
     urls: new Map(response.parts.map((p) => [p.partNumber, p])),
     expiresAt: response.expiresAt,
     etags: new Map(),
-    sha256s: new Map(),
+    algorithm,
+    checksums: new Map(),
     candidates,
     ...(saved.capability !== undefined && { capability: saved.capability }),
   };

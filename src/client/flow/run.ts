@@ -4,9 +4,11 @@ import { fileFingerprint } from "../hash/fingerprint.js";
 import { hashBlob } from "../hash/hash-blob.js";
 import { hashPart, WEBCRYPTO_MAX_PART } from "../hash/hash-part.js";
 import type { IncrementalSha256 } from "../hash/hasher.js";
+import { blobChecksum } from "../hash/part-checksum.js";
 import { readFailure } from "../read-error.js";
-import { resumeKey } from "../state/key.js";
+import { resumeKey, wholeFileKeyHash } from "../state/key.js";
 import { completeUpload } from "./complete.js";
+import { multipartCompleteBody } from "./complete-body.js";
 import type { FileJob, FlowContext } from "./context.js";
 import { createUploads, type MetadataOption } from "./create.js";
 import { sendMultipart } from "./multipart.js";
@@ -17,7 +19,7 @@ import { type SingleInstruction, sendSingle } from "./single.js";
 
 export interface RunOptions {
   metadata: MetadataOption | undefined;
-  /** Compute and declare each file's SHA-256 (and sign each part's). */
+  /** Compute and declare each file's checksum in the route's algorithm (and sign each part's). */
   checksum: boolean;
   hashChunkSize: number | undefined;
   hasher: (() => IncrementalSha256) | undefined;
@@ -31,19 +33,26 @@ type Work = { plan: MultipartPlan } | { single: SingleInstruction };
 export const HASH_FIRST_MAX = WEBCRYPTO_MAX_PART;
 
 /**
- * The whole file's SHA-256, for the create request. WebCrypto in one go when it exists and the
- * file is small (native speed); else streamed in slices through the incremental hasher.
+ * The whole file's checksum, for the create request. SHA-256: WebCrypto in one go when it exists
+ * and the file is small (native speed); else streamed in slices through the incremental hasher.
+ * CRCs: in a Worker (or streamed on this thread where there is none).
  */
 async function hashFile(ctx: FlowContext, job: FileJob, options: RunOptions): Promise<void> {
   const { blob } = job.entry;
   try {
-    if (options.hasher === undefined && globalThis.crypto?.subtle && blob.size <= WEBCRYPTO_MAX_PART) {
+    if (job.algorithm !== "sha256") {
       await ctx.control.gate();
-      job.sha256 = await hashPart(blob, ctx.control.signal);
+      job.checksum = await blobChecksum(job.algorithm, blob, ctx.control.signal);
       job.tracker.setHashed(blob.size);
       return;
     }
-    job.sha256 = await hashBlob(blob, {
+    if (options.hasher === undefined && globalThis.crypto?.subtle && blob.size <= WEBCRYPTO_MAX_PART) {
+      await ctx.control.gate();
+      job.checksum = await hashPart(blob, ctx.control.signal);
+      job.tracker.setHashed(blob.size);
+      return;
+    }
+    job.checksum = await hashBlob(blob, {
       signal: ctx.control.signal,
       gate: () => ctx.control.gate(),
       onProgress: (hashed) => job.tracker.setHashed(hashed),
@@ -63,7 +72,10 @@ async function hashFile(ctx: FlowContext, job: FileJob, options: RunOptions): Pr
 async function keyFiles(ctx: FlowContext, jobs: FileJob[]): Promise<void> {
   for (const job of jobs) {
     try {
-      const hash = job.sha256 ?? (await fileFingerprint(job.entry.blob, ctx.control.signal));
+      const hash =
+        job.checksum === undefined
+          ? await fileFingerprint(job.entry.blob, ctx.control.signal)
+          : wholeFileKeyHash(job.algorithm, job.checksum);
       job.resumeKey = resumeKey(job.entry, hash);
     } catch (err) {
       job.failed = true;
@@ -72,12 +84,18 @@ async function keyFiles(ctx: FlowContext, jobs: FileJob[]): Promise<void> {
   }
 }
 
+/** Takes a create answer for this file: its id, and its algorithm, which outranks the route list's. */
 function adopt(job: FileJob, instruction: UploadInstruction): Work {
   job.id = instruction.id;
   job.tracker.setUploadId(instruction.id);
+  const algorithm = instruction.checksumAlgorithm ?? job.algorithm;
+  if (algorithm !== job.algorithm) {
+    job.algorithm = algorithm;
+    job.checksum = undefined;
+  }
   if (instruction.method === "MULTIPART") {
     job.multipart = true;
-    return { plan: planFromInstruction(instruction, job.entry.size) };
+    return { plan: planFromInstruction(instruction, job.entry.size, algorithm) };
   }
   return { single: instruction };
 }
@@ -101,7 +119,7 @@ async function uploadOne(
 ): Promise<UploadRecord> {
   if ("plan" in work) {
     const parts = await sendMultipart(ctx, job, work.plan);
-    const record = await completeUpload(ctx, job, { parts });
+    const record = await completeUpload(ctx, job, multipartCompleteBody(job, work.plan, parts));
     if (job.resumeKey !== undefined) await ctx.state.delete(job.resumeKey).catch(() => {});
     return record;
   }
@@ -126,7 +144,7 @@ async function createFresh(
   options: RunOptions,
   work: Map<FileJob, Work>,
 ): Promise<void> {
-  const unhashed = () => fresh.filter((job) => options.checksum && job.sha256 === undefined);
+  const unhashed = () => fresh.filter((job) => options.checksum && job.checksum === undefined);
   let instructions: UploadInstruction[];
   try {
     instructions = await createUploads(ctx, fresh, options.metadata);
@@ -138,8 +156,9 @@ async function createFresh(
   const redo: FileJob[] = [];
   for (const [i, job] of fresh.entries()) {
     const instruction = instructions[i]!;
-    if (options.checksum && job.sha256 === undefined && instruction.method !== "MULTIPART") {
+    if (options.checksum && job.checksum === undefined && instruction.method !== "MULTIPART") {
       redo.push(job);
+      job.algorithm = instruction.checksumAlgorithm ?? job.algorithm;
       // Awaited, so its quota reservation is released before the second create.
       await ctx.gateway.abort(instruction.id).catch(() => {});
     } else {
@@ -163,6 +182,8 @@ export async function runUploads(
   options: RunOptions,
 ): Promise<UploadRecord[]> {
   if (options.checksum) {
+    const algorithm = await ctx.checksumAlgorithm();
+    for (const job of jobs) job.algorithm = algorithm;
     for (const job of jobs) if (job.entry.size <= HASH_FIRST_MAX) await hashFile(ctx, job, options);
     await keyFiles(ctx, jobs);
   }

@@ -1,3 +1,13 @@
+import type { RouteChecksumAlgorithm } from "../../core/protocol.js";
+
+/**
+ * The hash part of a resume key for a file hashed whole before create: its SHA-256 as is (as
+ * always), a CRC with its algorithm's name ("crc64nvme:<base64>"), so values never mix.
+ */
+export function wholeFileKeyHash(algorithm: RouteChecksumAlgorithm, checksum: string): string {
+  return algorithm === "sha256" ? checksum : `${algorithm}:${checksum}`;
+}
+
 /** What identifies a file across page reloads (File objects do not survive one). */
 export interface FileIdentity {
   name: string;

@@ -1,3 +1,5 @@
+import type { RouteChecksumAlgorithm } from "../../core/protocol.js";
+
 /** What the client keeps about an unfinished multipart upload, to resume it after a reload. */
 export interface ResumeRecord {
   /** resumeKey(file, fingerprint): name, size, last-modified time and the hash of the file's start. */
@@ -15,6 +17,10 @@ export interface ResumeRecord {
   etags: Record<string, string>;
   /** Base64 SHA-256 of each part hashed so far, by part number (older records have none). */
   sha256s?: Record<string, string>;
+  /** The upload's checksum algorithm when not SHA-256 (the part CRCs are then in partCrcs). */
+  algorithm?: Exclude<RouteChecksumAlgorithm, "sha256">;
+  /** Base64 CRC (in `algorithm`) of each part hashed so far, by part number. */
+  partCrcs?: Record<string, string>;
   /** ISO 8601, from the gateway. */
   expiresAt: string;
   updatedAt: string;

@@ -12,7 +12,7 @@ const policy: RoutePolicy = {
   maxFiles: 3,
   expiresIn: 120,
   checksum: "required",
-  checksumAlgorithm: "sha256",
+  checksumAlgorithm: "crc64nvme",
   strategy: "auto",
   multipartThreshold: 64 * 1024 * 1024,
   partSize: 8 * 1024 * 1024,
@@ -66,14 +66,15 @@ describe("routeInfo", () => {
       strategy: "auto",
       multipartThreshold: 64 * 1024 * 1024,
       partSize: 8 * 1024 * 1024,
-      checksum: { mode: "required", algorithm: "sha256" },
+      checksum: { mode: "required", algorithm: "crc64nvme" },
       urlLifetime: 120,
       public: false,
     });
     expect(JSON.stringify(info)).not.toContain("secret/");
   });
 
-  it("reads the checksum algorithm from one place", () => {
-    expect(routeInfo(policy).checksum.algorithm).toBe(routeChecksumAlgorithm(policy));
+  it("lists the route's checksum algorithm", () => {
+    expect(routeChecksumAlgorithm({ ...policy, checksumAlgorithm: "crc32c" })).toBe("crc32c");
+    expect(routeInfo({ ...policy, checksumAlgorithm: "sha256" }).checksum.algorithm).toBe("sha256");
   });
 });

@@ -2,12 +2,9 @@ import type { RouteInfo } from "../protocol.js";
 import type { RoutePolicy } from "./route.js";
 import { routeTypeInfo } from "./route-types.js";
 
-/**
- * The checksum algorithm a route's uploads use. Every route is SHA-256 until routes carry their
- * own algorithm (issue 14's RoutePolicy.checksumAlgorithm): this is the one place to read it from.
- */
-export function routeChecksumAlgorithm(_policy: RoutePolicy): RouteInfo["checksum"]["algorithm"] {
-  return "sha256";
+/** The checksum algorithm a route's uploads use (its `checksum.algorithm`, default sha256). */
+export function routeChecksumAlgorithm(policy: RoutePolicy): RouteInfo["checksum"]["algorithm"] {
+  return policy.checksumAlgorithm;
 }
 
 /** A route as GET /v1/routes shows it: its rules, nothing of its keys, hooks or quotas. */

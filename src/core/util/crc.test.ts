@@ -85,6 +85,20 @@ describe("differential against the AWS SDK and zlib", () => {
   });
 });
 
+describe("word-at-a-time reads", () => {
+  it("agree with the AWS SDK for views at every offset modulo 8 and lengths around the stride", async () => {
+    const buffer = filled(4096 + 64, (i) => (i * 167 + 13) & 255);
+    for (let offset = 0; offset < 8; offset++) {
+      for (const length of [0, 3, 15, 16, 17, 31, 32, 33, 63, 64, 65, 4095]) {
+        const view = buffer.subarray(offset, offset + length);
+        expect(new Crc64Nvme().update(view).digestBase64()).toBe(await awsCrc64(view));
+        expect(new Crc32c().update(view).digestBase64()).toBe(await awsCrc32c(view));
+        expect(crc32(view)).toBe(zlibCrc32(view));
+      }
+    }
+  });
+});
+
 describe("incremental", () => {
   it("any split into updates equals one update", () => {
     fc.assert(

@@ -2,14 +2,14 @@ import { toBase64 } from "../sigv4/crypto.js";
 import { crc32Bytes, crc32SlicingTable, crc32SlicingUpdate } from "./crc32-slicing.js";
 
 /** CRC-32 (ISO-HDLC, zlib, S3's CRC32): reflected polynomial 0xEDB88320, init and xorout ~0. */
-const TABLE = crc32SlicingTable(0xedb88320);
+export const CRC32_TABLE = crc32SlicingTable(0xedb88320);
 
 /** Incremental CRC-32; digest() may be called at any point and does not end the stream. */
 export class Crc32 {
   #crc = -1;
 
   update(bytes: Uint8Array): this {
-    this.#crc = crc32SlicingUpdate(TABLE, this.#crc, bytes);
+    this.#crc = crc32SlicingUpdate(CRC32_TABLE, this.#crc, bytes);
     return this;
   }
 

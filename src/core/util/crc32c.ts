@@ -2,14 +2,14 @@ import { toBase64 } from "../sigv4/crypto.js";
 import { crc32Bytes, crc32SlicingTable, crc32SlicingUpdate } from "./crc32-slicing.js";
 
 /** CRC-32C (Castagnoli, iSCSI, S3's CRC32C): reflected polynomial 0x82F63B78, init and xorout ~0. */
-const TABLE = crc32SlicingTable(0x82f63b78);
+export const CRC32C_TABLE = crc32SlicingTable(0x82f63b78);
 
 /** Incremental CRC-32C; digest() may be called at any point and does not end the stream. */
 export class Crc32c {
   #crc = -1;
 
   update(bytes: Uint8Array): this {
-    this.#crc = crc32SlicingUpdate(TABLE, this.#crc, bytes);
+    this.#crc = crc32SlicingUpdate(CRC32C_TABLE, this.#crc, bytes);
     return this;
   }
 

@@ -35,33 +35,50 @@ for (let s = 1; s < 16; s++) {
   }
 }
 
-/** Incremental CRC-64/NVME; digest() may be called at any point and does not end the stream. */
-export class Crc64Nvme {
-  #hi = -1;
-  #lo = -1;
+/** The slicing tables, for crc64nvmeUpdate. */
+export const CRC64NVME_TABLES: { readonly hi: Int32Array; readonly lo: Int32Array } = { hi: HI, lo: LO };
 
-  update(d: Uint8Array): this {
-    let hi = this.#hi;
-    let lo = this.#lo;
-    let i = 0;
-    const n = d.length;
-    for (const end = n - 16; i <= end; i += 16) {
-      const a0 = (lo ^ d[i]!) & 255;
-      const a1 = ((lo >>> 8) ^ d[i + 1]!) & 255;
-      const a2 = ((lo >>> 16) ^ d[i + 2]!) & 255;
-      const a3 = (lo >>> 24) ^ d[i + 3]!;
-      const a4 = (hi ^ d[i + 4]!) & 255;
-      const a5 = ((hi >>> 8) ^ d[i + 5]!) & 255;
-      const a6 = ((hi >>> 16) ^ d[i + 6]!) & 255;
-      const a7 = (hi >>> 24) ^ d[i + 7]!;
-      const a8 = d[i + 8]!;
-      const a9 = d[i + 9]!;
-      const a10 = d[i + 10]!;
-      const a11 = d[i + 11]!;
-      const a12 = d[i + 12]!;
-      const a13 = d[i + 13]!;
-      const a14 = d[i + 14]!;
-      const a15 = d[i + 15]!;
+/**
+ * Feeds `d` into the register held in state ([0] high word, [1] low word, pre-inverted) using the
+ * tables in CRC64NVME_TABLES. Self-contained (it reads nothing outside its parameters), so the
+ * client can run its source in a Worker.
+ */
+export function crc64nvmeUpdate(HI: Int32Array, LO: Int32Array, state: Int32Array, d: Uint8Array): void {
+  let hi = state[0]!;
+  let lo = state[1]!;
+  let i = 0;
+  const n = d.length;
+  // As crc32SlicingUpdate: little-endian words from the first aligned offset, 4 loads per 16 bytes.
+  const littleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+  while (i < n && (d.byteOffset + i) % 4 !== 0) {
+    const x = (lo ^ d[i++]!) & 255;
+    lo = ((lo >>> 8) | (hi << 24)) ^ LO[x]!;
+    hi = (hi >>> 8) ^ HI[x]!;
+  }
+  if (littleEndian && n - i >= 16) {
+    const w = new Int32Array(d.buffer, d.byteOffset + i, (n - i) >>> 2);
+    const end = w.length - (w.length % 4);
+    for (let k = 0; k < end; k += 4) {
+      const p = lo ^ w[k]!;
+      const q = hi ^ w[k + 1]!;
+      const r = w[k + 2]!;
+      const s = w[k + 3]!;
+      const a0 = p & 255;
+      const a1 = (p >>> 8) & 255;
+      const a2 = (p >>> 16) & 255;
+      const a3 = p >>> 24;
+      const a4 = q & 255;
+      const a5 = (q >>> 8) & 255;
+      const a6 = (q >>> 16) & 255;
+      const a7 = q >>> 24;
+      const a8 = r & 255;
+      const a9 = (r >>> 8) & 255;
+      const a10 = (r >>> 16) & 255;
+      const a11 = r >>> 24;
+      const a12 = s & 255;
+      const a13 = (s >>> 8) & 255;
+      const a14 = (s >>> 16) & 255;
+      const a15 = s >>> 24;
       hi =
         HI[3840 + a0]! ^
         HI[3584 + a1]! ^
@@ -97,25 +114,87 @@ export class Crc64Nvme {
         LO[256 + a14]! ^
         LO[a15]!;
     }
-    for (; i < n; i++) {
-      const x = (lo ^ d[i]!) & 255;
-      lo = ((lo >>> 8) | (hi << 24)) ^ LO[x]!;
-      hi = (hi >>> 8) ^ HI[x]!;
-    }
-    this.#hi = hi;
-    this.#lo = lo;
+    i += end * 4;
+  }
+  for (const end = n - 16; i <= end; i += 16) {
+    const a0 = (lo ^ d[i]!) & 255;
+    const a1 = ((lo >>> 8) ^ d[i + 1]!) & 255;
+    const a2 = ((lo >>> 16) ^ d[i + 2]!) & 255;
+    const a3 = (lo >>> 24) ^ d[i + 3]!;
+    const a4 = (hi ^ d[i + 4]!) & 255;
+    const a5 = ((hi >>> 8) ^ d[i + 5]!) & 255;
+    const a6 = ((hi >>> 16) ^ d[i + 6]!) & 255;
+    const a7 = (hi >>> 24) ^ d[i + 7]!;
+    const a8 = d[i + 8]!;
+    const a9 = d[i + 9]!;
+    const a10 = d[i + 10]!;
+    const a11 = d[i + 11]!;
+    const a12 = d[i + 12]!;
+    const a13 = d[i + 13]!;
+    const a14 = d[i + 14]!;
+    const a15 = d[i + 15]!;
+    hi =
+      HI[3840 + a0]! ^
+      HI[3584 + a1]! ^
+      HI[3328 + a2]! ^
+      HI[3072 + a3]! ^
+      HI[2816 + a4]! ^
+      HI[2560 + a5]! ^
+      HI[2304 + a6]! ^
+      HI[2048 + a7]! ^
+      HI[1792 + a8]! ^
+      HI[1536 + a9]! ^
+      HI[1280 + a10]! ^
+      HI[1024 + a11]! ^
+      HI[768 + a12]! ^
+      HI[512 + a13]! ^
+      HI[256 + a14]! ^
+      HI[a15]!;
+    lo =
+      LO[3840 + a0]! ^
+      LO[3584 + a1]! ^
+      LO[3328 + a2]! ^
+      LO[3072 + a3]! ^
+      LO[2816 + a4]! ^
+      LO[2560 + a5]! ^
+      LO[2304 + a6]! ^
+      LO[2048 + a7]! ^
+      LO[1792 + a8]! ^
+      LO[1536 + a9]! ^
+      LO[1280 + a10]! ^
+      LO[1024 + a11]! ^
+      LO[768 + a12]! ^
+      LO[512 + a13]! ^
+      LO[256 + a14]! ^
+      LO[a15]!;
+  }
+  for (; i < n; i++) {
+    const x = (lo ^ d[i]!) & 255;
+    lo = ((lo >>> 8) | (hi << 24)) ^ LO[x]!;
+    hi = (hi >>> 8) ^ HI[x]!;
+  }
+  state[0] = hi;
+  state[1] = lo;
+}
+
+/** Incremental CRC-64/NVME; digest() may be called at any point and does not end the stream. */
+export class Crc64Nvme {
+  readonly #state = Int32Array.of(-1, -1);
+
+  update(d: Uint8Array): this {
+    crc64nvmeUpdate(HI, LO, this.#state, d);
     return this;
   }
 
   /** The checksum as an unsigned 64-bit bigint (for combination and tests, not the hot path). */
   value(): bigint {
-    return (BigInt(~this.#hi >>> 0) << 32n) | BigInt(~this.#lo >>> 0);
+    return (BigInt(~this.#state[0]! >>> 0) << 32n) | BigInt(~this.#state[1]! >>> 0);
   }
 
   /** Eight big-endian bytes. */
   digest(): Uint8Array {
-    const hi = ~this.#hi;
-    const lo = ~this.#lo;
+    const hi = ~this.#state[0]!;
+    const lo = ~this.#state[1]!;
     return new Uint8Array([
       hi >>> 24,
       (hi >>> 16) & 255,

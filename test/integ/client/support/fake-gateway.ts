@@ -1,10 +1,13 @@
 /**
  * A small stand-in for the gateway's HTTP API (issue 4), enough for the client: create (PUT, POST
- * or multipart), parts (fresh URLs, optional per-part SHA-256, what storage holds), complete (checks
- * the stored size and SHA-256), delete. It signs with core's presignUrl / createPostPolicy and talks
+ * or multipart), parts (fresh URLs, optional per-part checksum, what storage holds), complete (checks
+ * the stored size and checksums), delete, and GET /v1/routes when given a checksum algorithm.
+ * CRCs are computed with the AWS SDK's implementations, not the client's. It signs with core's presignUrl / createPostPolicy and talks
  * to the real embedded store; the ledger is a Map.
  */
 import { createHash, randomUUID } from "node:crypto";
+import { AwsCrc32c } from "@aws-crypto/crc32c";
+import { Crc64Nvme } from "@aws-sdk/crc64-nvme";
 import { planParts } from "../../../../src/core/policy/parts.js";
 import { checkFiles, type RoutePolicy } from "../../../../src/core/policy/route.js";
 import type {
@@ -12,6 +15,7 @@ import type {
   CreateUploadsRequest,
   PartInstruction,
   PartsRequest,
+  RouteChecksumAlgorithm,
   UploadInstruction,
   UploadRecord,
 } from "../../../../src/core/protocol.js";
@@ -43,6 +47,13 @@ export interface FakeGatewayOptions {
   label?: string;
   /** Leave out the parts' SHA-256 in `uploaded`, as a gateway in front of storage that keeps none (Ceph RGW 16). */
   hidePartChecksums?: boolean;
+  /**
+   * The route's checksum algorithm. When set, instructions carry it and GET /v1/routes lists the
+   * route with it; unset, the fake behaves as a gateway from before issue 14 (SHA-256, no route list).
+   */
+  checksumAlgorithm?: RouteChecksumAlgorithm;
+  /** With checksumAlgorithm: what GET /v1/routes claims instead (a stale or wrong list). */
+  listedAlgorithm?: RouteChecksumAlgorithm;
 }
 
 interface Upload {
@@ -75,9 +86,19 @@ const error = (status: number, code: string, message: string, details?: unknown)
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("base64");
 
+/** The base64 checksum of `bytes` in `algorithm`, from the AWS SDK's implementations. */
+export async function checksumOf(algorithm: RouteChecksumAlgorithm, bytes: Uint8Array): Promise<string> {
+  if (algorithm === "sha256") return sha256(bytes);
+  const h = algorithm === "crc64nvme" ? new Crc64Nvme() : new AwsCrc32c();
+  h.update(bytes);
+  return Buffer.from(await h.digest()).toString("base64");
+}
+
 export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptions): FakeGateway {
   const endpoint = "http://gateway.test";
   const expiresIn = options.expiresIn ?? 600;
+  const alg = options.checksumAlgorithm ?? "sha256";
+  const announced = options.checksumAlgorithm ? { checksumAlgorithm: options.checksumAlgorithm } : {};
   const route: RoutePolicy = {
     name: "files",
     label: options.label ?? "Files",
@@ -96,6 +117,7 @@ export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptio
     keyTemplate: "",
   };
   const uploads = new Map<string, Upload>();
+  const declaredCrc = new Map<string, string>();
   let creates = 0;
   const calls: FakeGateway["calls"] = [];
   const faults: Array<{ match: (m: string, p: string) => boolean; response: () => Response }> = [];
@@ -110,7 +132,7 @@ export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptio
 
   async function signPart(u: Upload, n: number, sha?: string, date?: Date): Promise<PartInstruction> {
     const headers: Record<string, string> = { "content-length": String(u.sizes[n - 1]) };
-    if (sha) headers["x-amz-checksum-sha256"] = sha;
+    if (sha) headers[`x-amz-checksum-${alg}`] = sha;
     const signed = await presignUrl({
       ...target(u.record.key),
       method: "PUT",
@@ -123,7 +145,22 @@ export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptio
   }
 
   async function create(body: CreateUploadsRequest): Promise<Response> {
-    const check = checkFiles(route, body.files);
+    for (const file of body.files) {
+      for (const other of ["sha256", "crc64nvme", "crc32c"] as const) {
+        if (other !== alg && file[other] !== undefined) {
+          return error(400, "VALIDATION_FAILED", `this route checksums with ${alg}, not ${other}`);
+        }
+      }
+    }
+    // checkFiles knows only sha256: hand it the declaration without the CRC field.
+    const declared = new Map(body.files.map((f) => [f, alg === "sha256" ? undefined : f[alg]]));
+    const check = checkFiles(
+      route,
+      body.files.map((f) => {
+        const { crc64nvme: _a, crc32c: _b, ...rest } = f;
+        return rest;
+      }),
+    );
     if (check.problems.length > 0) {
       // As the gateway does: one problem's own code and message, every problem in details.
       const [first] = check.problems;
@@ -137,7 +174,9 @@ export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptio
         ? new Date(Date.now() - options.createSignedAgo * 1000)
         : undefined;
     const out: UploadInstruction[] = [];
-    for (const file of check.files) {
+    for (const [index, file] of check.files.entries()) {
+      const crc = declared.get(body.files[index]!);
+      const whole = alg === "sha256" ? file.sha256 : crc;
       const id = randomUUID();
       const key = `files/${id}`;
       const record: UploadRecord = {
@@ -151,11 +190,12 @@ export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptio
         createdAt: new Date().toISOString(),
         ...(file.sha256 ? { sha256: file.sha256 } : {}),
       };
+      if (crc) declaredCrc.set(id, crc);
       const base = {
         id,
         key,
         expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString(),
-        checksumAlgorithm: "sha256" as const,
+        ...announced,
       };
       if (options.strategy === "put") {
         const headers: Record<string, string> = {
@@ -164,7 +204,7 @@ export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptio
           "if-none-match": "*",
           "x-amz-meta-upgate-upload": id,
         };
-        if (file.sha256) headers["x-amz-checksum-sha256"] = file.sha256;
+        if (whole) headers[`x-amz-checksum-${alg}`] = whole;
         const signed = await presignUrl({
           ...target(key),
           method: "PUT",
@@ -177,7 +217,7 @@ export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptio
         out.push({ ...base, method: "PUT", url: signed.url, headers: signed.headers });
       } else if (options.strategy === "post") {
         const fields: Record<string, string> = { "Content-Type": file.type };
-        if (file.sha256) fields["x-amz-checksum-sha256"] = file.sha256;
+        if (whole) fields[`x-amz-checksum-${alg}`] = whole;
         const policy = await createPostPolicy({
           endpoint: store.url,
           bucket: store.bucket,
@@ -220,9 +260,16 @@ export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptio
       return error(400, "VALIDATION_FAILED", "partNumbers must list 1 to 1000 part numbers");
     }
     const signed = [];
-    for (const n of body.partNumbers) signed.push(await signPart(u, n, body.sha256?.[String(n)]));
+    for (const other of ["sha256", "crc64nvme", "crc32c"] as const) {
+      if (other !== alg && body[other] !== undefined) {
+        return error(400, "VALIDATION_FAILED", `this route checksums with ${alg}, not ${other}`);
+      }
+    }
+    for (const n of body.partNumbers) signed.push(await signPart(u, n, body[alg]?.[String(n)]));
     const listed = await listStoredParts(store, u.record.key, u.uploadId!);
-    const uploaded = options.hidePartChecksums ? listed.map(({ sha256: _, ...rest }) => rest) : listed;
+    const uploaded = options.hidePartChecksums
+      ? listed.map(({ sha256: _, crc64nvme: _a, crc32c: _b, ...rest }) => rest)
+      : listed;
     return json(200, {
       parts: signed,
       uploaded,
@@ -246,12 +293,17 @@ export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptio
       return error(409, "UPLOAD_NOT_UPLOADED", "storage has no object of the declared size");
     }
     const bytes = (await getBytes(store, key))!;
-    const partSums = (body.parts ?? []).filter((p) => p.sha256 !== undefined);
-    const partMismatch = partSums.some((p) => {
+    const partSums = (body.parts ?? []).filter((p) => p[alg] !== undefined);
+    let partMismatch = false;
+    for (const p of partSums) {
       const start = u.sizes.slice(0, p.partNumber - 1).reduce((a, b) => a + b, 0);
-      return sha256(bytes.subarray(start, start + u.sizes[p.partNumber - 1]!)) !== p.sha256;
-    });
-    if ((u.record.sha256 && sha256(bytes) !== u.record.sha256) || partMismatch) {
+      const part = bytes.subarray(start, start + u.sizes[p.partNumber - 1]!);
+      if ((await checksumOf(alg, part)) !== p[alg]) partMismatch = true;
+    }
+    // A CRC route's whole-object value: the one declared at create, or the one sent with complete.
+    const wholeCrc = alg === "sha256" ? undefined : (body[alg] ?? declaredCrc.get(u.record.id));
+    const crcMismatch = wholeCrc !== undefined && (await checksumOf(alg, bytes)) !== wholeCrc;
+    if ((u.record.sha256 && sha256(bytes) !== u.record.sha256) || partMismatch || crcMismatch) {
       await removeObject(store, key);
       u.record.status = "rejected";
       return error(
@@ -284,6 +336,10 @@ export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptio
     const fault = faults.findIndex((f) => f.match(request.method, pathname));
     if (fault !== -1) return faults.splice(fault, 1)[0]!.response();
     if (request.method === "POST" && pathname === "/v1/uploads") return create(body);
+    if (request.method === "GET" && pathname === "/v1/routes" && options.checksumAlgorithm) {
+      const listed = options.listedAlgorithm ?? options.checksumAlgorithm;
+      return json(200, { routes: [{ name: "files", checksum: { mode: "optional", algorithm: listed } }] });
+    }
     const m = /^\/v1\/uploads\/([^/]+)(\/parts|\/complete)?$/.exec(pathname);
     const u = m ? uploads.get(decodeURIComponent(m[1]!)) : undefined;
     if (!m) return error(404, "NOT_FOUND", "no such endpoint");

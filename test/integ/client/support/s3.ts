@@ -52,6 +52,9 @@ export interface StoredPart {
   etag: string;
   /** ChecksumSHA256, when the part was stored with one. */
   sha256?: string;
+  /** ChecksumCRC64NVME / ChecksumCRC32C, when the part was stored with one. */
+  crc64nvme?: string;
+  crc32c?: string;
 }
 
 export async function listStoredParts(
@@ -64,11 +67,15 @@ export async function listStoredParts(
   const xml = await ok(res, "ListParts");
   return [...xml.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map((m) => {
     const sha256 = tag(m[1]!, "ChecksumSHA256");
+    const crc64nvme = tag(m[1]!, "ChecksumCRC64NVME");
+    const crc32c = tag(m[1]!, "ChecksumCRC32C");
     return {
       partNumber: Number(tag(m[1]!, "PartNumber")),
       size: Number(tag(m[1]!, "Size")),
       etag: tag(m[1]!, "ETag")!.replaceAll("&quot;", '"'),
       ...(sha256 ? { sha256 } : {}),
+      ...(crc64nvme ? { crc64nvme } : {}),
+      ...(crc32c ? { crc32c } : {}),
     };
   });
 }
