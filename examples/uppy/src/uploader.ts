@@ -1,8 +1,7 @@
 import Uppy from "@uppy/core";
 import Dashboard from "@uppy/dashboard";
 import GoldenRetriever from "@uppy/golden-retriever";
-import { createUploader } from "../../../src/client/index.js";
-import { formatSize } from "../../../src/client/index.js";
+import { createUploader, formatSize } from "../../../src/client/index.js";
 import { Upgate } from "../../../src/uppy/index.js";
 import { token } from "./session.js";
 
