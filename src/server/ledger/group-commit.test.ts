@@ -214,6 +214,24 @@ describe("createGroupCommit", () => {
     await expect(Promise.all(later)).resolves.toEqual([1, 1, 1]);
   });
 
+  it("a write made during a sync and the works queued meanwhile share the next sync", async () => {
+    const sync = countingSync(true);
+    const group = createGroupCommit(db, { sync: sync.sync });
+    const first = group.run(insert("a"));
+    await isSettled(first);
+    insert("b")();
+    const written = group.durable("b");
+    const queued = group.run(insert("c"));
+    await isSettled(queued);
+    sync.release();
+    await first;
+    expect(names()).toEqual(["a", "b", "c"]);
+    expect(sync.calls()).toBe(2);
+    sync.release();
+    await expect(Promise.all([written, queued])).resolves.toEqual(["b", 1]);
+    expect(sync.calls()).toBe(2);
+  });
+
   it("durable() waits for a sync covering the write before it; settled() only for earlier commits", async () => {
     const sync = countingSync(true);
     const group = createGroupCommit(db, { sync: sync.sync });

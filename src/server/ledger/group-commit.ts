@@ -137,9 +137,10 @@ export function createGroupCommit(db: Database.Database, options: GroupCommitOpt
       const ready = failure ? waiters : waiters.filter((w) => w.upTo <= synced);
       waiters = failure ? [] : waiters.filter((w) => w.upTo > synced);
       for (const waiter of ready) waiter.done(failure?.error);
-      if (waiters.length > 0) startSync();
-      // Works queued during the sync commit now, together.
+      // Works queued during the sync commit now, together; the next sync covers them and every
+      // write still waiting.
       if (arranged) onTurn();
+      if (waiters.length > 0) startSync();
     });
   };
 
