@@ -1,7 +1,7 @@
 /**
  * bench:gateway (a): upgate's POST /v1/uploads, served by toNodeHandler on node:http. JWT (HS256)
- * auth, the route's policy, a quota reserved in SQLite (a file on disk, synchronous=FULL as
- * shipped, concurrent reservations group-committed), a random server-chosen key and a presigned PUT that signs content-length,
+ * auth, the route's policy, a quota reserved in SQLite (a file on disk, the WAL synced before
+ * each answer as shipped, concurrent reservations group-committed), a random server-chosen key and a presigned PUT that signs content-length,
  * content-type, if-none-match and the upgate metadata. Logging at the default level (info).
  * argv: <data dir>
  */

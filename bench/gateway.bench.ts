@@ -165,15 +165,16 @@ function report(results: Record<GatewayTarget, LoadResult>): void {
 async function profile(script: string): Promise<void> {
   const ledgerDir = args["ledger-dir"] ?? tmpdir();
   for (const cost of await measureCommits(ledgerDir)) {
-    const perSecond = 1e6 / cost.microsPerCommit;
     console.log(
-      `SQLite commit in ${ledgerDir}, WAL synchronous=${cost.synchronous}: ${cost.microsPerCommit.toFixed(0)} µs` +
-        ` (at most ${perSecond.toFixed(0)} commits/s on one connection)`,
+      `SQLite commit in ${ledgerDir}, WAL ${cost.mode}: ${cost.microsPerCommit.toFixed(0)} µs wall,` +
+        ` ${cost.cpuMicrosPerCommit.toFixed(0)} µs CPU (${(1e6 / cost.microsPerCommit).toFixed(0)} commits/s one after another)`,
     );
   }
   console.log(
-    "Each create reserves once (and takes a token with a rateLimit); the reservations and takes that\n" +
-      "arrive in one event-loop turn share one transaction, so one commit serves a batch.\n",
+    "The ledger commits with NORMAL + fdatasync: each create reserves once (and takes a token with a\n" +
+      "rateLimit); those of one event-loop turn share one transaction, and those that arrive while the\n" +
+      "WAL's fdatasync runs (on the thread pool) commit together when it ends: one commit and one sync\n" +
+      "serve a batch, so the fewer requests per second, the more of that CPU each one pays.\n",
   );
   const dir = await mkdtemp(join(workDir, "profile-"));
   const result = await measure("ours", script, dir);

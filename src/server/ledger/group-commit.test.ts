@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGroupCommit, MAX_BATCH } from "./group-commit.js";
 
 let dir = "";
@@ -21,27 +21,41 @@ afterEach(async () => {
 const insert = (name: string) => () => db.prepare("INSERT INTO items (name) VALUES (?)").run(name).changes;
 const names = () => db.prepare("SELECT name FROM items ORDER BY name").pluck().all();
 
-/** Counts the IMMEDIATE transactions begun through db.transaction(): each is one commit. */
-function countTransactions(): () => number {
-  let begun = 0;
-  const original = db.transaction.bind(db);
-  vi.spyOn(db, "transaction").mockImplementation(((fn: (...args: never[]) => unknown) => {
-    const tx = original(fn);
-    return Object.assign((...args: never[]) => tx(...args), {
-      ...tx,
-      immediate: (...args: never[]) => {
-        begun++;
-        return tx.immediate(...args);
-      },
-    });
-  }) as typeof db.transaction);
-  return () => begun;
+/**
+ * A sync that counts its calls and finishes on the next turn (or when released, when `hold` is set):
+ * with group commit each batch is followed by one sync, so calls count commits.
+ */
+function countingSync(hold = false) {
+  let calls = 0;
+  const pending: Array<(error?: Error | null) => void> = [];
+  const sync = (done: (error?: Error | null) => void) => {
+    calls++;
+    if (hold) pending.push(done);
+    else setImmediate(done);
+  };
+  return {
+    sync,
+    calls: () => calls,
+    /** Finishes the sync in flight, with `error` when given. */
+    release: (error?: Error) => pending.shift()?.(error),
+  };
+}
+
+/** Whether `promise` has settled by the end of this turn's microtasks and the next immediate. */
+async function isSettled(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  return settled;
 }
 
 describe("createGroupCommit", () => {
   it("runs the works of one tick in one transaction, in order, each seeing the earlier ones", async () => {
-    const commits = countTransactions();
-    const group = createGroupCommit(db);
+    const { sync, calls: commits } = countingSync();
+    const group = createGroupCommit(db, { sync });
     const count = () => db.prepare("SELECT COUNT(*) FROM items").pluck().get() as number;
     const seen = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
@@ -61,8 +75,8 @@ describe("createGroupCommit", () => {
   });
 
   it(`splits a tick's works into transactions of at most ${MAX_BATCH}, keeping their order`, async () => {
-    const commits = countTransactions();
-    const group = createGroupCommit(db);
+    const { sync, calls: commits } = countingSync();
+    const group = createGroupCommit(db, { sync });
     const order: number[] = [];
     await Promise.all(
       Array.from({ length: MAX_BATCH + 10 }, (_, i) =>
@@ -158,5 +172,105 @@ describe("createGroupCommit", () => {
     group.flush();
     expect(names()).toHaveLength(MAX_BATCH + 1);
     await expect(Promise.all(pending)).resolves.toHaveLength(MAX_BATCH + 1);
+  });
+
+  it("with no sync, settles callers when COMMIT returns (synchronous=FULL)", async () => {
+    const group = createGroupCommit(db);
+    await expect(Promise.all([group.run(insert("a")), group.run(insert("b"))])).resolves.toEqual([1, 1]);
+    expect(names()).toEqual(["a", "b"]);
+    await expect(group.durable("x")).resolves.toBe("x");
+  });
+
+  it("settles a caller only once a sync that began after its COMMIT has finished", async () => {
+    const sync = countingSync(true);
+    const group = createGroupCommit(db, { sync: sync.sync });
+    const first = group.run(insert("a"));
+    expect(await isSettled(first)).toBe(false);
+    // Committed (another connection sees it) but not yet reported done.
+    expect(names()).toEqual(["a"]);
+    expect(sync.calls()).toBe(1);
+    sync.release();
+    await expect(first).resolves.toBe(1);
+  });
+
+  it("commits the works queued during a sync together when it ends, and syncs them again", async () => {
+    const sync = countingSync(true);
+    const group = createGroupCommit(db, { sync: sync.sync });
+    const first = group.run(insert("a"));
+    await isSettled(first);
+    // Three later turns: none commits while the sync runs, so they form one batch.
+    const later: Array<Promise<number>> = [];
+    for (const name of ["b", "c", "d"]) {
+      later.push(group.run(insert(name)));
+      expect(await isSettled(later.at(-1)!)).toBe(false);
+    }
+    expect(names()).toEqual(["a"]);
+    sync.release();
+    await first;
+    expect(names()).toEqual(["a", "b", "c", "d"]);
+    expect(sync.calls()).toBe(2);
+    expect(await isSettled(Promise.all(later))).toBe(false);
+    sync.release();
+    await expect(Promise.all(later)).resolves.toEqual([1, 1, 1]);
+  });
+
+  it("a write made during a sync and the works queued meanwhile share the next sync", async () => {
+    const sync = countingSync(true);
+    const group = createGroupCommit(db, { sync: sync.sync });
+    const first = group.run(insert("a"));
+    await isSettled(first);
+    insert("b")();
+    const written = group.durable("b");
+    const queued = group.run(insert("c"));
+    await isSettled(queued);
+    sync.release();
+    await first;
+    expect(names()).toEqual(["a", "b", "c"]);
+    expect(sync.calls()).toBe(2);
+    sync.release();
+    await expect(Promise.all([written, queued])).resolves.toEqual(["b", 1]);
+    expect(sync.calls()).toBe(2);
+  });
+
+  it("durable() waits for a sync covering the write before it; settled() only for earlier commits", async () => {
+    const sync = countingSync(true);
+    const group = createGroupCommit(db, { sync: sync.sync });
+    expect(await isSettled(group.settled("nothing pending"))).toBe(true);
+    insert("a")();
+    const written = group.durable("written");
+    const read = group.settled("read");
+    expect(await isSettled(written)).toBe(false);
+    expect(await isSettled(read)).toBe(false);
+    sync.release();
+    await expect(written).resolves.toBe("written");
+    await expect(read).resolves.toBe("read");
+  });
+
+  it("a failed sync rejects its callers and every later one (a retried fsync can lie)", async () => {
+    const sync = countingSync(true);
+    const group = createGroupCommit(db, { sync: sync.sync });
+    const first = group.run(insert("a"));
+    await isSettled(first);
+    const queued = group.run(insert("b"));
+    sync.release(new Error("EIO: i/o error, fdatasync"));
+    await expect(first).rejects.toThrow(/EIO/);
+    await expect(queued).rejects.toThrow(/EIO/);
+    await expect(group.run(insert("c"))).rejects.toThrow(/EIO/);
+    await expect(group.durable(1)).rejects.toThrow(/EIO/);
+    // Nothing after the failure was even written.
+    expect(names()).toEqual(["a"]);
+    expect(sync.calls()).toBe(1);
+  });
+
+  it("an atomic work runs without a savepoint; its failing statement undoes itself alone", async () => {
+    const group = createGroupCommit(db);
+    const results = await Promise.allSettled([
+      group.run(insert("a"), { atomic: true }),
+      group.run(insert("a"), { atomic: true }),
+      group.run(insert("b"), { atomic: true }),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+    expect(names()).toEqual(["a", "b"]);
   });
 });

@@ -21,6 +21,7 @@ import {
 } from "./row.js";
 import { assertRate, CREDIT_PER_TOKEN, refilledCredit, retryAfterMs } from "./token-bucket.js";
 import type { Ledger, QuotaUsage, RateResult, ReserveResult } from "./types.js";
+import { walSync } from "./wal-sync.js";
 
 type Raw = Record<string, unknown>;
 
@@ -47,15 +48,21 @@ const toMs = (date: Date): number => date.getTime();
  * The ledger in one SQLite file (better-sqlite3). Several processes may share the file: reservations
  * and token takes run in BEGIN IMMEDIATE (batched, see group-commit.ts), which takes the write lock
  * up front, and waiters queue on busy_timeout; other writes are single statements.
+ *
+ * Durability: no method answers before the commits it made or may have read are synced to disk. A
+ * lost "verified" would let the sweeper delete an object the client was told is stored, and a lost
+ * reservation would hand out quota twice. In WAL mode the connection runs synchronous=NORMAL and
+ * the group commit syncs the WAL itself, off the event loop (wal-sync.ts): synchronous=FULL's
+ * guarantee without the event loop waiting for the disk. Other journal modes (a `:memory:` ledger)
+ * keep synchronous=FULL.
  */
 export function createSqliteLedger(path: string): Ledger {
   const db = new Database(path);
   // busy_timeout first: switching to WAL itself needs the lock another process may hold.
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  db.pragma("journal_mode = WAL");
-  // FULL syncs the WAL on every commit. NORMAL could lose the last commits on power loss, and a lost
-  // "verified" would let the sweeper delete an object the client was told is stored.
-  db.pragma("synchronous = FULL");
+  const wal = db.pragma("journal_mode = WAL", { simple: true }) === "wal";
+  db.pragma(`synchronous = ${wal ? "NORMAL" : "FULL"}`);
+  const walSyncer = wal ? walSync(db.name) : undefined;
 
   const statements = new Map<string, Database.Statement>();
   /** Prepared on first use: the tables exist only after migrate(). */
@@ -111,7 +118,7 @@ export function createSqliteLedger(path: string): Ledger {
     );
     if (decision.ok) {
       const insert = prepare(INSERT_SQL);
-      for (const [index, row] of rows.entries()) insert.run(insertValues(row, toMs, index));
+      for (let index = 0; index < rows.length; index++) insert.run(insertValues(rows[index]!, toMs, index));
     }
     return decision;
   };
@@ -133,8 +140,10 @@ export function createSqliteLedger(path: string): Ledger {
   };
 
   // Reservations and token takes of one event-loop turn share one IMMEDIATE transaction and one
-  // fsync (group-commit.ts); each still runs in order, in its own savepoint.
-  const group = createGroupCommit(db);
+  // sync (group-commit.ts); each still runs in order, in its own savepoint unless its one INSERT or
+  // UPSERT is its only write (a failing statement undoes itself).
+  const group = createGroupCommit(db, walSyncer ? { sync: walSyncer.sync } : {});
+  const { durable, settled } = group;
 
   const migrate = db.transaction(() => {
     db.exec(
@@ -153,6 +162,7 @@ export function createSqliteLedger(path: string): Ledger {
   return {
     async migrate() {
       migrate.immediate();
+      return durable(undefined);
     },
 
     async migrationStatus() {
@@ -171,25 +181,28 @@ export function createSqliteLedger(path: string): Ledger {
 
     async close() {
       group.flush();
+      // Callers of the last batches settle (and the descriptor is free) before the connection goes.
+      await settled(undefined).catch(() => {});
+      walSyncer?.close();
       db.close();
     },
 
     async reserve(rows, quota) {
       const subject = assertRowsMatchQuota(rows, quota);
-      return group.run(() => reserveOne(rows, quota, subject));
+      return group.run(() => reserveOne(rows, quota, subject), { atomic: rows.length === 1 });
     },
 
     async usage(subject, route, periodMs, now) {
-      return usage(subject, route, periodMs, now);
+      return settled(usage(subject, route, periodMs, now));
     },
 
     async findIdempotent(subject, key) {
-      return findIdempotent(subject, key);
+      return settled(findIdempotent(subject, key));
     },
 
     async get(id) {
       const raw = prepare("SELECT * FROM uploads WHERE id = ?").get(id) as Raw | undefined;
-      return raw && toUploadRow(raw);
+      return settled(raw && toUploadRow(raw));
     },
 
     async transition(id, from, to, patch = {}) {
@@ -203,7 +216,7 @@ export function createSqliteLedger(path: string): Ledger {
         `UPDATE uploads SET ${assignments.map(([column]) => `${column} = ?`).join(", ")}
          WHERE id = ? AND status IN (SELECT value FROM json_each(?)) RETURNING *`,
       ).get(...assignments.map(([, value]) => value), id, JSON.stringify(from)) as Raw | undefined;
-      return raw && toUploadRow(raw);
+      return durable(raw && toUploadRow(raw));
     },
 
     async claimVerification(id, leaseId, until, now) {
@@ -212,26 +225,28 @@ export function createSqliteLedger(path: string): Ledger {
          WHERE id = ? AND status = 'uploaded' AND (verify_lease_until IS NULL OR verify_lease_until <= ?)
          RETURNING *`,
       ).get(leaseId, until.getTime(), id, now.getTime()) as Raw | undefined;
-      return raw && toUploadRow(raw);
+      return durable(raw && toUploadRow(raw));
     },
 
     async renewVerification(id, leaseId, until) {
       const result = prepare(
         "UPDATE uploads SET verify_lease_until = ? WHERE id = ? AND status = 'uploaded' AND verify_lease_id = ?",
       ).run(until.getTime(), id, leaseId);
-      return result.changes > 0;
+      return durable(result.changes > 0);
     },
 
     async releaseVerification(id, leaseId) {
       prepare(
         "UPDATE uploads SET verify_lease_id = NULL, verify_lease_until = NULL WHERE id = ? AND verify_lease_id = ?",
       ).run(id, leaseId);
+      return durable(undefined);
     },
 
     async extendExpiry(id, expiresAt) {
       prepare(
         `UPDATE uploads SET expires_at = MAX(expires_at, ?), updated_at = ? WHERE id = ? AND status = 'pending'`,
       ).run(expiresAt.getTime(), Date.now(), id);
+      return durable(undefined);
     },
 
     async list(query) {
@@ -254,7 +269,7 @@ export function createSqliteLedger(path: string): Ledger {
       const raws = prepare(
         `SELECT * FROM uploads WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ?`,
       ).all(...params, query.limit + 1) as Raw[];
-      return page(raws.map(toUploadRow), query.limit);
+      return settled(page(raws.map(toUploadRow), query.limit));
     },
 
     async findStale(before, limit) {
@@ -263,20 +278,20 @@ export function createSqliteLedger(path: string): Ledger {
         `SELECT * FROM uploads WHERE status IN ('pending', 'uploaded') AND expires_at < ?
          ORDER BY expires_at, id LIMIT ?`,
       ).all(before.getTime(), limit) as Raw[];
-      return raws.map(toUploadRow);
+      return settled(raws.map(toUploadRow));
     },
 
     async ownsKey(bucket, key, statuses: readonly UploadStatus[]) {
       const found = prepare(
         `SELECT 1 FROM uploads WHERE bucket = ? AND key = ? AND status IN (SELECT value FROM json_each(?)) LIMIT 1`,
       ).get(bucket, key, JSON.stringify(statuses));
-      return found !== undefined;
+      return settled(found !== undefined);
     },
 
     async takeToken(bucketKey, perMinute, now) {
       assertRate(perMinute);
       const nowMs = now.getTime();
-      return group.run(() => takeOne(bucketKey, perMinute, nowMs));
+      return group.run(() => takeOne(bucketKey, perMinute, nowMs), { atomic: true });
     },
   };
 }
