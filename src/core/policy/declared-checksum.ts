@@ -1,7 +1,7 @@
 import type { ErrorCode } from "../errors.js";
 import type { RouteChecksumAlgorithm } from "../protocol.js";
 import { checksumValueProblem, ROUTE_CHECKSUM_ALGORITHMS } from "./checksum-algorithm.js";
-import type { RoutePolicy } from "./route.js";
+import type { RoutePolicy } from "./route-policy.js";
 import { chooseStrategy } from "./strategy.js";
 
 export interface ChecksumProblem {

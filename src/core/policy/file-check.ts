@@ -7,7 +7,7 @@ import { declaredChecksumProblems } from "./declared-checksum.js";
 import { MAX_OBJECT_SIZE, MAX_SINGLE_UPLOAD } from "./limits.js";
 import { metadataProblem } from "./metadata.js";
 import { describeType, describeTypes, typeMatches, validMimeType } from "./mime.js";
-import type { FileProblem, RoutePolicy } from "./route.js";
+import type { FileProblem, RoutePolicy } from "./route-policy.js";
 
 const FIELDS = ["name", "type", "size", "sha256", "crc64nvme", "crc32c", "metadata"];
 const MAX_NAME_LENGTH = 1024;

@@ -1,5 +1,5 @@
 import { MAX_SINGLE_UPLOAD } from "./limits.js";
-import type { RoutePolicy } from "./route.js";
+import type { RoutePolicy } from "./route-policy.js";
 
 /**
  * How one file of `size` bytes is uploaded. "auto" is a single PUT up to the route's

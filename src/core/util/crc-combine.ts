@@ -1,4 +1,4 @@
-import { fromBase64, toBase64 } from "../sigv4/crypto.js";
+import { fromBase64, toBase64 } from "./base64.js";
 import { crc32Bytes } from "./crc32-slicing.js";
 
 /**

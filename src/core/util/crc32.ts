@@ -1,4 +1,4 @@
-import { toBase64 } from "../sigv4/crypto.js";
+import { toBase64 } from "./base64.js";
 import { crc32Bytes, crc32SlicingTable, crc32SlicingUpdate } from "./crc32-slicing.js";
 
 /** CRC-32 (ISO-HDLC, zlib, S3's CRC32): reflected polynomial 0xEDB88320, init and xorout ~0. */

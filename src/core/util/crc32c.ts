@@ -1,4 +1,4 @@
-import { toBase64 } from "../sigv4/crypto.js";
+import { toBase64 } from "./base64.js";
 import { crc32Bytes, crc32SlicingTable, crc32SlicingUpdate } from "./crc32-slicing.js";
 
 /** CRC-32C (Castagnoli, iSCSI, S3's CRC32C): reflected polynomial 0x82F63B78, init and xorout ~0. */

@@ -1,4 +1,4 @@
-import { toBase64 } from "../sigv4/crypto.js";
+import { toBase64 } from "./base64.js";
 
 /**
  * CRC-64/NVME (S3's CRC64NVME): reflected polynomial 0x9A6C9329AC4BC9B5, init and xorout ~0.

@@ -1,5 +1,5 @@
+import type { VerifyExpectation, VerifyObjectResult } from "./expectation.js";
 import type { ChecksumExpectation, ChecksumVerdict } from "./upload-checksum.js";
-import type { VerifyExpectation, VerifyObjectResult } from "./verify-object.js";
 
 const NAMES = { sha256: "SHA-256", crc64nvme: "CRC64NVME", crc32c: "CRC32C" } as const;
 
