@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { checksumHeader } from "../../core/policy/checksum-algorithm.js";
 import type { RouteChecksumAlgorithm } from "../../core/protocol.js";
 import { multipartChecksumHeaders } from "../../server/uploads/checksum-headers.js";
-import { completeAssembly } from "../../server/uploads/complete-assembly.js";
+import { completeAssembly } from "../../server/uploads/complete/complete-assembly.js";
 import { newDigest } from "../../server/uploads/verify/stream-digests.js";
 import { describeStorageFailure } from "../storage-failure.js";
 import { sendable } from "./s3-answer.js";

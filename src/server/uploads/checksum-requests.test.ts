@@ -2,8 +2,8 @@ import { AwsCrc32c } from "@aws-crypto/crc32c";
 import { describe, expect, it } from "vitest";
 import { UpgateError } from "../../core/errors.js";
 import type { UploadRow } from "../ledger/types.js";
+import { completeAssembly } from "./complete/complete-assembly.js";
 import { completeChecksums } from "./complete/multipart-checksums.js";
-import { completeAssembly } from "./complete-assembly.js";
 import { parseCompleteRequest } from "./complete-request.js";
 import { parsePartsRequest } from "./parts-request.js";
 

@@ -4,7 +4,7 @@ import type { CompleteRequest } from "../../../core/protocol.js";
 import type { UploadRow } from "../../ledger/types.js";
 import { isStorageCode, storageFailure } from "../../s3/api-failure.js";
 import type { StorageClient, StoragePart } from "../../s3/types.js";
-import { completeAssembly } from "../complete-assembly.js";
+import { completeAssembly } from "./complete-assembly.js";
 
 /**
  * A multipart upload that storage no longer has: S3 says NoSuchUpload; Ceph RGW 16 says NoSuchKey

@@ -1,7 +1,7 @@
-import { checksumHeader } from "../../core/policy/checksum-algorithm.js";
-import type { RouteChecksumAlgorithm } from "../../core/protocol.js";
-import type { CompletedPart } from "../../core/s3/requests.js";
-import type { StoragePart } from "../s3/types.js";
+import { checksumHeader } from "../../../core/policy/checksum-algorithm.js";
+import type { RouteChecksumAlgorithm } from "../../../core/protocol.js";
+import type { CompletedPart } from "../../../core/s3/requests.js";
+import type { StoragePart } from "../../s3/types.js";
 
 const ELEMENT = {
   sha256: "ChecksumSHA256",
