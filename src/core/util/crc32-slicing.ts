@@ -1,3 +1,4 @@
+import { toBase64 } from "./base64.js";
 /**
  * Slicing-by-16 for the reflected 32-bit CRCs (CRC-32 and CRC-32C differ only in the polynomial).
  * One flat table of 16 x 256 entries: entry s*256+i is the CRC register after byte i followed by
@@ -88,4 +89,34 @@ export function crc32SlicingUpdate(t: Int32Array, crc: number, d: Uint8Array): n
 /** The four big-endian bytes of a finished CRC-32 value, as S3 encodes x-amz-checksum-crc32(c). */
 export function crc32Bytes(value: number): Uint8Array {
   return new Uint8Array([value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255]);
+}
+
+/** Incremental reflected CRC-32 over one slicing table; digest() may be called at any point. */
+export class SlicedCrc32 {
+  readonly #table: Int32Array;
+  #crc = -1;
+
+  constructor(table: Int32Array) {
+    this.#table = table;
+  }
+
+  update(bytes: Uint8Array): this {
+    this.#crc = crc32SlicingUpdate(this.#table, this.#crc, bytes);
+    return this;
+  }
+
+  /** The checksum as an unsigned 32-bit number. */
+  value(): number {
+    return ~this.#crc >>> 0;
+  }
+
+  /** Four big-endian bytes. */
+  digest(): Uint8Array {
+    return crc32Bytes(this.value());
+  }
+
+  /** Base64 of the big-endian bytes: the x-amz-checksum-crc32 / -crc32c header value. */
+  digestBase64(): string {
+    return toBase64(this.digest());
+  }
 }

@@ -64,7 +64,7 @@ export function sha256(data: Uint8Array): string {
 }
 
 /** A ZIP of `entries`, stored (not compressed): enough for file-type to read what it holds. */
-function storedZip(entries: Record<string, string>): Buffer {
+export function storedZip(entries: Record<string, string>): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
