@@ -28,6 +28,17 @@ export function referenceCrc32c(data: Uint8Array): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
+/** Bitwise CRC-64/NVME (reflected polynomial 0x9A6C9329AC4BC9B5), in BigInt: slow, and independent of the engine's. */
+function referenceCrc64nvme(data: Uint8Array): bigint {
+  const mask = (1n << 64n) - 1n;
+  let crc = mask;
+  for (const byte of data) {
+    crc ^= BigInt(byte);
+    for (let k = 0; k < 8; k++) crc = crc & 1n ? (crc >> 1n) ^ 0x9a6c9329ac4bc9b5n : crc >> 1n;
+  }
+  return crc ^ mask;
+}
+
 const crcBase64 = (n: number) =>
   Buffer.from([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]).toString("base64");
 
@@ -38,6 +49,11 @@ export function checksumOf(name: string, data: Uint8Array): string {
       return crcBase64(zlibCrc32(data));
     case "x-amz-checksum-crc32c":
       return crcBase64(referenceCrc32c(data));
+    case "x-amz-checksum-crc64nvme": {
+      const out = Buffer.alloc(8);
+      out.writeBigUInt64BE(referenceCrc64nvme(data));
+      return out.toString("base64");
+    }
     default:
       return createHash(name.slice("x-amz-checksum-".length)).update(data).digest("base64");
   }
