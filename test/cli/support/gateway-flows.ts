@@ -1,4 +1,5 @@
 /** Uploads through a running gateway's API, every request on one keep-alive agent. */
+import { createHash } from "node:crypto";
 import type { Agent } from "node:http";
 import { expect } from "vitest";
 import { send, sendJson } from "./keep-alive.js";
@@ -64,16 +65,38 @@ export async function uploadThrough(
     });
     expect(post.status, post.body.toString()).toBe(204);
   } else {
-    const parts = [];
+    // A sha256 route's multipart upload is COMPOSITE SHA-256: each part's URL comes from /parts,
+    // binding that part's hash, as the client does.
+    const planned = upload!.parts!;
+    const slices = new Map<number, Uint8Array>();
     let offset = 0;
-    for (const part of upload!.parts!) {
+    for (const part of planned) {
+      slices.set(part.partNumber, bytes.subarray(offset, offset + part.size));
+      offset += part.size;
+    }
+    const sha256 = Object.fromEntries(
+      [...slices].map(([n, slice]) => [String(n), createHash("sha256").update(slice).digest("base64")]),
+    );
+    const signed = await sendJson(
+      agent,
+      "POST",
+      `${gatewayUrl}/v1/uploads/${upload!.id}/parts`,
+      { partNumbers: [...slices.keys()], sha256 },
+      auth,
+    );
+    expect(signed.status, JSON.stringify(signed.json)).toBe(200);
+    const parts = [];
+    for (const part of signed.json.parts as NonNullable<Instruction["parts"]>) {
       const sent = await send(agent, "PUT", part.url, {
         headers: part.headers,
-        body: bytes.subarray(offset, offset + part.size),
+        body: slices.get(part.partNumber)!,
       });
-      offset += part.size;
       expect(sent.status, sent.body.toString()).toBe(200);
-      parts.push({ partNumber: part.partNumber, etag: sent.headers.etag });
+      parts.push({
+        partNumber: part.partNumber,
+        etag: sent.headers.etag,
+        sha256: sha256[String(part.partNumber)],
+      });
     }
     completion = { parts };
   }
