@@ -42,7 +42,8 @@ import {
 } from "./support.js";
 
 const MINUTE = 60_000;
-const BUNDLE_LIMIT_GZ = 20 * 1024;
+// The uploader with SHA-256, the CRC-64/NVME and CRC-32C hashers and their Worker pool, resume and the type table.
+const BUNDLE_LIMIT_GZ = 24 * 1024;
 const REACT_LAYER_LIMIT_GZ = 5 * 1024;
 const DRIVERS = ["better-sqlite3@12", "pg@8"];
 const JWT_SECRET = "package-test-jwt-secret-0123456789abcdef";
@@ -153,17 +154,22 @@ describe("installed without the optional drivers", { timeout: 3 * MINUTE }, () =
     await measure("upgate alone", await npm(["install", tarball, "--cache", join(root, "cache")]));
   }, 4 * MINUTE);
 
-  it("has neither better-sqlite3 nor pg, and every entry point loads, from CommonJS too (require(esm))", async () => {
+  it("has neither better-sqlite3 nor pg, and every entry point without an optional peer loads, from CommonJS too (require(esm))", async () => {
     const lock = JSON.parse(await readFile(join(app, "node_modules/.package-lock.json"), "utf8"));
     expect(Object.keys(lock.packages)).not.toContain("node_modules/better-sqlite3");
     expect(Object.keys(lock.packages)).not.toContain("node_modules/pg");
     const manifest = JSON.parse(await readFile(join(projectRoot, "package.json"), "utf8")) as {
       exports: Record<string, unknown>;
     };
+    // upgate/react and upgate/uppy need their optional peer (react, @uppy/core), which this app does
+    // not have: each fails with its one line, checked below.
+    const needsPeer = new Set(["upgate/react", "upgate/uppy"]);
     const entries = Object.keys(manifest.exports)
       .filter((key) => key !== "./package.json")
-      .map((key) => (key === "." ? "upgate" : `upgate/${key.slice(2)}`));
+      .map((key) => (key === "." ? "upgate" : `upgate/${key.slice(2)}`))
+      .filter((entry) => !needsPeer.has(entry));
     expect(entries).toContain("upgate/sigv4");
+    expect(entries).toContain("upgate/client");
     const esm = await run(
       process.execPath,
       ["--input-type=module", "-e", `for (const e of ${JSON.stringify(entries)}) await import(e);`],
@@ -231,7 +237,7 @@ describe("installed without the optional drivers", { timeout: 3 * MINUTE }, () =
     ]);
   });
 
-  it("bundles upgate/client for browsers with esbuild: no Node built-ins, under 20 KB gzipped", async () => {
+  it("bundles upgate/client for browsers with esbuild: no Node built-ins, under 24 KB gzipped", async () => {
     await writeFile(join(app, "client-entry.js"), 'export * from "upgate/client";\n');
     const builtins = builtinModules.flatMap((m) => [m, `${m}/*`, `node:${m}`, `node:${m}/*`]);
     const result = await build({
