@@ -13,7 +13,8 @@ import { configDefaults, defineConfig } from "vitest/config";
  *   one file), headless Chromium, the packed tarball (npm run test:integration); also the tests
  *   beside the sources that run a whole stack, big bodies or worker threads. It takes any test file
  *   no other project lists, so a new folder of tests always runs in npm test.
- * - system: kill and fault injection, the soaks, Ceph RGW and ceph/s3-tests (npm run test:system).
+ * - system: kill and fault injection, the soaks, Ceph RGW and ceph/s3-tests, bodies of 128 MiB and more
+ *   (npm run test:system).
  */
 const UNIT = [
   "src/**/*.test.{ts,tsx}",
@@ -47,6 +48,7 @@ const SYSTEM = [
   "test/credentials-soak/**/*.test.ts",
   "test/rgw/**/*.test.ts",
   "test/peer/s3-tests.test.ts",
+  "test/big-bodies/**/*.test.ts",
 ];
 
 /** Which project runs which files: `include` minus `exclude` (test/architecture checks each file is in one). */

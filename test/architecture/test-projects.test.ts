@@ -46,6 +46,7 @@ describe("the vitest projects", () => {
     expect(projectsOf("src/cli/dev-stack.test.ts")).toEqual(["integration"]);
     expect(projectsOf("test/rgw/flow.test.ts")).toEqual(["system"]);
     expect(projectsOf("test/faults/gateway-kill.test.ts")).toEqual(["system"]);
+    expect(projectsOf("test/big-bodies/single-put.test.ts")).toEqual(["system"]);
     expect(projectsOf("test/soak/stats.test.ts")).toEqual(["unit"]);
     expect(projectsOf("test/contract/memory.test.ts")).toEqual(["conformance"]);
     expect(projectsOf("test/a-new-folder/x.test.ts")).toEqual(["integration"]);
