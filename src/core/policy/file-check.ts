@@ -2,7 +2,6 @@ import type { ErrorCode } from "../errors.js";
 import type { FileDeclaration } from "../protocol.js";
 import { isPlainObject } from "../util/plain-object.js";
 import { formatSize } from "../util/sizes.js";
-import { sha256Problem } from "./checksum.js";
 import { declaredChecksumProblems } from "./declared-checksum.js";
 import { MAX_OBJECT_SIZE, MAX_SINGLE_UPLOAD } from "./limits.js";
 import { metadataProblem } from "./metadata.js";

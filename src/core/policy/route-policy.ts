@@ -1,5 +1,5 @@
 import type { ErrorCode } from "../errors.js";
-import type { FileDeclaration, RouteChecksumAlgorithm } from "../protocol.js";
+import type { RouteChecksumAlgorithm } from "../protocol.js";
 
 /** A route after config normalization: every size in bytes, every default applied. */
 export interface RoutePolicy {

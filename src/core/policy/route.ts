@@ -1,5 +1,5 @@
 import type { ErrorCode } from "../errors.js";
-import type { FileDeclaration, RouteChecksumAlgorithm } from "../protocol.js";
+import type { FileDeclaration } from "../protocol.js";
 import { checkFile } from "./file-check.js";
 import type { FileProblem, RoutePolicy } from "./route-policy.js";
 

@@ -1,7 +1,6 @@
 import { multipartETag } from "../../core/s3/etag.js";
 import type { XmlNode } from "../../core/s3/xml.js";
 import { children, singleChildText } from "../../core/s3/xml-read.js";
-import { fromBase64 } from "../../core/sigv4/crypto.js";
 import type { MultipartUpload, ObjectMeta, PartInfo } from "../backend/types.js";
 import { completeChecksums, type PlannedPart, plannedChecksums } from "../checksums/complete-checksum.js";
 import { checksumElements, checksumTypeOf } from "../checksums/response.js";

@@ -4,7 +4,6 @@ import type { Services } from "../../context.js";
 import type { UploadRow } from "../../ledger/types.js";
 import { concurrentChange, uploadNotFound } from "../errors.js";
 import { toUploadRecord } from "../record.js";
-import type { PartChecksums } from "../verify/part-checksums.js";
 import { afterVerified, type Completer } from "./after-verified.js";
 import type { CompleteChecksums } from "./multipart-checksums.js";
 import { finishMultipart } from "./multipart-finish.js";

@@ -4,7 +4,6 @@ import type { UploadRow } from "../../ledger/types.js";
 import { storageFailure } from "../../s3/api-failure.js";
 import { uploaderMetadata } from "../object-metadata.js";
 import { uploadChecksumExpectation } from "../upload-checksum-expectation.js";
-import type { PartChecksums } from "../verify/part-checksums.js";
 import { type VerifyExpectation, verifyObject } from "../verify/verify-object.js";
 import { disposeRejected } from "./dispose-rejected.js";
 import type { CompleteChecksums } from "./multipart-checksums.js";

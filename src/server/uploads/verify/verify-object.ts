@@ -10,7 +10,7 @@ import type {
 import { SNIFF_BYTES, sniffObject } from "./sniff.js";
 import { unplannedHeader } from "./stored-headers.js";
 import { metadataMismatch } from "./stored-metadata.js";
-import { type ChecksumExpectation, checkUploadChecksum } from "./upload-checksum.js";
+import { checkUploadChecksum } from "./upload-checksum.js";
 
 export type {
   VerifyExpectation,
