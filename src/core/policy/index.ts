@@ -32,7 +32,7 @@ export {
 export { KNOWN_TYPES, type KnownType } from "./mime-table.js";
 export { type PartPlan, planParts } from "./parts.js";
 export { checkFiles, type FileProblem, type FilesCheck, type RoutePolicy } from "./route.js";
-export { routeChecksumAlgorithm, routeInfo } from "./route-info.js";
+export { routeInfo } from "./route-info.js";
 export { routeTypeInfo } from "./route-types.js";
 export { isSafeKey, s3KeyProblem } from "./s3-key.js";
 export { chooseStrategy } from "./strategy.js";

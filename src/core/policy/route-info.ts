@@ -2,11 +2,6 @@ import type { RouteInfo } from "../protocol.js";
 import type { RoutePolicy } from "./route.js";
 import { routeTypeInfo } from "./route-types.js";
 
-/** The checksum algorithm a route's uploads use (its `checksum.algorithm`, default sha256). */
-export function routeChecksumAlgorithm(policy: RoutePolicy): RouteInfo["checksum"]["algorithm"] {
-  return policy.checksumAlgorithm;
-}
-
 /** A route as GET /v1/routes shows it: its rules, nothing of its keys, hooks or quotas. */
 export function routeInfo(policy: RoutePolicy): RouteInfo {
   return {
@@ -19,7 +14,7 @@ export function routeInfo(policy: RoutePolicy): RouteInfo {
     strategy: policy.strategy,
     multipartThreshold: policy.multipartThreshold,
     partSize: policy.partSize,
-    checksum: { mode: policy.checksum, algorithm: routeChecksumAlgorithm(policy) },
+    checksum: { mode: policy.checksum, algorithm: policy.checksumAlgorithm },
     urlLifetime: policy.expiresIn,
     public: policy.public,
   };
