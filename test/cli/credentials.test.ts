@@ -13,8 +13,8 @@ import { type DevRig, startDevRig } from "./support/dev.js";
 
 const JWT_SECRET = "credentials-cli-jwt-secret-0123456789abcdef";
 const HIDE_PACKAGE = {
-  NODE_OPTIONS: `--import=${join(projectRoot, "test/support/hide-package.mjs")}`,
-  UPGATE_TEST_HIDDEN_PACKAGE: "@aws-sdk/credential-providers",
+  NODE_OPTIONS: `--import=${join(projectRoot, "test/support/hide-packages.mjs")}`,
+  UPGATE_TEST_HIDE_PACKAGES: "@aws-sdk/credential-providers",
 };
 
 let rig: DevRig;
