@@ -1,65 +1,13 @@
 import { describe, expect, it, vi } from "vitest";
+import { FakeUploadTask } from "../../test/support/fake-upload-task.js";
 import {
   type ResumableUpload,
   type RouteInfo,
   UploadError,
   type Uploader,
   type UploadOptions,
-  type UploadProgress,
-  type UploadRecord,
 } from "../client/index.js";
 import { UploadSession } from "./session.js";
-
-/** A task the test drives: progress, success, failure; pause, resume and abort are recorded. */
-class FakeTask {
-  calls: string[] = [];
-  state = "running";
-  readonly done: Promise<UploadRecord[]>;
-  private settle!: { ok: (r: UploadRecord[]) => void; fail: (e: unknown) => void };
-  constructor(
-    readonly file: File,
-    readonly options: UploadOptions,
-  ) {
-    this.done = new Promise((ok, fail) => {
-      this.settle = { ok, fail };
-    });
-    this.done.catch(() => {});
-  }
-  progress(p: Partial<UploadProgress>) {
-    this.options.onProgress?.({
-      file: this.file.name,
-      index: 0,
-      phase: "uploading",
-      hashed: this.file.size,
-      loaded: 0,
-      total: this.file.size,
-      rate: 0,
-      percent: 0,
-      ...p,
-    });
-  }
-  finish() {
-    this.settle.ok([
-      { id: `id-${this.file.name}`, name: this.file.name, status: "verified" } as UploadRecord,
-    ]);
-  }
-  fail(error: UploadError) {
-    this.settle.fail(error);
-  }
-  pause() {
-    this.calls.push("pause");
-    this.state = "paused";
-  }
-  resume() {
-    this.calls.push("resume");
-    this.state = "running";
-  }
-  abort() {
-    this.calls.push("abort");
-    this.settle.fail(new UploadError("ABORTED", "the upload was cancelled"));
-    return Promise.resolve();
-  }
-}
 
 const ROUTE: RouteInfo = {
   name: "videos",
@@ -78,13 +26,13 @@ const ROUTE: RouteInfo = {
 
 /** `resumable`: what uploader.resumable() answers (undefined: it fails). */
 function setup(resumable: ResumableUpload[] | undefined = []) {
-  const tasks: FakeTask[] = [];
+  const tasks: FakeUploadTask[] = [];
   const aborted: string[] = [];
   const hashChecks: string[] = [];
   let sameHash = true;
   const uploader = {
     start(file: File, options: UploadOptions) {
-      const task = new FakeTask(file, options);
+      const task = new FakeUploadTask(file, options);
       tasks.push(task);
       return task;
     },

@@ -1,62 +1,8 @@
 import Uppy from "@uppy/core";
 import { describe, expect, it } from "vitest";
-import {
-  type RouteInfo,
-  UploadError,
-  type Uploader,
-  type UploadOptions,
-  type UploadProgress,
-  type UploadRecord,
-} from "../client/index.js";
+import { FakeUploadTask } from "../../test/support/fake-upload-task.js";
+import { type RouteInfo, UploadError, type Uploader, type UploadOptions } from "../client/index.js";
 import { Upgate } from "./plugin.js";
-
-/** A task the test drives: progress, success, failure; pause, resume and abort are recorded. */
-class FakeTask {
-  calls: string[] = [];
-  readonly done: Promise<UploadRecord[]>;
-  private settle!: { ok: (r: UploadRecord[]) => void; fail: (e: unknown) => void };
-  constructor(
-    readonly file: File,
-    readonly options: UploadOptions,
-  ) {
-    this.done = new Promise((ok, fail) => {
-      this.settle = { ok, fail };
-    });
-    this.done.catch(() => {});
-  }
-  progress(p: Partial<UploadProgress>) {
-    this.options.onProgress?.({
-      file: this.file.name,
-      index: 0,
-      phase: "uploading",
-      hashed: this.file.size,
-      loaded: 0,
-      total: this.file.size,
-      rate: 0,
-      percent: 0,
-      ...p,
-    });
-  }
-  finish() {
-    this.settle.ok([
-      { id: `id-${this.file.name}`, name: this.file.name, status: "verified" } as UploadRecord,
-    ]);
-  }
-  fail(error: UploadError) {
-    this.settle.fail(error);
-  }
-  pause() {
-    this.calls.push("pause");
-  }
-  resume() {
-    this.calls.push("resume");
-  }
-  abort() {
-    this.calls.push("abort");
-    this.settle.fail(new UploadError("ABORTED", "the upload was cancelled"));
-    return Promise.resolve();
-  }
-}
 
 const ROUTE: RouteInfo = {
   name: "documents",
@@ -81,10 +27,10 @@ const ROUTE: RouteInfo = {
 };
 
 function setup(options: { route?: string; limit?: number; routes?: () => Promise<RouteInfo[]> } = {}) {
-  const tasks: FakeTask[] = [];
+  const tasks: FakeUploadTask[] = [];
   const uploader = {
     start(file: File, upload: UploadOptions) {
-      const task = new FakeTask(file, upload);
+      const task = new FakeUploadTask(file, upload);
       tasks.push(task);
       return task;
     },
