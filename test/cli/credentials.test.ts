@@ -1,5 +1,5 @@
 /**
- * The CLI without storage keys: `upgate serve` and `upgate doctor` take the AWS default chain
+ * The CLI without storage keys: `upgate serve`, `doctor`, `sweep` and `cors` take the AWS default chain
  * (here its first link, the environment, holding temporary credentials the store issued), report
  * where the credentials come from and how long they last, and say in one line which package to
  * install when the optional @aws-sdk/credential-providers is missing.
@@ -84,6 +84,21 @@ describe("without storage keys: the AWS default chain", { timeout: 120_000 }, ()
     expect(table.stdout).toMatch(
       /^credential source\s+PASS\s+AWS default chain: environment .* expires in (59m|1h 0m)/m,
     );
+  });
+
+  it("sweep and cors take them too, as their help says", async () => {
+    const sweep = await runCli(
+      ["sweep", "--config", config, "--ledger", rig.ledger, "--dry-run", "--json"],
+      awsEnvironment(600),
+    );
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(JSON.parse(sweep.stdout)).toMatchObject({ dryRun: true, complete: true });
+    const cors = await runCli(
+      ["cors", "show", "--config", config, "--origin", "https://app.example", "--json"],
+      awsEnvironment(600),
+    );
+    expect(cors.code, cors.stderr).toBe(0);
+    expect(JSON.parse(cors.stdout).bucket).toBe(rig.stack.bucket);
   });
 
   it("doctor fails the credential source, naming the package, when it is not installed", async () => {

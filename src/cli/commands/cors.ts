@@ -27,7 +27,8 @@ Options:
   --json              print { bucket, changed, current, desired } as JSON
   -h, --help          show this help
 
-Credentials come from UPGATE_STORAGE_ACCESS_KEY and UPGATE_STORAGE_SECRET_KEY.`;
+Credentials come from the config, or UPGATE_STORAGE_ACCESS_KEY and UPGATE_STORAGE_SECRET_KEY; with
+neither, from the AWS default chain (needs the optional package @aws-sdk/credential-providers).`;
 
 export async function runCors(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parseCommandArgs("cors", argv, {

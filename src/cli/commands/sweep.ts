@@ -25,7 +25,8 @@ Options:
   --json            print the sweep report as JSON
   -h, --help        show this help
 
-Storage credentials come from UPGATE_STORAGE_ACCESS_KEY and UPGATE_STORAGE_SECRET_KEY.`;
+Credentials come from the config, or UPGATE_STORAGE_ACCESS_KEY and UPGATE_STORAGE_SECRET_KEY; with
+neither, from the AWS default chain (needs the optional package @aws-sdk/credential-providers).`;
 
 const BATCH = 1000;
 
