@@ -1,4 +1,5 @@
 import { toBase64 } from "./base64.js";
+import { type CrcUpdate, crcKernelOr } from "./crc-wasm.js";
 /**
  * Slicing-by-16 for the reflected 32-bit CRCs (CRC-32 and CRC-32C differ only in the polynomial).
  * One flat table of 16 x 256 entries: entry s*256+i is the CRC register after byte i followed by
@@ -91,23 +92,44 @@ export function crc32Bytes(value: number): Uint8Array {
   return new Uint8Array([value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255]);
 }
 
+const kernels = new WeakMap<Int32Array, CrcUpdate>();
+
+/** The update over this table's register ([crc]): WebAssembly where it runs, else crc32SlicingUpdate. */
+function kernelFor(table: Int32Array): CrcUpdate {
+  let update = kernels.get(table);
+  if (!update) {
+    update = crcKernelOr((s, d) => {
+      s[0] = crc32SlicingUpdate(table, s[0]!, d);
+    }, table);
+    kernels.set(table, update);
+  }
+  return update;
+}
+
+/** The CRC of `previous`'s bytes followed by `bytes`, from the finished unsigned value `previous` (0 to start). */
+export function crc32Continue(table: Int32Array, previous: number, bytes: Uint8Array): number {
+  const state = Int32Array.of(~previous);
+  kernelFor(table)(state, bytes);
+  return ~state[0]! >>> 0;
+}
+
 /** Incremental reflected CRC-32 over one slicing table; digest() may be called at any point. */
 export class SlicedCrc32 {
-  readonly #table: Int32Array;
-  #crc = -1;
+  readonly #update: CrcUpdate;
+  readonly #state = Int32Array.of(-1);
 
   constructor(table: Int32Array) {
-    this.#table = table;
+    this.#update = kernelFor(table);
   }
 
   update(bytes: Uint8Array): this {
-    this.#crc = crc32SlicingUpdate(this.#table, this.#crc, bytes);
+    this.#update(this.#state, bytes);
     return this;
   }
 
   /** The checksum as an unsigned 32-bit number. */
   value(): number {
-    return ~this.#crc >>> 0;
+    return ~this.#state[0]! >>> 0;
   }
 
   /** Four big-endian bytes. */

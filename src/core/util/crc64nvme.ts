@@ -1,4 +1,5 @@
 import { toBase64 } from "./base64.js";
+import { type CrcUpdate, crcKernelOr } from "./crc-wasm.js";
 
 /**
  * CRC-64/NVME (S3's CRC64NVME): reflected polynomial 0x9A6C9329AC4BC9B5, init and xorout ~0.
@@ -177,12 +178,16 @@ export function crc64nvmeUpdate(HI: Int32Array, LO: Int32Array, state: Int32Arra
   state[1] = lo;
 }
 
+/** WebAssembly where it runs, else crc64nvmeUpdate: picked on first use. */
+let kernel: CrcUpdate | undefined;
+
 /** Incremental CRC-64/NVME; digest() may be called at any point and does not end the stream. */
 export class Crc64Nvme {
   readonly #state = Int32Array.of(-1, -1);
 
   update(d: Uint8Array): this {
-    crc64nvmeUpdate(HI, LO, this.#state, d);
+    kernel ??= crcKernelOr((s, b) => crc64nvmeUpdate(HI, LO, s, b), LO, HI);
+    kernel(this.#state, d);
     return this;
   }
 
