@@ -8,32 +8,30 @@
 export const I32 = 0x7f;
 export const I64 = 0x7e;
 
-/** The opcodes the kernel uses. Block types are always empty (0x40). */
-export const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: 0x0b,
-  br: 0x0c,
-  brIf: 0x0d,
-  localGet: 0x20,
-  localSet: 0x21,
-  i32Load: 0x28,
-  i64Load: 0x29,
-  i32Load8u: 0x2d,
-  i32Store: 0x36,
-  i64Store: 0x37,
-  i32Const: 0x41,
-  i64Const: 0x42,
-  i32GeU: 0x4f,
-  i32Add: 0x6a,
-  i32And: 0x71,
-  i32Xor: 0x73,
-  i32Shl: 0x74,
-  i32ShrU: 0x76,
-  i64Xor: 0x85,
-  i64ShrU: 0x88,
-  i32WrapI64: 0xa7,
-} as const;
+// The opcodes the kernel uses (separate constants, so bundlers inline them as plain numbers).
+export const BLOCK = [0x02, 0x40]; // block with no result
+export const LOOP = [0x03, 0x40]; // loop with no result
+export const END = 0x0b;
+export const BR = 0x0c;
+export const BR_IF = 0x0d;
+export const LOCAL_GET = 0x20;
+export const LOCAL_SET = 0x21;
+export const I32_LOAD = 0x28;
+export const I64_LOAD = 0x29;
+export const I32_LOAD8_U = 0x2d;
+export const I32_STORE = 0x36;
+export const I64_STORE = 0x37;
+export const I32_CONST = 0x41;
+export const I64_CONST = 0x42;
+export const I32_GE_U = 0x4f;
+export const I32_ADD = 0x6a;
+export const I32_AND = 0x71;
+export const I32_XOR = 0x73;
+export const I32_SHL = 0x74;
+export const I32_SHR_U = 0x76;
+export const I64_XOR = 0x85;
+export const I64_SHR_U = 0x88;
+export const I32_WRAP_I64 = 0xa7;
 
 /** Unsigned LEB128 (sizes, indices, memory offsets). */
 export function uleb(n: number): number[] {
@@ -70,36 +68,31 @@ export const mem = (opcode: number, alignLog2: number, offset: number): number[]
 
 export interface WasmFunction {
   name: string;
-  params: number[];
-  results: number[];
-  /** Types of the locals after the parameters, one entry each. */
+  /** Types of the locals after the two parameters, one entry each. */
   locals: number[];
   /** The instructions, without the final `end`. */
   body: number[];
 }
 
 /**
- * A module of the given exported functions (each its own type) and one exported memory named
- * "memory" of `pages` 64 KiB pages, fixed: nothing grows it, so views of its buffer stay valid.
+ * A module of the given exported functions, all of type (i32, i32) -> (), and one exported memory
+ * named "memory" of `pages` 64 KiB pages, fixed: nothing grows it, so views of its buffer stay valid.
  */
 export function wasmModule(pages: number, functions: WasmFunction[]): Uint8Array {
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
-    ...section(
-      1,
-      vec(functions.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))])),
-    ),
-    ...section(3, vec(functions.map((_, i) => uleb(i)))),
+    ...section(1, vec([[0x60, 2, I32, I32, 0]])),
+    ...section(3, vec(functions.map(() => [0]))),
     ...section(5, vec([[0x01, ...uleb(pages), ...uleb(pages)]])),
     ...section(
       7,
-      vec([[...name("memory"), 0x02, 0], ...functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])]),
+      vec([[...name("memory"), 0x02, 0], ...functions.map((f, i) => [...name(f.name), 0x00, i])]),
     ),
     ...section(
       10,
       vec(
         functions.map((f) => {
-          const code = [...vec(f.locals.map((t) => [1, t])), ...f.body, op.end];
+          const code = [...vec(f.locals.map((t) => [1, t])), ...f.body, END];
           return [...uleb(code.length), ...code];
         }),
       ),
