@@ -27,7 +27,11 @@ const UNIT = [
   "test/fuzz/harness.test.ts",
 ];
 /** Unit tests that mock a module. */
-const UNIT_ISOLATED = ["src/store/backend/fs/blobs.test.ts", "src/server/ledger/wal-sync.test.ts"];
+const UNIT_ISOLATED = [
+  "src/store/backend/fs/blobs.test.ts",
+  "src/server/ledger/wal-sync.test.ts",
+  "src/core/util/crc-fallback.test.ts",
+];
 /** Tests beside the sources that are integration tests by their cost: seconds each, servers, workers. */
 const SLOW_BESIDE_SOURCES = [
   "src/cli/dev-stack.test.ts",

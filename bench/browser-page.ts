@@ -46,7 +46,10 @@ const bench = {
    * CRC throughput over the whole blob as the client computes part CRCs for multipart: `partSize`
    * slices, as many at once as it runs workers, each read and hashed in a Worker.
    */
-  async crc(algorithm: "crc64nvme" | "crc32c", partSize: number): Promise<{ ms: number; workers: number }> {
+  async crc(
+    algorithm: "crc64nvme" | "crc32c",
+    partSize: number,
+  ): Promise<{ ms: number; workers: number; kernel: string | undefined }> {
     const starts: number[] = [];
     for (let start = 0; start < blob!.size; start += partSize) starts.push(start);
     const workers = checksumConcurrency(algorithm);
@@ -58,8 +61,9 @@ const bench = {
         await blobChecksum(algorithm, blob!.slice(start, Math.min(blob!.size, start + partSize)));
       }
     };
+    crcWorkerStats.kernel = undefined;
     await Promise.all(Array.from({ length: workers }, run));
-    return { ms: performance.now() - started, workers };
+    return { ms: performance.now() - started, workers, kernel: crcWorkerStats.kernel };
   },
 
   /** Milliseconds the CRC workers spent hashing so far (CPU in worker threads the main thread does not see). */

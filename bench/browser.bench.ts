@@ -215,13 +215,18 @@ try {
   const best = new Map<string, UploadTimes>();
   let partsMs = Infinity;
   let jsMs = Infinity;
-  const crcMs = new Map<string, { ms: number; workers: number }>();
+  const crcMs = new Map<string, { ms: number; workers: number; kernel?: string }>();
   for (let round = 0; round < rounds; round++) {
     const hashed = await call<{ partsMs: number; jsMs: number }>(page, "hash", PART_SIZE);
     partsMs = Math.min(partsMs, hashed.partsMs);
     jsMs = Math.min(jsMs, hashed.jsMs);
     for (const algorithm of CRCS) {
-      const run = await call<{ ms: number; workers: number }>(page, "crc", algorithm, PART_SIZE);
+      const run = await call<{ ms: number; workers: number; kernel?: string }>(
+        page,
+        "crc",
+        algorithm,
+        PART_SIZE,
+      );
       if (run.ms < (crcMs.get(algorithm)?.ms ?? Infinity)) crcMs.set(algorithm, run);
     }
     for (const c of cases) {
@@ -261,7 +266,7 @@ try {
   for (const algorithm of CRCS) {
     const run = crcMs.get(algorithm)!;
     console.log(
-      `client ${algorithm} in Chromium, best of ${rounds}: ${PART_SIZE / 1024 ** 2} MiB parts in ${run.workers} Workers at once: ${mbps(run.ms).toFixed(0)} MB/s`,
+      `client ${algorithm} in Chromium, best of ${rounds}: ${PART_SIZE / 1024 ** 2} MiB parts in ${run.workers} Workers at once (${run.kernel ?? "main thread"}): ${mbps(run.ms).toFixed(0)} MB/s`,
     );
   }
 

@@ -1,6 +1,9 @@
 /**
  * SHA-256 throughput of core's incremental hasher (the one JS SHA-256, which the client uses where
  * node:crypto is missing) beside node:crypto and WebCrypto, and the CRCs of src/core/util beside the AWS SDK's JS implementations and zlib, all on the same bytes.
+ * Each CRC runs twice: through core's classes (the kernel they picked here: WebAssembly unless
+ * refused, see crc-wasm.ts) and through the JS slicing-by-16 loops directly (the fallback), with the
+ * copy into wasm memory timed alone beside them.
  * `npm run bench:hash [-- --mib 64 --rounds 15]`.
  *
  * Rounds are interleaved (every contender once per round, order rotating) and each figure is the
@@ -15,9 +18,11 @@ import { AwsCrc32 } from "@aws-crypto/crc32";
 import { AwsCrc32c } from "@aws-crypto/crc32c";
 import { Crc64Nvme as AwsCrc64Nvme } from "@aws-sdk/crc64-nvme";
 import { hashBlob } from "../src/client/hash/hash-blob.js";
-import { Crc32 } from "../src/core/util/crc32.js";
-import { Crc32c } from "../src/core/util/crc32c.js";
-import { Crc64Nvme } from "../src/core/util/crc64nvme.js";
+import { CRC_WASM_CHUNK, crcKernel } from "../src/core/util/crc-wasm.js";
+import { CRC32_TABLE, Crc32 } from "../src/core/util/crc32.js";
+import { crc32SlicingUpdate } from "../src/core/util/crc32-slicing.js";
+import { CRC32C_TABLE, Crc32c } from "../src/core/util/crc32c.js";
+import { CRC64NVME_TABLES, Crc64Nvme, crc64nvmeUpdate } from "../src/core/util/crc64nvme.js";
 import { Sha256 } from "../src/core/util/sha256.js";
 import { median } from "./measure.js";
 
@@ -50,6 +55,32 @@ function chunked<H extends { update(d: Uint8Array): unknown }>(h: H): H {
   for (let i = 0; i < size; i += CHUNK) h.update(data.subarray(i, i + CHUNK));
   return h;
 }
+/** The JS slicing-by-16 loops alone (what runs where WebAssembly is refused), 4 MiB updates. */
+function jsCrc32(table: Int32Array): string {
+  let c = -1;
+  for (let i = 0; i < size; i += CHUNK) c = crc32SlicingUpdate(table, c, data.subarray(i, i + CHUNK));
+  return Buffer.from(Uint8Array.of(...[24, 16, 8, 0].map((s) => (~c >>> s) & 255))).toString("base64");
+}
+function jsCrc64(): string {
+  const s = Int32Array.of(-1, -1);
+  for (let i = 0; i < size; i += CHUNK)
+    crc64nvmeUpdate(CRC64NVME_TABLES.hi, CRC64NVME_TABLES.lo, s, data.subarray(i, i + CHUNK));
+  const words = [~s[0]!, ~s[1]!];
+  return Buffer.from(
+    Uint8Array.of(...words.flatMap((w) => [24, 16, 8, 0].map((k) => (w >>> k) & 255))),
+  ).toString("base64");
+}
+const KERNEL = crcKernel();
+const CORE64 = `core Crc64Nvme (${KERNEL})`;
+const CORE32C = `core Crc32c (${KERNEL})`;
+const CORE32 = `core Crc32 (${KERNEL})`;
+const JS64 = "core crc64nvme JS slicing-by-16";
+const JS32C = "core crc32c JS slicing-by-16";
+const JS32 = "core crc32 JS slicing-by-16";
+const COPY = "copy into wasm memory alone";
+/** Stands for the wasm kernel's input copy: the bytes set into a buffer of its chunk size, chunk by chunk. */
+const copyTarget = new Uint8Array(CRC_WASM_CHUNK);
+
 const awsDigest = async (h: { digest(): Promise<Uint8Array> }) =>
   Buffer.from(await h.digest()).toString("base64");
 
@@ -90,10 +121,16 @@ const contenders: Contender[] = [
     },
   },
   {
-    name: "core Crc64Nvme (slicing-by-16)",
-    note: "src/core/util, 4 MiB updates",
+    name: CORE64,
+    note: "src/core/util, 4 MiB updates, the kernel core picked",
     algorithm: "crc64nvme",
     run: () => chunked(new Crc64Nvme()).digestBase64(),
+  },
+  {
+    name: JS64,
+    note: "on 32-bit halves (the fallback)",
+    algorithm: "crc64nvme",
+    run: jsCrc64,
   },
   {
     name: "AWS SDK Crc64Nvme (JS)",
@@ -102,10 +139,16 @@ const contenders: Contender[] = [
     run: () => awsDigest(chunked(new AwsCrc64Nvme())),
   },
   {
-    name: "core Crc32c (slicing-by-16)",
-    note: "src/core/util, 4 MiB updates",
+    name: CORE32C,
+    note: "src/core/util, 4 MiB updates, the kernel core picked",
     algorithm: "crc32c",
     run: () => chunked(new Crc32c()).digestBase64(),
+  },
+  {
+    name: JS32C,
+    note: "crc32SlicingUpdate (the fallback)",
+    algorithm: "crc32c",
+    run: () => jsCrc32(CRC32C_TABLE),
   },
   {
     name: "AWS @aws-crypto/crc32c",
@@ -114,10 +157,24 @@ const contenders: Contender[] = [
     run: () => awsDigest(chunked(new AwsCrc32c())),
   },
   {
-    name: "core Crc32 (slicing-by-16)",
-    note: "src/core/util, 4 MiB updates",
+    name: CORE32,
+    note: "src/core/util, 4 MiB updates, the kernel core picked",
     algorithm: "crc32",
     run: () => chunked(new Crc32()).digestBase64(),
+  },
+  {
+    name: JS32,
+    note: "crc32SlicingUpdate (the fallback)",
+    algorithm: "crc32",
+    run: () => jsCrc32(CRC32_TABLE),
+  },
+  {
+    name: COPY,
+    note: `Uint8Array.set in ${CRC_WASM_CHUNK / 1024} KiB chunks: the wasm kernel's overhead`,
+    run() {
+      for (let i = 0; i < size; i += CRC_WASM_CHUNK) copyTarget.set(data.subarray(i, i + CRC_WASM_CHUNK));
+      return expected;
+    },
   },
   {
     name: "AWS @aws-crypto/crc32",
@@ -193,14 +250,19 @@ const ratio = (a: string, b: string) => median(samples.get(a)!) / median(samples
 const cpuRatio = (a: string, b: string) => median(cpuSamples.get(a)!) / median(cpuSamples.get(b)!);
 console.log("\nCRCs (median wall MB/s ratio; cpu MB/s ratio in brackets):");
 for (const [ours, theirs] of [
-  ["core Crc64Nvme (slicing-by-16)", "AWS SDK Crc64Nvme (JS)"],
-  ["core Crc32c (slicing-by-16)", "AWS @aws-crypto/crc32c"],
-  ["core Crc32 (slicing-by-16)", "AWS @aws-crypto/crc32"],
-  ["core Crc32 (slicing-by-16)", "node:zlib crc32"],
-  ["core Crc64Nvme (slicing-by-16)", "client Sha256 (JS, incremental)"],
-  ["core Crc32c (slicing-by-16)", "client Sha256 (JS, incremental)"],
-  ["core Crc64Nvme (slicing-by-16)", "node:crypto createHash"],
-  ["core Crc32c (slicing-by-16)", "node:crypto createHash"],
+  [CORE64, JS64],
+  [CORE32C, JS32C],
+  [CORE32, JS32],
+  [CORE64, "AWS SDK Crc64Nvme (JS)"],
+  [JS64, "AWS SDK Crc64Nvme (JS)"],
+  [CORE32C, "AWS @aws-crypto/crc32c"],
+  [CORE32, "AWS @aws-crypto/crc32"],
+  [CORE32, "node:zlib crc32"],
+  [CORE64, "core Sha256 (JS, incremental)"],
+  [CORE32C, "core Sha256 (JS, incremental)"],
+  [CORE64, "node:crypto createHash"],
+  [CORE32C, "node:crypto createHash"],
+  [COPY, CORE64],
 ] as const) {
   console.log(
     `  ${ours} vs ${theirs}: ${ratio(ours, theirs).toFixed(2)}x (${cpuRatio(ours, theirs).toFixed(2)}x)`,

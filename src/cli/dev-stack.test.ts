@@ -65,6 +65,7 @@ describe("startDevStack", () => {
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(page.headers.get("content-security-policy")).toContain(`connect-src 'self' ${stack.storeUrl}`);
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(await page.text()).toContain("<title>demo</title>");
     const health = await fetch(`${stack.gatewayUrl}/healthz`);
     expect([health.status, ((await health.json()) as { ok: boolean }).ok]).toEqual([200, true]);

@@ -98,6 +98,9 @@ function pagePolicy(storeUrl: string): string {
   const store = new URL(storeUrl).origin;
   return [
     "default-src 'self'",
+    // 'wasm-unsafe-eval' lets the client compile its CRC kernel (WebAssembly, src/core/util/crc-wasm.ts);
+    // it allows no JS eval. Without it the CRCs run in JS, about half as fast.
+    "script-src 'self' 'wasm-unsafe-eval'",
     `connect-src 'self' ${store}`,
     // The client hashes CRC routes' parts in Workers started from a blob: URL (src/client/hash).
     "worker-src 'self' blob:",

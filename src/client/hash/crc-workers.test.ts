@@ -3,7 +3,7 @@ import { Crc64Nvme } from "@aws-sdk/crc64-nvme";
 import { describe, expect, it } from "vitest";
 import { readFailure } from "../read-error.js";
 import { crcWorkerSource } from "./crc-worker-source.js";
-import { CrcWorkerPool, WorkersUnavailable } from "./crc-workers.js";
+import { CrcWorkerPool, crcWorkerStats, WorkersUnavailable } from "./crc-workers.js";
 import { blobChecksum } from "./part-checksum.js";
 import type { WorkerLike } from "./worker-types.js";
 
@@ -52,6 +52,16 @@ class InProcessWorker implements WorkerLike {
   }
 }
 
+/** The worker script, sent a kernel module it cannot instantiate (or none: a page refusing WebAssembly). */
+function workerWithModule(module: object | undefined) {
+  return class extends InProcessWorker {
+    override postMessage(message: unknown): void {
+      const m = message as { tables?: unknown };
+      super.postMessage(m.tables ? { tables: m.tables, module } : message);
+    }
+  };
+}
+
 /** A Worker whose script cannot load (a CSP refusing blob: workers, say). */
 class RefusedWorker implements WorkerLike {
   onmessage = null;
@@ -73,6 +83,31 @@ describe("CrcWorkerPool (the worker script, run in process)", () => {
       }
     }
   });
+
+  it("hashes in WebAssembly with the compiled kernel the pool sends", async () => {
+    const pool = new CrcWorkerPool(1, InProcessWorker);
+    crcWorkerStats.kernel = undefined;
+    const bytes = bytesOf(1_000_003);
+    expect(await pool.run("crc64nvme", new Blob([bytes]))).toBe(await oracle("crc64nvme", bytes));
+    expect(crcWorkerStats.kernel).toBe("wasm");
+  });
+
+  for (const [situation, module] of [
+    ["no module (WebAssembly refused on the page)", undefined],
+    ["a module that cannot be instantiated", {}],
+  ] as const) {
+    it(`runs the inlined JS loops, with the same answers, given ${situation}`, async () => {
+      const pool = new CrcWorkerPool(1, workerWithModule(module));
+      for (const algorithm of ["crc64nvme", "crc32c"] as const) {
+        for (const size of [0, 17, 4 * 1024 * 1024 + 3]) {
+          crcWorkerStats.kernel = undefined;
+          const bytes = bytesOf(size, size + 3);
+          expect(await pool.run(algorithm, new Blob([bytes]))).toBe(await oracle(algorithm, bytes));
+          expect(crcWorkerStats.kernel).toBe("js");
+        }
+      }
+    });
+  }
 
   it("runs at most `size` jobs at once and queues the rest, each answer going to its own job", async () => {
     InProcessWorker.started = 0;

@@ -1,5 +1,6 @@
 import type { RouteChecksumAlgorithm } from "../../core/protocol.js";
 import { toBase64 } from "../../core/sigv4/crypto.js";
+import { crcWasmModule } from "../../core/util/crc-wasm.js";
 import { CRC32C_TABLE } from "../../core/util/crc32c.js";
 import { CRC64NVME_TABLES } from "../../core/util/crc64nvme.js";
 import { abortedError } from "../errors.js";
@@ -30,14 +31,21 @@ interface WorkerAnswer {
   bytes?: Uint8Array;
   busy?: number;
   size?: number;
+  kernel?: "wasm" | "js";
   error?: { name: string; message: string };
 }
 
 /** Workers stop after this long without work (a page that uploads once holds no threads). */
 const IDLE_MS = 30_000;
 
-/** Milliseconds the CRC workers spent hashing and the bytes they hashed, since the page loaded. */
-export const crcWorkerStats = { busyMs: 0, bytes: 0 };
+/**
+ * Milliseconds the CRC workers spent hashing and the bytes they hashed, since the page loaded, and
+ * the kernel (WebAssembly or the JS loops) that ran the last job.
+ */
+export const crcWorkerStats: { busyMs: number; bytes: number; kernel?: "wasm" | "js" } = {
+  busyMs: 0,
+  bytes: 0,
+};
 
 /**
  * A few Workers computing part CRCs off the main thread, one Blob per worker at a time (each reads
@@ -115,9 +123,14 @@ export class CrcWorkerPool {
       return undefined;
     }
     const slot: Slot = { worker };
-    worker.postMessage({
-      tables: { crc32c: CRC32C_TABLE, hi: CRC64NVME_TABLES.hi, lo: CRC64NVME_TABLES.lo },
-    });
+    const tables = { crc32c: CRC32C_TABLE, hi: CRC64NVME_TABLES.hi, lo: CRC64NVME_TABLES.lo };
+    // The compiled CRC kernel (undefined where WebAssembly is refused); a runtime that cannot clone
+    // a WebAssembly.Module throws here, and the worker runs the JS loops.
+    try {
+      worker.postMessage({ tables, module: crcWasmModule() });
+    } catch {
+      worker.postMessage({ tables });
+    }
     worker.onmessage = (event) => this.#answer(slot, event.data as WorkerAnswer);
     // A script that cannot load or run (a CSP without blob: in worker-src, say): hash on the main thread.
     worker.onerror = (event) => {
@@ -138,6 +151,7 @@ export class CrcWorkerPool {
     } else {
       crcWorkerStats.busyMs += data.busy ?? 0;
       crcWorkerStats.bytes += data.size ?? 0;
+      crcWorkerStats.kernel = data.kernel;
       job.resolve(toBase64(data.bytes!));
     }
     this.#pump();

@@ -1,4 +1,5 @@
 import { toBase64 } from "./base64.js";
+import { type CrcUpdate, crcKernelOr } from "./crc-wasm.js";
 
 /**
  * CRC-64/NVME (S3's CRC64NVME): reflected polynomial 0x9A6C9329AC4BC9B5, init and xorout ~0.
@@ -48,7 +49,8 @@ export function crc64nvmeUpdate(HI: Int32Array, LO: Int32Array, state: Int32Arra
   let lo = state[1]!;
   let i = 0;
   const n = d.length;
-  // As crc32SlicingUpdate: little-endian words from the first aligned offset, 4 loads per 16 bytes.
+  // As crc32SlicingUpdate: little-endian words from the first aligned offset, 4 loads per 16 bytes;
+  // big-endian platforms go a byte at a time.
   const littleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
   while (i < n && (d.byteOffset + i) % 4 !== 0) {
     const x = (lo ^ d[i++]!) & 255;
@@ -116,58 +118,6 @@ export function crc64nvmeUpdate(HI: Int32Array, LO: Int32Array, state: Int32Arra
     }
     i += end * 4;
   }
-  for (const end = n - 16; i <= end; i += 16) {
-    const a0 = (lo ^ d[i]!) & 255;
-    const a1 = ((lo >>> 8) ^ d[i + 1]!) & 255;
-    const a2 = ((lo >>> 16) ^ d[i + 2]!) & 255;
-    const a3 = (lo >>> 24) ^ d[i + 3]!;
-    const a4 = (hi ^ d[i + 4]!) & 255;
-    const a5 = ((hi >>> 8) ^ d[i + 5]!) & 255;
-    const a6 = ((hi >>> 16) ^ d[i + 6]!) & 255;
-    const a7 = (hi >>> 24) ^ d[i + 7]!;
-    const a8 = d[i + 8]!;
-    const a9 = d[i + 9]!;
-    const a10 = d[i + 10]!;
-    const a11 = d[i + 11]!;
-    const a12 = d[i + 12]!;
-    const a13 = d[i + 13]!;
-    const a14 = d[i + 14]!;
-    const a15 = d[i + 15]!;
-    hi =
-      HI[3840 + a0]! ^
-      HI[3584 + a1]! ^
-      HI[3328 + a2]! ^
-      HI[3072 + a3]! ^
-      HI[2816 + a4]! ^
-      HI[2560 + a5]! ^
-      HI[2304 + a6]! ^
-      HI[2048 + a7]! ^
-      HI[1792 + a8]! ^
-      HI[1536 + a9]! ^
-      HI[1280 + a10]! ^
-      HI[1024 + a11]! ^
-      HI[768 + a12]! ^
-      HI[512 + a13]! ^
-      HI[256 + a14]! ^
-      HI[a15]!;
-    lo =
-      LO[3840 + a0]! ^
-      LO[3584 + a1]! ^
-      LO[3328 + a2]! ^
-      LO[3072 + a3]! ^
-      LO[2816 + a4]! ^
-      LO[2560 + a5]! ^
-      LO[2304 + a6]! ^
-      LO[2048 + a7]! ^
-      LO[1792 + a8]! ^
-      LO[1536 + a9]! ^
-      LO[1280 + a10]! ^
-      LO[1024 + a11]! ^
-      LO[768 + a12]! ^
-      LO[512 + a13]! ^
-      LO[256 + a14]! ^
-      LO[a15]!;
-  }
   for (; i < n; i++) {
     const x = (lo ^ d[i]!) & 255;
     lo = ((lo >>> 8) | (hi << 24)) ^ LO[x]!;
@@ -177,12 +127,16 @@ export function crc64nvmeUpdate(HI: Int32Array, LO: Int32Array, state: Int32Arra
   state[1] = lo;
 }
 
+/** WebAssembly where it runs, else crc64nvmeUpdate: picked on first use. */
+let kernel: CrcUpdate | undefined;
+
 /** Incremental CRC-64/NVME; digest() may be called at any point and does not end the stream. */
 export class Crc64Nvme {
   readonly #state = Int32Array.of(-1, -1);
 
   update(d: Uint8Array): this {
-    crc64nvmeUpdate(HI, LO, this.#state, d);
+    kernel ??= crcKernelOr((s, b) => crc64nvmeUpdate(HI, LO, s, b), LO, HI);
+    kernel(this.#state, d);
     return this;
   }
 
