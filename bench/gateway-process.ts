@@ -27,6 +27,8 @@ export interface ServerProcess {
   cpuSeconds(): Promise<number>;
   /** CPU seconds its main thread (the event loop) has used so far. */
   mainThreadCpuSeconds(): Promise<number>;
+  /** The ledger's WAL syncs so far, from a server that counts them ((a)); undefined from others. */
+  walSyncs(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,20 @@ export async function startServer(
     cpuSeconds: () => cpuSecondsOf(child.pid!),
     // The main thread's id is the process id.
     mainThreadCpuSeconds: () => cpuSecondsOf(child.pid!, child.pid!),
+    walSyncs: () =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => done(undefined), 1000);
+        const done = (value: number | undefined) => {
+          clearTimeout(timer);
+          child.off("message", onMessage);
+          resolve(value);
+        };
+        const onMessage = (message: { stats?: { walSyncs: number } }) => {
+          if (message?.stats) done(message.stats.walSyncs);
+        };
+        child.on("message", onMessage);
+        child.send({ stats: true });
+      }),
     async stop() {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       // SIGINT lets --cpu-prof write its profile; node exits on it by default.

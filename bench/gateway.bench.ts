@@ -45,6 +45,8 @@ type LoadResult = Load & {
   served: number;
   /** The main thread's CPU per request over the process's whole life (start-up and warm-up included). */
   mainThreadMicrosPerServed: number;
+  /** Requests per WAL sync during the run: how many share one group commit ((a) only). */
+  requestsPerSync?: number;
 };
 const LABELS: Record<GatewayTarget, string> = {
   ours: "(a) upgate: JWT + policy + SQLite quota + sign",
@@ -125,6 +127,8 @@ async function measure(target: GatewayTarget, script: string, cpuProfileDir?: st
     await checkServes(server.url, tokens[0]!);
     const warm =
       warmup > 0 ? await runLoad({ url: server.url, tokens, connections, seconds: warmup }) : undefined;
+    const countsSyncs = target === "ours";
+    const syncsBefore = countsSyncs ? await server.walSyncs() : undefined;
     const cpuBefore = await server.cpuSeconds();
     const machineBefore = await machineCpu();
     const ownBefore = process.cpuUsage();
@@ -134,6 +138,8 @@ async function measure(target: GatewayTarget, script: string, cpuProfileDir?: st
     const own = process.cpuUsage(ownBefore);
     const machine = since(machineBefore, await machineCpu());
     const serverCpu = (await server.cpuSeconds()) - cpuBefore;
+    const syncsAfter = countsSyncs ? await server.walSyncs() : undefined;
+    const syncs = syncsAfter === undefined || syncsBefore === undefined ? 0 : syncsAfter - syncsBefore;
     const served = 1 + (warm?.total ?? 0) + load.total;
     const mainThreadMicrosPerServed = ((await server.mainThreadCpuSeconds()) * 1e6) / served;
     const loadCpu = (own.user + own.system) / 1e6;
@@ -144,6 +150,7 @@ async function measure(target: GatewayTarget, script: string, cpuProfileDir?: st
       otherCores: Math.max(0, machine.busy - serverCpu - loadCpu + machine.steal) / elapsed,
       served,
       mainThreadMicrosPerServed,
+      ...(syncs > 0 && { requestsPerSync: load.total / syncs }),
     };
     if (result.non2xx > 0 || result.errors > 0) {
       throw new Error(
@@ -186,8 +193,15 @@ function report(results: Record<GatewayTarget, LoadResult>): void {
   }
   console.log(
     "\nCPU µs/req: the server's CPU time per request; load µs/req: the load generator's (autocannon, same machine);" +
-      "\nother cores: cores kept busy by everything else meanwhile (other processes, hypervisor steal).\n",
+      "\nother cores: cores kept busy by everything else meanwhile (other processes, hypervisor steal).",
   );
+  const perSync = results.ours.requestsPerSync;
+  if (perSync !== undefined) {
+    console.log(
+      `(a)'s ledger: ${perSync.toFixed(1)} requests per commit and WAL fdatasync on average (the group commit's batch).`,
+    );
+  }
+  console.log();
   for (const line of goalVerdict(
     results.ours,
     results.baseline,
