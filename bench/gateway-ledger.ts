@@ -1,10 +1,11 @@
 /**
- * The ledger alone, as bench:gateway's server drives it: reservations of one 120 KiB file on a route
- * with a per-user daily quota, USERS users rotating, `batch` reservations per group commit (what the
- * requests of one event-loop turn, or of one fdatasync, share: 17 on average under bench:gateway's
- * 50 connections). Measures this process's CPU per reservation (every thread: SQLite on the event
- * loop, the WAL's fdatasync on the thread pool) and the I/O per commit, from /proc/self/io: bytes
- * and write calls (WAL frames, and the checkpoints that run inside a COMMIT), read calls.
+ * The ledger alone, as bench:gateway's server drives it: reservations of one 120 KiB file (its key
+ * as the default template makes it) on a route with a per-user daily quota, USERS users rotating,
+ * `batch` reservations per group commit (what the requests of one event-loop turn, or of one
+ * fdatasync, share: bench:gateway prints how many, 17-22 under its 50 connections). Measures this
+ * process's CPU per reservation (every thread: SQLite on the event loop, the WAL's fdatasync on the
+ * thread pool) and the I/O per commit, from /proc/self/io: bytes and write calls (WAL frames, and
+ * the checkpoints that run inside a COMMIT), read calls.
  */
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -41,7 +42,7 @@ function newRow(user: string, now: Date): NewUpload {
     userId: user,
     route: ROUTE,
     bucket: STORAGE.bucket,
-    key: `${user}/${id}.png`,
+    key: `${ROUTE}/${user}/${id}.png`,
     name: "cat.png",
     strategy: "put",
     declaredSize: 122_880,
