@@ -23,8 +23,12 @@ export async function bundleServer(target: GatewayTarget): Promise<string> {
 
 export interface ServerProcess {
   url: string;
-  /** CPU seconds (user + system) the process has used so far. */
+  /** CPU seconds (user + system) the process has used so far, every thread. */
   cpuSeconds(): Promise<number>;
+  /** CPU seconds its main thread (the event loop) has used so far. */
+  mainThreadCpuSeconds(): Promise<number>;
+  /** The ledger's WAL syncs so far, from a server that counts them ((a)); undefined from others. */
+  walSyncs(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -32,8 +36,11 @@ export interface ServerProcess {
 const TICKS_PER_SECOND = 100;
 
 /** utime + stime from /proc/<pid>/stat (fields 14 and 15; the name in parentheses may hold spaces). */
-async function cpuSecondsOf(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+async function cpuSecondsOf(pid: number, thread?: number): Promise<number> {
+  const stat = await readFile(
+    thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`,
+    "utf8",
+  );
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
@@ -63,6 +70,22 @@ export async function startServer(
   return {
     url,
     cpuSeconds: () => cpuSecondsOf(child.pid!),
+    // The main thread's id is the process id.
+    mainThreadCpuSeconds: () => cpuSecondsOf(child.pid!, child.pid!),
+    walSyncs: () =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => done(undefined), 1000);
+        const done = (value: number | undefined) => {
+          clearTimeout(timer);
+          child.off("message", onMessage);
+          resolve(value);
+        };
+        const onMessage = (message: { stats?: { walSyncs: number } }) => {
+          if (message?.stats) done(message.stats.walSyncs);
+        };
+        child.on("message", onMessage);
+        child.send({ stats: true });
+      }),
     async stop() {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       // SIGINT lets --cpu-prof write its profile; node exits on it by default.

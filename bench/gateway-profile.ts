@@ -14,7 +14,10 @@ interface CpuProfile {
 
 export interface Hotspot {
   name: string;
+  /** Of the whole profile, idle time included. */
   percent: number;
+  /** Microseconds of the main thread. */
+  micros: number;
 }
 
 /**
@@ -49,7 +52,7 @@ function ownerOf(path: string): string {
 export async function summarizeProfile(
   path: string,
   top = 15,
-): Promise<{ functions: Hotspot[]; owners: Hotspot[]; stages: Hotspot[] }> {
+): Promise<{ functions: Hotspot[]; owners: Hotspot[]; stages: Hotspot[]; busyMicros: number }> {
   const profile = JSON.parse(await readFile(path, "utf8")) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
@@ -73,9 +76,11 @@ export async function summarizeProfile(
   const total = [...selfTime.values()].reduce((a, b) => a + b, 0) || 1;
   const functions = new Map<string, number>();
   const owners = new Map<string, number>();
+  let busyMicros = 0;
   for (const [id, time] of selfTime) {
     const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
     if (functionName === "(idle)") continue;
+    busyMicros += time;
     const module = moduleOf(url, lineNumber);
     const name = `${functionName || "(anonymous)"} ${url ? module : ""}`.trim();
     functions.set(name, (functions.get(name) ?? 0) + time);
@@ -100,6 +105,6 @@ export async function summarizeProfile(
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([name, time]) => ({ name, percent: (100 * time) / total }));
-  return { functions: rank(functions), owners: rank(owners), stages: rank(stages) };
+      .map(([name, time]) => ({ name, percent: (100 * time) / total, micros: time }));
+  return { functions: rank(functions), owners: rank(owners), stages: rank(stages), busyMicros };
 }

@@ -100,6 +100,30 @@ describe("createAuthenticator", () => {
     );
   });
 
+  it("answers a JWT it accepted before from the cache, and still refuses a dev token outside dev mode every time", async () => {
+    const jwtOnly = createAuthenticator({
+      jwt: { kind: "secret", secret: SECRET, clockToleranceSeconds: 5, maxAgeSeconds: 86_400 },
+    });
+    const alice = request({ authorization: `Bearer ${await token("alice")}` });
+    const first = await jwtOnly(alice);
+    expect(first).toMatchObject({ userId: "alice", via: "jwt" });
+    expect(await jwtOnly(alice)).toBe(first);
+    // Signed with the same secret, so only its dev issuer tells it apart.
+    const dev = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer("upgate-dev")
+      .setAudience("upgate-dev")
+      .setSubject("mallory")
+      .setIssuedAt()
+      .setExpirationTime("1m")
+      .sign(new TextEncoder().encode(SECRET));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await expect(jwtOnly(request({ authorization: `Bearer ${dev}` }))).rejects.toThrow(
+        /dev tokens are refused outside dev mode/,
+      );
+    }
+  });
+
   it("a custom function's string, principal or null becomes the principal", async () => {
     const custom = createAuthenticator({
       custom: async (req) => {

@@ -57,6 +57,10 @@ export function createAuthenticator(auth: ResolvedAuth): Authenticate {
     if (credential === undefined) return null;
     if (credential.kind === "malformed") throw invalid(credential.reason);
     if (credential.kind === "api-key") return checkKey(credential.key);
+    // A token the JWT verifier accepted before never claimed to be a dev token (those go to
+    // verifyDev below): while it is cached it is answered without decoding it again.
+    const known = verifyJwt?.known(credential.token);
+    if (known) return known;
     const jwt = looksLikeJwt(credential.token);
     if (jwt && (claimsDevIssuer(credential.token) || (verifyDev && !verifyJwt))) {
       if (!verifyDev) throw invalid("dev tokens are refused outside dev mode");

@@ -42,6 +42,16 @@ describe("HS256 with a secret", () => {
     expect(principal).toMatchObject({ userId: "alice", via: "jwt", claims: { role: "editor" } });
   });
 
+  it("knows a token only once it has accepted it, never one it refused", async () => {
+    const token = await hs256({ ...good, sub: "known", exp: now() + 60 });
+    expect(verify.known(token)).toBeUndefined();
+    const principal = await verify(token);
+    expect(verify.known(token)).toBe(principal);
+    const refused = await hs256({ ...good, aud: "other", exp: now() + 60 });
+    await refusal(verify(refused));
+    expect(verify.known(refused)).toBeUndefined();
+  });
+
   it.each([
     ["expired", { ...good, exp: now() - 60 }, /expired/],
     ["without exp", { ...good }, /no expiry/],

@@ -89,6 +89,12 @@ function principalOf(payload: JWTPayload): Principal {
   return { userId: sub, via: "jwt", claims: { ...payload } };
 }
 
+export interface JwtVerifier {
+  (token: string): Promise<Principal>;
+  /** The principal of a token this verifier accepted and still trusts (its cache), without verifying. */
+  known(token: string): Principal | undefined;
+}
+
 /**
  * A verifier for bearer JWTs. The accepted algorithms are pinned (HS256 for a secret; RS256/ES256
  * or the configured list for a JWKS), so "none" and HMAC-with-a-public-key confusion are refused;
@@ -96,7 +102,7 @@ function principalOf(payload: JWTPayload): Principal {
  * longer than maxAge (lifetimeProblem). Throws UpgateError
  * AUTH_INVALID (or AUTH_UNAVAILABLE when the JWKS cannot be fetched).
  */
-export function createJwtVerifier(config: ResolvedJwt): (token: string) => Promise<Principal> {
+export function createJwtVerifier(config: ResolvedJwt): JwtVerifier {
   const options: JWTVerifyOptions = {
     algorithms: config.kind === "secret" ? ["HS256"] : [...config.algorithms],
     clockTolerance: config.clockToleranceSeconds,
@@ -112,6 +118,7 @@ export function createJwtVerifier(config: ResolvedJwt): (token: string) => Promi
         throw refusal(err, remote);
       },
     );
+  const known = (token: string) => cache.get(token);
   const cached = (check: (token: string) => Promise<JWTPayload>) => async (token: string) => {
     const hit = cache.get(token);
     if (hit) return hit;
@@ -136,8 +143,14 @@ export function createJwtVerifier(config: ResolvedJwt): (token: string) => Promi
       false,
       ["verify"],
     );
-    return cached(async (token) => verify(token, await key, false));
+    return Object.assign(
+      cached(async (token) => verify(token, await key, false)),
+      { known },
+    );
   }
   const keys = createRemoteJWKSet(config.url, { timeoutDuration: 5_000, cooldownDuration: 30_000 });
-  return cached((token) => verify(token, keys, true));
+  return Object.assign(
+    cached((token) => verify(token, keys, true)),
+    { known },
+  );
 }

@@ -31,4 +31,14 @@ describe("bench:gateway's verdict", () => {
     const lines = goalVerdict(run(1000, 100, 50), run(500, 1000), 8, 2);
     expect(lines[3]).toMatch(/waiting/);
   });
+
+  it("judges the fallback CPU goal, only when the ratio goal is missed", () => {
+    const missed = goalVerdict(run(2500, 300), run(500, 1800), 8, 2, 100);
+    expect(missed.at(-1)).toBe(
+      "fallback goal, (a)'s server CPU <= 100 µs per request: MISSED (300 µs, 200 µs over).",
+    );
+    const cheap = goalVerdict(run(3000, 95, 100, 0.7), run(600, 2000), 8, 2, 100);
+    expect(cheap.at(-1)).toBe("fallback goal, (a)'s server CPU <= 100 µs per request: MET (95 µs).");
+    expect(goalVerdict(run(4000, 200), run(500, 2000), 8, 2, 100)).toHaveLength(2);
+  });
 });
