@@ -1,6 +1,6 @@
 /** What both bench:gateway servers and the load share: the request, the storage target, the JWT secret. */
 
-export type GatewayTarget = "ours" | "baseline";
+export type GatewayTarget = "ours" | "baseline" | "floor";
 
 /** Sent by a server process over IPC once it listens. */
 export interface ReadyMessage {

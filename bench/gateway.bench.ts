@@ -6,7 +6,9 @@
  * (a) upgate (JWT HS256, route policy, quota reserved in SQLite, presigned PUT) through
  *     toNodeHandler on node:http;
  * (b) the classic Express example (express.json, a content-type check, getSignedUrl), the baseline.
- * Both get the same requests (one PNG, a bearer token rotating over 1000 users). Prints req/s,
+ * (c) node:http alone reading the same request and answering as much JSON: the transport's floor,
+ *     what no gateway code can remove from (a)'s CPU per request.
+ * All get the same requests (one PNG, a bearer token rotating over 1000 users). Prints req/s,
  * p50/p99 latency, CPU per request (server and load generator), the ratio and whether the goal
  * (a >= 8x b) was met, and if not, why, in numbers (gateway-verdict.ts). When the goal is missed (or
  * with --profile always) (a) runs again under --cpu-prof and the report says where its time goes.
@@ -51,6 +53,7 @@ type LoadResult = Load & {
 const LABELS: Record<GatewayTarget, string> = {
   ours: "(a) upgate: JWT + policy + SQLite quota + sign",
   baseline: "(b) baseline: Express + getSignedUrl",
+  floor: "(c) floor: node:http alone, same request/answer",
 };
 
 const { values: args } = parseArgs({
@@ -104,9 +107,10 @@ try {
   const scripts = {
     ours: await bundleServer("ours"),
     baseline: await bundleServer("baseline"),
+    floor: await bundleServer("floor"),
   };
   const results = {} as Record<GatewayTarget, LoadResult>;
-  for (const target of ["baseline", "ours"] as const) {
+  for (const target of ["floor", "baseline", "ours"] as const) {
     process.stderr.write(`bench:gateway: ${target}...\n`);
     results[target] = await measure(target, scripts[target]);
   }
@@ -178,7 +182,7 @@ function report(results: Record<GatewayTarget, LoadResult>): void {
           .join(""),
     );
   row(["target", "req/s", "p50 ms", "p99 ms", "requests", "CPU µs/req", "load µs/req", "other cores"]);
-  for (const target of ["ours", "baseline"] as const) {
+  for (const target of ["ours", "baseline", "floor"] as const) {
     const r = results[target];
     row([
       LABELS[target],
@@ -194,6 +198,11 @@ function report(results: Record<GatewayTarget, LoadResult>): void {
   console.log(
     "\nCPU µs/req: the server's CPU time per request; load µs/req: the load generator's (autocannon, same machine);" +
       "\nother cores: cores kept busy by everything else meanwhile (other processes, hypervisor steal).",
+  );
+  const floor = results.floor.cpuMicrosPerRequest;
+  console.log(
+    `(a) = (c)'s ${floor.toFixed(0)} µs that node:http costs per request here, plus ` +
+      `${(results.ours.cpuMicrosPerRequest - floor).toFixed(0)} µs of upgate's own work (auth, policy, ledger, signing, logging).`,
   );
   const perSync = results.ours.requestsPerSync;
   if (perSync !== undefined) {
