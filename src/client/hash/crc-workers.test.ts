@@ -104,13 +104,23 @@ describe("CrcWorkerPool (the worker script, run in process)", () => {
     const pool = new CrcWorkerPool(1, InProcessWorker);
     const unreadable = {
       size: 10,
-      slice: () => ({
-        arrayBuffer: () => Promise.reject(Object.assign(new Error("gone"), { name: "NotReadableError" })),
-      }),
+      stream: () =>
+        new ReadableStream({
+          pull: (controller) =>
+            controller.error(Object.assign(new Error("gone"), { name: "NotReadableError" })),
+        }),
     } as unknown as Blob;
     const err = await pool.run("crc64nvme", unreadable).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: "NotReadableError" });
     expect(readFailure(err)).toMatchObject({ code: "CHECKSUM", message: /the file changed while uploading/ });
+  });
+
+  it("a file that ends before its size fails as the file having changed, not with a CRC of fewer bytes", async () => {
+    const pool = new CrcWorkerPool(1, InProcessWorker);
+    const shrunk = { size: 10, stream: () => new Blob([bytesOf(6)]).stream() } as unknown as Blob;
+    const err = await pool.run("crc32c", shrunk).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: "NotReadableError", message: "the file is shorter than before" });
+    expect(readFailure(err)).toMatchObject({ code: "CHECKSUM" });
   });
 
   it("workers that cannot start hand every job back (WorkersUnavailable) and the pool stays off", async () => {
