@@ -27,7 +27,11 @@ self.onmessage = async (event) => {
     const reader = blob.stream().getReader();
     let offset = 0;
     for (;;) {
-      const { done, value } = await reader.read();
+      // Chromium fails a Blob stream whose file changed on disk as TypeError "network error",
+      // where arrayBuffer() says NotReadableError: same cause, named as the client expects.
+      const { done, value } = await reader.read().catch((err) => {
+        throw Object.assign(new Error(String(err && err.message)), { name: "NotReadableError" });
+      });
       if (done) break;
       const t0 = performance.now();
       if (algorithm === "crc64nvme") update64(tables.hi, tables.lo, c64, value);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { readFailure } from "../read-error.js";
 import { crcWorkerSource } from "./crc-worker-source.js";
 import { CrcWorkerPool, WorkersUnavailable } from "./crc-workers.js";
-import { blobChecksum } from "./part-checksum.js";
+import { blobChecksum, crcWorkerCount } from "./part-checksum.js";
 import type { WorkerLike } from "./worker-types.js";
 
 async function oracle(algorithm: "crc64nvme" | "crc32c", bytes: Uint8Array): Promise<string> {
@@ -106,8 +106,8 @@ describe("CrcWorkerPool (the worker script, run in process)", () => {
       size: 10,
       stream: () =>
         new ReadableStream({
-          pull: (controller) =>
-            controller.error(Object.assign(new Error("gone"), { name: "NotReadableError" })),
+          // What Chromium's Blob stream fails with when the file changed on disk.
+          pull: (controller) => controller.error(new TypeError("network error")),
         }),
     } as unknown as Blob;
     const err = await pool.run("crc64nvme", unreadable).catch((e: unknown) => e);
@@ -129,6 +129,12 @@ describe("CrcWorkerPool (the worker script, run in process)", () => {
     for (const job of jobs) await expect(job).rejects.toBeInstanceOf(WorkersUnavailable);
     expect(pool.broken).toBe(true);
     await expect(pool.run("crc32c", new Blob([]))).rejects.toBeInstanceOf(WorkersUnavailable);
+  });
+});
+
+describe("crcWorkerCount", () => {
+  it("leaves a core for the page and the upload, one worker at least and 4 at most", () => {
+    expect([undefined, 1, 2, 3, 4, 8, 64].map(crcWorkerCount)).toEqual([1, 1, 1, 2, 3, 4, 4]);
   });
 });
 
