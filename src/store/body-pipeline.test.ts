@@ -42,7 +42,27 @@ describe("BodyPipeline", () => {
     expect(input.every((p, i) => p.equals(copies[i]!))).toBe(true);
   });
 
-  test("a short body is written as it comes and hashed at finish", async () => {
+  test("the sink writes whole 1 MiB batches, not the socket's pieces, and may be handed reused memory", async () => {
+    const input = pieces(5 * 1024 * 1024 + 7);
+    const sizes: number[] = [];
+    const written: Buffer[] = [];
+    const pipeline = new BodyPipeline(async (chunk) => {
+      sizes.push(chunk.byteLength);
+      written.push(Buffer.from(chunk));
+    });
+    const reused = Buffer.alloc(200_000);
+    for (const piece of input) {
+      // The caller's buffer is refilled at once, as a socket's may be.
+      piece.copy(reused);
+      await pipeline.push(reused.subarray(0, piece.length));
+      reused.fill(0);
+    }
+    await pipeline.finish();
+    expect(sizes).toEqual([...Array(5).fill(1024 * 1024), 7]);
+    expect(Buffer.concat(written).equals(Buffer.concat(input))).toBe(true);
+  });
+
+  test("a short body is written and hashed at finish", async () => {
     const written: number[] = [];
     const pipeline = new BodyPipeline(async (chunk) => {
       written.push(chunk.length);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { readFailure } from "../read-error.js";
 import { crcWorkerSource } from "./crc-worker-source.js";
 import { CrcWorkerPool, crcWorkerStats, WorkersUnavailable } from "./crc-workers.js";
-import { blobChecksum } from "./part-checksum.js";
+import { blobChecksum, crcWorkerCount } from "./part-checksum.js";
 import type { WorkerLike } from "./worker-types.js";
 
 async function oracle(algorithm: "crc64nvme" | "crc32c", bytes: Uint8Array): Promise<string> {
@@ -139,13 +139,23 @@ describe("CrcWorkerPool (the worker script, run in process)", () => {
     const pool = new CrcWorkerPool(1, InProcessWorker);
     const unreadable = {
       size: 10,
-      slice: () => ({
-        arrayBuffer: () => Promise.reject(Object.assign(new Error("gone"), { name: "NotReadableError" })),
-      }),
+      stream: () =>
+        new ReadableStream({
+          // What Chromium's Blob stream fails with when the file changed on disk.
+          pull: (controller) => controller.error(new TypeError("network error")),
+        }),
     } as unknown as Blob;
     const err = await pool.run("crc64nvme", unreadable).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: "NotReadableError" });
     expect(readFailure(err)).toMatchObject({ code: "CHECKSUM", message: /the file changed while uploading/ });
+  });
+
+  it("a file that ends before its size fails as the file having changed, not with a CRC of fewer bytes", async () => {
+    const pool = new CrcWorkerPool(1, InProcessWorker);
+    const shrunk = { size: 10, stream: () => new Blob([bytesOf(6)]).stream() } as unknown as Blob;
+    const err = await pool.run("crc32c", shrunk).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: "NotReadableError", message: "the file is shorter than before" });
+    expect(readFailure(err)).toMatchObject({ code: "CHECKSUM" });
   });
 
   it("workers that cannot start hand every job back (WorkersUnavailable) and the pool stays off", async () => {
@@ -154,6 +164,12 @@ describe("CrcWorkerPool (the worker script, run in process)", () => {
     for (const job of jobs) await expect(job).rejects.toBeInstanceOf(WorkersUnavailable);
     expect(pool.broken).toBe(true);
     await expect(pool.run("crc32c", new Blob([]))).rejects.toBeInstanceOf(WorkersUnavailable);
+  });
+});
+
+describe("crcWorkerCount", () => {
+  it("leaves a core for the page and the upload, one worker at least and 4 at most", () => {
+    expect([undefined, 1, 2, 3, 4, 8, 64].map(crcWorkerCount)).toEqual([1, 1, 1, 2, 3, 4, 4]);
   });
 });
 

@@ -4,7 +4,7 @@ import { crcWasmModule } from "../../core/util/crc-wasm.js";
 import { CRC32C_TABLE } from "../../core/util/crc32c.js";
 import { CRC64NVME_TABLES } from "../../core/util/crc64nvme.js";
 import { abortedError } from "../errors.js";
-import { CRC_WORKER_CHUNK, crcWorkerSource } from "./crc-worker-source.js";
+import { crcWorkerSource } from "./crc-worker-source.js";
 import { type WorkerConstructor, type WorkerLike, workerConstructor } from "./worker-types.js";
 
 export type CrcAlgorithm = Exclude<RouteChecksumAlgorithm, "sha256">;
@@ -105,7 +105,6 @@ export class CrcWorkerPool {
         id: slot.job.id,
         algorithm: job.algorithm,
         blob: job.blob,
-        chunk: CRC_WORKER_CHUNK,
       });
     }
     if (this.#slots.every((s) => s.job === undefined)) {

@@ -8,9 +8,19 @@ import { hardwareConcurrency } from "./worker-types.js";
 
 let pool: CrcWorkerPool | undefined | null = null;
 
-/** Up to 4 workers, leaving a core for the page; at least 2 so hashing overlaps reading. */
+/**
+ * CRC workers for a machine with `cores` logical cores: up to 4, leaving a core for the page and
+ * the upload itself, so one on 2 cores. A worker overlaps reading and hashing on its own (it hashes
+ * each chunk of its part's stream while the next is read), and one hashes several times faster
+ * than an upload sends (bench:browser), so a second one on 2 cores only competes with the upload
+ * for the same CPU.
+ */
+export function crcWorkerCount(cores: number | undefined): number {
+  return Math.max(1, Math.min(4, (cores ?? 2) - 1));
+}
+
 function sharedPool(): CrcWorkerPool | undefined {
-  if (pool === null) pool = CrcWorkerPool.create(Math.max(2, Math.min(4, (hardwareConcurrency() ?? 2) - 1)));
+  if (pool === null) pool = CrcWorkerPool.create(crcWorkerCount(hardwareConcurrency()));
   return pool?.broken ? undefined : pool;
 }
 
