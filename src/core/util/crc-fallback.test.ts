@@ -3,26 +3,13 @@ import { AwsCrc32c } from "@aws-crypto/crc32c";
 import { Crc64Nvme as AwsCrc64Nvme } from "@aws-sdk/crc64-nvme";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
-
-/** The WebAssembly global (the Node type-check config has no DOM types for it). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: { new (bytes: Uint8Array): object; exports(m: object): { kind: string; name: string }[] };
-  Instance: new (m: object) => unknown;
-  CompileError: new (message: string) => Error;
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+import { aws, wasmApi } from "../../../test/support/crc-oracle.js";
 
 /**
  * Where WebAssembly is missing or refused, core's CRCs run their JS loops, silently and correctly.
  * Each case loads core's CRC modules afresh under a stubbed WebAssembly global (this file runs
  * isolated, in the unit-isolated project, because it resets the module graph).
  */
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
-async function aws(h: { update(d: Uint8Array): void; digest(): Promise<Uint8Array> }, d: Uint8Array) {
-  h.update(d);
-  return b64(await h.digest());
-}
 
 class CspRefusedModule {
   constructor() {

@@ -3,26 +3,13 @@ import { AwsCrc32c } from "@aws-crypto/crc32c";
 import { Crc64Nvme as AwsCrc64Nvme } from "@aws-sdk/crc64-nvme";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { aws, b64, type WasmApi, wasmApi } from "../../../test/support/crc-oracle.js";
 import { CRC_WASM_CHUNK, crcKernel, crcWasmBytes, crcWasmModule, crcWasmUpdater } from "./crc-wasm.js";
 import { CRC32_TABLE } from "./crc32.js";
 import { CRC32C_TABLE, Crc32c } from "./crc32c.js";
 import { CRC64NVME_TABLES, Crc64Nvme, crc64nvme } from "./crc64nvme.js";
 import { sleb, uleb } from "./wasm-emit.js";
 
-/** The WebAssembly global (the Node type-check config has no DOM types for it). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: { new (bytes: Uint8Array): object; exports(m: object): { kind: string; name: string }[] };
-  Instance: new (m: object) => unknown;
-  CompileError: new (message: string) => Error;
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
-async function aws(h: { update(d: Uint8Array): void; digest(): Promise<Uint8Array> }, d: Uint8Array) {
-  h.update(d);
-  return b64(await h.digest());
-}
 const word = (w: number) => [w >>> 24, (w >>> 16) & 255, (w >>> 8) & 255, w & 255];
 
 const module = crcWasmModule()!;
