@@ -12,7 +12,13 @@ import { describeInChromium, launchChromium } from "../browser/support/chromium.
 import { MiB, pngImage, sha256, sha256OfFile, writeRandomFile } from "../browser/support/files.js";
 import { docxDocument, fakePng, pdfDocument } from "./support/files.js";
 import { type ExamplePage, openExample, screenshot, throttleUploads } from "./support/page.js";
-import { type ExampleStack, startExampleStack } from "./support/stack.js";
+import {
+  type ExampleStack,
+  partPutsSettled,
+  settledStoredParts,
+  somePartStored,
+  startExampleStack,
+} from "./support/stack.js";
 
 const USER = "react-example";
 const BIG = 60 * MiB;
@@ -194,9 +200,7 @@ describeInChromium("examples/react against upgate dev", () => {
     await page.getByRole("button", { name: "Pause backup.bin" }).click();
     await waitForState(page, "backup.bin", "paused");
     // Paused: the parts in flight were cut and nothing more is sent.
-    await expect
-      .poll(() => stack.log.partPuts().every((p) => p.status !== undefined || p.aborted), { timeout: 15_000 })
-      .toBe(true);
+    await partPutsSettled(stack);
     const putsWhenPaused = stack.log.partPuts().length;
     const percentPaused = Number(await row(page, "backup.bin").getAttribute("data-percent"));
     await new Promise((r) => setTimeout(r, 1000));
@@ -210,24 +214,14 @@ describeInChromium("examples/react against upgate dev", () => {
     await waitForPercent(page, "backup.bin", Math.max(50, percentPaused + 10));
     await screenshot(page, "react", "07-multipart-resumed");
 
+    // Four 8 MiB parts are in flight at once, so 50 % sent may be no part stored yet: reload once
+    // storage holds one of them.
+    await somePartStored(stack);
     await page.reload();
-    await expect
-      .poll(() => stack.log.partPuts().every((p) => p.status !== undefined || p.aborted), { timeout: 15_000 })
-      .toBe(true);
+    await partPutsSettled(stack);
     const [pending] = (await ledgerRows(stack, USER)).filter((r) => r.name === "backup.bin");
     expect(pending?.status).toBe("pending");
-    const held = async () =>
-      (await stack.gateway.storage.listParts(pending!.key, pending!.multipartUploadId!)).map(
-        (p) => p.partNumber,
-      );
-    // A part whose body was all sent before the reload may still be committing: wait until the list settles.
-    let stored = await held();
-    for (let i = 0; i < 20; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      const now = await held();
-      if (now.join() === stored.join()) break;
-      stored = now;
-    }
+    const stored = await settledStoredParts(stack, pending!);
     expect(stored.length).toBeGreaterThanOrEqual(1);
     expect(stored.length).toBeLessThan(PARTS);
 

@@ -13,7 +13,13 @@ import { describeInChromium, launchChromium } from "../browser/support/chromium.
 import { MiB, pngImage, sha256, sha256OfFile, writeRandomFile } from "../browser/support/files.js";
 import { docxDocument, fakePng, pdfDocument } from "./support/files.js";
 import { type ExamplePage, openExample, screenshot, throttleUploads } from "./support/page.js";
-import { type ExampleStack, startExampleStack } from "./support/stack.js";
+import {
+  type ExampleStack,
+  partPutsSettled,
+  settledStoredParts,
+  somePartStored,
+  startExampleStack,
+} from "./support/stack.js";
 
 const USER = "uppy-example";
 const BIG = 60 * MiB;
@@ -78,13 +84,6 @@ async function waitForPercent(page: Page, name: string, percent: number): Promis
 async function done(page: Page, route: string): Promise<void> {
   await section(page, route).locator(".uppy-StatusBar-actionBtn--done").click();
   await expect.poll(() => section(page, route).locator(".uppy-Dashboard-Item").count()).toBe(0);
-}
-
-/** Part PUTs settled (answered or cut), so counting them says what storage received. */
-async function settled(stack: ExampleStack): Promise<void> {
-  await expect
-    .poll(() => stack.log.partPuts().every((p) => p.status !== undefined || p.aborted), { timeout: 15_000 })
-    .toBe(true);
 }
 
 describeInChromium("examples/uppy against upgate dev", () => {
@@ -235,7 +234,7 @@ describeInChromium("examples/uppy against upgate dev", () => {
     // Pause with the file's own button (Uppy's upload-pause)...
     await section(page, "archives").getByRole("button", { name: "Pause upload" }).click();
     await expect.poll(async () => (await fileState(page, "archives", "backup.bin"))?.isPaused).toBe(true);
-    await settled(stack);
+    await partPutsSettled(stack);
     const putsWhenPaused = stack.log.partPuts().length;
     const percentPaused = (await fileState(page, "archives", "backup.bin"))!.progress.percentage!;
     await new Promise((r) => setTimeout(r, 1000));
@@ -248,27 +247,14 @@ describeInChromium("examples/uppy against upgate dev", () => {
     await waitForPercent(page, "backup.bin", Math.max(50, percentPaused + 10));
     expect(stack.log.partPuts().length).toBeGreaterThan(putsWhenPaused);
     // Four 8 MiB parts are in flight at once: reload once storage holds one of them.
-    await expect
-      .poll(() => stack.log.partPuts().filter((p) => p.status === 200).length, { timeout: 60_000 })
-      .toBeGreaterThanOrEqual(1);
+    await somePartStored(stack);
     await screenshot(page, "uppy", "08-multipart-resumed");
 
     await page.reload();
-    await settled(stack);
+    await partPutsSettled(stack);
     const [pending] = (await ledgerRows(stack, USER)).filter((r) => r.name === "backup.bin");
     expect(pending?.status).toBe("pending");
-    const held = async () =>
-      (await stack.gateway.storage.listParts(pending!.key, pending!.multipartUploadId!)).map(
-        (p) => p.partNumber,
-      );
-    // A part whose body was all sent before the reload may still be committing: wait until the list settles.
-    let stored = await held();
-    for (let i = 0; i < 20; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      const now = await held();
-      if (now.join() === stored.join()) break;
-      stored = now;
-    }
+    const stored = await settledStoredParts(stack, pending!);
     expect(stored.length).toBeGreaterThanOrEqual(1);
     expect(stored.length).toBeLessThan(PARTS);
 
