@@ -1,28 +1,16 @@
 import { describe, expect, it, vi } from "vitest";
 import { FakeUploadTask } from "../../test/support/fake-upload-task.js";
-import {
-  type ResumableUpload,
-  type RouteInfo,
-  UploadError,
-  type Uploader,
-  type UploadOptions,
-} from "../client/index.js";
+import { routeInfo } from "../../test/support/route-info.js";
+import { type ResumableUpload, UploadError, type Uploader, type UploadOptions } from "../client/index.js";
 import { UploadSession } from "./session.js";
 
-const ROUTE: RouteInfo = {
+const ROUTE = routeInfo({
   name: "videos",
   label: "Videos",
   types: [{ type: "video/mp4", label: "MP4 video", extensions: [".mp4"] }],
   maxSize: 100 * 1024 * 1024,
-  minSize: 0,
   maxFiles: 5,
-  strategy: "auto",
-  multipartThreshold: 64 * 1024 * 1024,
-  partSize: 8 * 1024 * 1024,
-  checksum: { mode: "required", algorithm: "sha256" },
-  urlLifetime: 300,
-  public: false,
-};
+});
 
 /** `resumable`: what uploader.resumable() answers (undefined: it fails). */
 function setup(resumable: ResumableUpload[] | undefined = []) {

@@ -1,10 +1,11 @@
 import Uppy from "@uppy/core";
 import { describe, expect, it } from "vitest";
 import { FakeUploadTask } from "../../test/support/fake-upload-task.js";
+import { routeInfo } from "../../test/support/route-info.js";
 import { type RouteInfo, UploadError, type Uploader, type UploadOptions } from "../client/index.js";
 import { Upgate } from "./plugin.js";
 
-const ROUTE: RouteInfo = {
+const ROUTE = routeInfo({
   name: "documents",
   label: "Documents",
   types: [
@@ -16,15 +17,8 @@ const ROUTE: RouteInfo = {
     },
   ],
   maxSize: 1000,
-  minSize: 0,
   maxFiles: 3,
-  strategy: "auto",
-  multipartThreshold: 64 * 1024 * 1024,
-  partSize: 8 * 1024 * 1024,
-  checksum: { mode: "required", algorithm: "sha256" },
-  urlLifetime: 300,
-  public: false,
-};
+});
 
 function setup(options: { route?: string; limit?: number; routes?: () => Promise<RouteInfo[]> } = {}) {
   const tasks: FakeUploadTask[] = [];

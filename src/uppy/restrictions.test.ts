@@ -1,26 +1,21 @@
 import type { Restrictions } from "@uppy/core";
 import { describe, expect, it } from "vitest";
+import { routeInfo } from "../../test/support/route-info.js";
 import type { RouteInfo } from "../client/index.js";
 import { mergeRestrictions, routeRestrictions } from "./restrictions.js";
 
-const route = (over: Partial<RouteInfo>): RouteInfo => ({
-  name: "documents",
-  label: "Documents",
-  types: [
-    { type: "application/pdf", label: "PDF document", extensions: [".pdf"] },
-    { type: "image/*", label: "Any image", extensions: [".png", ".jpg", ".jpeg"] },
-  ],
-  maxSize: 25 * 1024 * 1024,
-  minSize: 0,
-  maxFiles: 10,
-  strategy: "auto",
-  multipartThreshold: 64 * 1024 * 1024,
-  partSize: 8 * 1024 * 1024,
-  checksum: { mode: "required", algorithm: "sha256" },
-  urlLifetime: 300,
-  public: false,
-  ...over,
-});
+const route = (over: Partial<RouteInfo>): RouteInfo =>
+  routeInfo({
+    name: "documents",
+    label: "Documents",
+    types: [
+      { type: "application/pdf", label: "PDF document", extensions: [".pdf"] },
+      { type: "image/*", label: "Any image", extensions: [".png", ".jpg", ".jpeg"] },
+    ],
+    maxSize: 25 * 1024 * 1024,
+    maxFiles: 10,
+    ...over,
+  });
 
 const NONE: Restrictions = {
   maxFileSize: null,
