@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compositeSha256 } from "../../../src/core/s3/composite-checksum.js";
+import type { RouteConfig } from "../../../src/server/index.js";
 import { SNIFF_BYTES } from "../../../src/server/uploads/verify/sniff.js";
 import { startRgwGateway } from "../../rgw/gateway.js";
 import { startCountingProxy } from "../../support/counting-proxy.js";
@@ -24,6 +25,14 @@ import {
  * hashing the whole file first): checked against the storage's composite checksum when it keeps
  * one, else by hashing each part's bytes (storage that verifies nothing, like Ceph RGW 16).
  */
+/** Every file in parts of 5 MiB: three parts for the 11 MiB file. */
+const VIDEOS: RouteConfig = {
+  types: ["application/octet-stream"],
+  maxSize: "100MB",
+  strategy: "multipart",
+  partSize: "5MB",
+};
+
 describe("gateway: multipart completion checked against the parts' SHA-256s", () => {
   let h: Harness;
   let token: string;
@@ -34,12 +43,7 @@ describe("gateway: multipart completion checked against the parts' SHA-256s", ()
   beforeAll(async () => {
     h = await startGateway({
       routes: {
-        videos: {
-          types: ["application/octet-stream"],
-          maxSize: "100MB",
-          strategy: "multipart",
-          partSize: "5MB",
-        },
+        videos: VIDEOS,
       },
     });
     token = await signToken("carol");
@@ -128,12 +132,7 @@ describe("gateway: multipart completion checked against the parts' SHA-256s", ()
     const blind = startRgwGateway(storage, {
       auth: { jwt: { secret: JWT_SECRET } },
       routes: {
-        videos: {
-          types: ["application/octet-stream"],
-          maxSize: "100MB",
-          strategy: "multipart",
-          partSize: "5MB",
-        },
+        videos: VIDEOS,
       },
     });
     try {
