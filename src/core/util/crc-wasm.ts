@@ -178,6 +178,9 @@ export function crcKernel(): "wasm" | "js" {
   return crcWasmModule() ? "wasm" : "js";
 }
 
+/** Feeds `d` into the pre-inverted register kept in `state`: [register], or [high, low] for CRC-64. */
+export type CrcUpdate = (state: Int32Array, d: Uint8Array) => void;
+
 /**
  * An instance of `module` holding one table, as an update function over a register kept in
  * `state` (pre-inverted): [register] for a 32-bit CRC with its flat table in `lo`; [high, low] for
@@ -185,11 +188,7 @@ export function crcKernel(): "wasm" | "js" {
  * Self-contained (it reads nothing outside its parameters), so the client can run its source in a
  * Worker; the addresses are this file's INPUT and STATE.
  */
-export function crcWasmUpdater(
-  module: CrcWasmModule,
-  lo: Int32Array,
-  hi?: Int32Array,
-): (state: Int32Array, d: Uint8Array) => void {
+export function crcWasmUpdater(module: CrcWasmModule, lo: Int32Array, hi?: Int32Array): CrcUpdate {
   type Exports = {
     memory: { buffer: ArrayBuffer };
     c32(p: number, n: number): void;
@@ -224,9 +223,6 @@ export function crcWasmUpdater(
     if (hi) s[0] = view.getInt32(state + 4, true);
   };
 }
-
-/** An update function over a register in `state`, as crcWasmUpdater returns. */
-export type CrcUpdate = (state: Int32Array, d: Uint8Array) => void;
 
 /** The wasm kernel over these tables where it runs, else `js`: core's CRCs pick once per table. */
 export function crcKernelOr(js: CrcUpdate, lo: Int32Array, hi?: Int32Array): CrcUpdate {
