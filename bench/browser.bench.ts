@@ -38,7 +38,8 @@ import type { Page } from "playwright-core";
 import { startDevStack } from "../src/cli/dev-stack.js";
 import { launchChromium } from "../test/browser/support/chromium.js";
 import { writeRandomFile } from "../test/browser/support/files.js";
-import { cpuSince, machineCpu, processCpu } from "./process-cpu.js";
+import { machineCpu, since } from "./machine-cpu.js";
+import { cpuSince, processCpu } from "./process-cpu.js";
 
 const { values } = parseArgs({
   options: {
@@ -281,10 +282,11 @@ try {
     for (const c of cases) {
       process.stderr.write(`round ${round + 1}: ${c.name}\n`);
       const before = processCpu();
-      const machineBefore = machineCpu();
+      const machineBefore = await machineCpu();
       const result = await c.run(c.name);
       const used = cpuSince(before, processCpu());
-      used.set("machine", machineCpu() - machineBefore);
+      const machine = since(machineBefore, await machineCpu());
+      used.set("machine", machine.busy + machine.steal);
       processRuns.set(c.name, [...(processRuns.get(c.name) ?? []), used]);
       if (result.ms < (best.get(c.name)?.ms ?? Infinity)) best.set(c.name, result);
     }

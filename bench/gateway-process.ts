@@ -3,11 +3,11 @@
  * measured process), started with its own data directory, and reports its URL over IPC.
  */
 import { type ChildProcess, fork } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleEntry, NODE_REQUIRE_BANNER } from "../test/support/child-process.js";
 import type { GatewayTarget, ReadyMessage } from "./gateway-config.js";
+import { processStat } from "./machine-cpu.js";
 
 /** Inside node_modules, so the packages left outside the bundle resolve from the bundle's folder. */
 const BUNDLE_DIR = fileURLToPath(new URL("../node_modules/.cache/upgate-bench-gateway/", import.meta.url));
@@ -32,17 +32,11 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
-const TICKS_PER_SECOND = 100;
-
-/** utime + stime from /proc/<pid>/stat (fields 14 and 15; the name in parentheses may hold spaces). */
+/** utime + stime of a process (or one of its threads) so far. */
 async function cpuSecondsOf(pid: number, thread?: number): Promise<number> {
-  const stat = await readFile(
-    thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`,
-    "utf8",
-  );
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  const stat = processStat(pid, thread);
+  if (!stat) throw new Error(`process ${pid} is gone`);
+  return stat.cpuSeconds;
 }
 
 /** Starts a bundled server; `cpuProfileDir` runs it under --cpu-prof (written when it stops). */

@@ -25,10 +25,10 @@ import { measureCommits } from "./gateway-commit.js";
 import { type GatewayTarget, JWT_SECRET, USERS } from "./gateway-config.js";
 import { describeLedgerCost, measureLedger } from "./gateway-ledger.js";
 import { checkServes, type LoadResult as Load, runLoad } from "./gateway-load.js";
-import { machineCpu, since } from "./gateway-machine.js";
 import { bundleServer, startServer } from "./gateway-process.js";
 import { summarizeProfile } from "./gateway-profile.js";
 import { goalVerdict } from "./gateway-verdict.js";
+import { machineCpu, since } from "./machine-cpu.js";
 
 const GOAL = 8;
 /** The fallback goal where 8x is out of reach on two cores: (a)'s server CPU per request. */

@@ -5,26 +5,12 @@
  * and the bench prints no per-process table.
  */
 import { readdirSync, readFileSync } from "node:fs";
-
-/** Clock ticks per second in /proc/<pid>/stat (USER_HZ: 100 on every Linux the bench runs on). */
-const TICKS = 100;
+import { processStat } from "./machine-cpu.js";
 
 interface Proc {
   pid: number;
   ppid: number;
   cpu: number;
-}
-
-function readStat(pid: number, path = `/proc/${pid}/stat`): Proc | undefined {
-  try {
-    const text = readFileSync(path, "utf8");
-    // The command name (field 2) may hold spaces and parentheses: fields restart after the last ")".
-    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
-    return { pid, ppid: Number(fields[1]), cpu: ticks / TICKS };
-  } catch {
-    return undefined;
-  }
 }
 
 /** What a Chromium process is, from its command line; "node" for this process (dev stack + bench). */
@@ -54,8 +40,9 @@ export function processCpu(): Map<string, number> {
   const procs: Proc[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    const proc = readStat(Number(entry));
-    if (proc) procs.push(proc);
+    const pid = Number(entry);
+    const stat = processStat(pid);
+    if (stat) procs.push({ pid, ppid: stat.ppid, cpu: stat.cpuSeconds });
   }
   const children = new Map<number, Proc[]>();
   for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
@@ -69,8 +56,8 @@ export function processCpu(): Map<string, number> {
   }
   // This process's event loop (the gateway's and the store's JavaScript) apart from its other
   // threads (hash workers, file writes, GC).
-  const main = readStat(process.pid, `/proc/${process.pid}/task/${process.pid}/stat`);
-  if (main) out.set("node main", main.cpu);
+  const main = processStat(process.pid, process.pid);
+  if (main) out.set("node main", main.cpuSeconds);
   return out;
 }
 
@@ -79,13 +66,4 @@ export function cpuSince(before: Map<string, number>, after: Map<string, number>
   const out = new Map<string, number>();
   for (const [kind, s] of after) out.set(kind, Math.max(0, s - (before.get(kind) ?? 0)));
   return out;
-}
-
-/** CPU seconds all processes on the machine have used (ours and anyone else's): /proc/stat's busy time. */
-export function machineCpu(): number {
-  if (process.platform !== "linux") return Number.NaN;
-  const [, ...fields] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
-  const n = fields.map(Number);
-  // user nice system idle iowait irq softirq steal: all but idle and iowait.
-  return (n[0]! + n[1]! + n[2]! + n[5]! + n[6]! + n[7]!) / TICKS;
 }
