@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { ledgerRows } from "./support/checks.js";
-import { describeInChromium, launchChromium } from "./support/chromium.js";
+import { describeInChromium } from "./support/chromium.js";
+import { withChromiumAndStack } from "./support/chromium-and-stack.js";
 import { MiB, writeRandomFile } from "./support/files.js";
 import {
   announcements,
@@ -14,28 +14,19 @@ import {
   progressEvents,
   waitForPercent,
 } from "./support/page.js";
-import { startTestStack, type TestStack } from "./support/stack.js";
+import { startTestStack } from "./support/stack.js";
 
 const SIZE = 200 * MiB;
 
 describeInChromium("the demo page: pause, resume and cancel", () => {
-  let browser: Browser;
-  let stack: TestStack;
+  const suite = withChromiumAndStack(() => startTestStack());
 
-  beforeAll(async () => {
-    [browser, stack] = await Promise.all([launchChromium(), startTestStack()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
-
-  const usage = () => stack.gateway.ledger.usage("erin", "any", undefined, new Date());
-  const settled = () => stack.log.partPuts().every((p) => p.status !== undefined || p.aborted);
+  const usage = () => suite.stack.gateway.ledger.usage("erin", "any", undefined, new Date());
+  const settled = () => suite.stack.log.partPuts().every((p) => p.status !== undefined || p.aborted);
 
   it("pause stops sending, resume goes on, cancel removes the multipart upload and releases the quota", async () => {
-    const { page, errors } = await openDemo(browser, stack, "erin");
-    const file = join(stack.dir, "archive.zip.part");
+    const { page, errors } = await openDemo(suite.browser, suite.stack, "erin");
+    const file = join(suite.stack.dir, "archive.zip.part");
     await writeRandomFile(file, SIZE);
     await chooseRoute(page, "Any file");
     // On loopback the whole file goes up in about a second: throttle the page's uploads (Chromium's
@@ -48,13 +39,13 @@ describeInChromium("the demo page: pause, resume and cancel", () => {
       downloadThroughput: -1,
       uploadThroughput: 40 * MiB,
     });
-    stack.log.clear();
+    suite.stack.log.clear();
     await page.setInputFiles("#picker", file);
     await waitForPercent(page, "archive.zip.part", 10);
     expect(await usage()).toEqual({ bytes: SIZE, files: 1 });
-    const [pending] = await ledgerRows(stack, "erin");
+    const [pending] = await ledgerRows(suite.stack, "erin");
     expect(pending!.status).toBe("pending");
-    expect((await stack.gateway.storage.listMultipartUploads("any/")).map((u) => u.key)).toEqual([
+    expect((await suite.stack.gateway.storage.listMultipartUploads("any/")).map((u) => u.key)).toEqual([
       pending!.key,
     ]);
 
@@ -67,22 +58,22 @@ describeInChromium("the demo page: pause, resume and cancel", () => {
       )
       .toBe("not finished");
     await expect.poll(settled).toBe(true);
-    const sentWhilePaused = stack.log.partPuts().length;
+    const sentWhilePaused = suite.stack.log.partPuts().length;
     const loadedAtPause = (await progressEvents(page)).at(-1)!.loaded;
     await page.waitForTimeout(800);
-    expect(stack.log.partPuts().length).toBe(sentWhilePaused);
+    expect(suite.stack.log.partPuts().length).toBe(sentWhilePaused);
     expect((await progressEvents(page)).at(-1)!.loaded).toBe(loadedAtPause);
 
     // The Resume button has the focus now: the keyboard resumes.
     expect(await focusedText(page)).toBe("Resume");
     await page.keyboard.press("Enter");
     await expect.poll(() => cardStatus(page, "archive.zip.part").textContent()).toBe("Uploading");
-    await expect.poll(() => stack.log.partPuts().length).toBeGreaterThan(sentWhilePaused);
+    await expect.poll(() => suite.stack.log.partPuts().length).toBeGreaterThan(sentWhilePaused);
 
     await card(page, "archive.zip.part").getByRole("button", { name: "Cancel" }).click();
     await expect.poll(() => cardStatus(page, "archive.zip.part").textContent()).toBe("Upload cancelled");
-    await expect.poll(() => stack.gateway.storage.listMultipartUploads("any/")).toEqual([]);
-    expect((await ledgerRows(stack, "erin")).map((r) => r.status)).toEqual(["aborted"]);
+    await expect.poll(() => suite.stack.gateway.storage.listMultipartUploads("any/")).toEqual([]);
+    expect((await ledgerRows(suite.stack, "erin")).map((r) => r.status)).toEqual(["aborted"]);
     expect(await usage()).toEqual({ bytes: 0, files: 0 });
     expect(await announcements(page)).toEqual(
       expect.arrayContaining([

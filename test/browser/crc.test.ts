@@ -1,13 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Crc64Nvme } from "@aws-sdk/crc64-nvme";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { ledgerRows } from "./support/checks.js";
-import { describeInChromium, launchChromium } from "./support/chromium.js";
+import { describeInChromium } from "./support/chromium.js";
+import { withChromiumAndStack } from "./support/chromium-and-stack.js";
 import { MiB, writeRandomFile } from "./support/files.js";
 import { cardStatus, chooseRoute, type DemoPage, openDemo } from "./support/page.js";
-import { startTestStack, type TestStack } from "./support/stack.js";
+import { startTestStack } from "./support/stack.js";
 
 async function crc64nvme(bytes: Uint8Array): Promise<string> {
   const h = new Crc64Nvme();
@@ -16,39 +16,32 @@ async function crc64nvme(bytes: Uint8Array): Promise<string> {
 }
 
 describeInChromium("the demo page on a crc64nvme route", () => {
-  let browser: Browser;
-  let stack: TestStack;
+  const suite = withChromiumAndStack(() =>
+    startTestStack({
+      routes: {
+        "crc-files": {
+          label: "CRC file",
+          types: ["*/*"],
+          maxSize: "200MB",
+          strategy: "multipart",
+          partSize: "16MB",
+          checksum: { mode: "required", algorithm: "crc64nvme" },
+        },
+      },
+    }),
+  );
   let demo: DemoPage;
   const workers: string[] = [];
 
   beforeAll(async () => {
-    [browser, stack] = await Promise.all([
-      launchChromium(),
-      startTestStack({
-        routes: {
-          "crc-files": {
-            label: "CRC file",
-            types: ["*/*"],
-            maxSize: "200MB",
-            strategy: "multipart",
-            partSize: "16MB",
-            checksum: { mode: "required", algorithm: "crc64nvme" },
-          },
-        },
-      }),
-    ]);
-    demo = await openDemo(browser, stack, "hedy");
+    demo = await openDemo(suite.browser, suite.stack, "hedy");
     demo.page.on("worker", (worker) => workers.push(worker.url()));
     await chooseRoute(demo.page, "CRC file");
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
   });
 
   it("hashes the parts in Workers (under the page's CSP), and storage keeps the combined FULL_OBJECT CRC", async () => {
     const { page } = demo;
-    const file = join(stack.dir, "crc.bin");
+    const file = join(suite.stack.dir, "crc.bin");
     const size = 90 * MiB + 5; // above 64 MiB: the whole CRC comes only from combining the parts
     await writeRandomFile(file, size);
     await page.setInputFiles("#picker", file);
@@ -59,9 +52,9 @@ describeInChromium("the demo page on a crc64nvme route", () => {
     expect(workers.length).toBeGreaterThan(0);
     expect(workers.every((url) => url.startsWith("blob:"))).toBe(true);
     const expected = await crc64nvme(await readFile(file));
-    const [row] = await ledgerRows(stack, "hedy");
+    const [row] = await ledgerRows(suite.stack, "hedy");
     expect([row!.status, row!.checksumAlgorithm, row!.checksum]).toEqual(["verified", "crc64nvme", expected]);
-    const head = await stack.gateway.storage.head(row!.key);
+    const head = await suite.stack.gateway.storage.head(row!.key);
     expect(head!.checksums.crc64nvme).toBe(expected);
     expect(demo.errors).toEqual([]);
     // The page's CSP lets the client compile its WebAssembly CRC kernel ('wasm-unsafe-eval'); under

@@ -8,11 +8,12 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { build } from "esbuild";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { expect, it } from "vitest";
 import { percentOf } from "../../web/src/format.js";
 import { ledgerRows, storedSha256 } from "./support/checks.js";
-import { describeInChromium, launchChromium } from "./support/chromium.js";
+import { describeInChromium } from "./support/chromium.js";
+import { withChromiumAndStack } from "./support/chromium-and-stack.js";
 import { MiB, pngImage, sha256OfFile, writeRandomFile } from "./support/files.js";
 import {
   card,
@@ -24,7 +25,7 @@ import {
   signIn,
   waitForPercent,
 } from "./support/page.js";
-import { startTestStack, type TestStack } from "./support/stack.js";
+import { startTestStack } from "./support/stack.js";
 
 /** The dev routes' part size and the page's parts in flight per file. */
 const PART = 8 * MiB;
@@ -47,19 +48,10 @@ interface Opened {
 }
 
 describeInChromium("the demo page, finished", () => {
-  let browser: Browser;
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    [browser, stack] = await Promise.all([launchChromium(), startTestStack()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const suite = withChromiumAndStack(() => startTestStack());
 
   async function open(width: number): Promise<Opened> {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const context = await suite.browser.newContext({ viewport: { width, height: 900 } });
     await context.addInitScript({ content: RECORDER });
     const page = await context.newPage();
     const opened: Opened = { page, errors: [], failures: [], requested: [] };
@@ -68,7 +60,7 @@ describeInChromium("the demo page, finished", () => {
     page.on("response", (response) => {
       if (response.status() >= 400) opened.failures.push(`${response.status()} ${response.url()}`);
     });
-    await page.goto(stack.gatewayUrl);
+    await page.goto(suite.stack.gatewayUrl);
     return opened;
   }
 
@@ -124,7 +116,7 @@ describeInChromium("the demo page, finished", () => {
       // Delete, from "My uploads": the row goes, and so does the upload at the gateway.
       await row("photo.png").getByRole("button", { name: "Delete photo.png" }).click();
       await expect.poll(() => row("photo.png").count()).toBe(0);
-      const rows = await ledgerRows(stack, user);
+      const rows = await ledgerRows(suite.stack, user);
       expect(rows.find((r) => r.name === "photo.png")?.status).toBe("aborted");
       await expectNoSidewaysScroll(page);
       await screenshot(page, `demo-${width}-after-delete`);
@@ -142,7 +134,7 @@ describeInChromium("the demo page, finished", () => {
     const { page, errors } = await open(1280);
     await signIn(page, "rosa");
     await chooseRoute(page, "Any file");
-    const file = join(stack.dir, "big.bin");
+    const file = join(suite.stack.dir, "big.bin");
     const size = 100 * MiB;
     await writeRandomFile(file, size);
     await page.setInputFiles("#picker", file);
@@ -154,9 +146,9 @@ describeInChromium("the demo page, finished", () => {
     expect(await page.getByRole("radio", { name: "Any file" }).isChecked()).toBe(true);
 
     // What storage holds once the parts cut by the reload have ended.
-    const [pending] = await ledgerRows(stack, "rosa");
+    const [pending] = await ledgerRows(suite.stack, "rosa");
     const listed = async () =>
-      (await stack.gateway.storage.listParts(pending!.key, pending!.multipartUploadId!)).map((p) => ({
+      (await suite.stack.gateway.storage.listParts(pending!.key, pending!.multipartUploadId!)).map((p) => ({
         n: p.partNumber,
         size: p.size,
       }));
@@ -188,7 +180,7 @@ describeInChromium("the demo page, finished", () => {
     await page.setViewportSize({ width: 1280, height: 900 });
 
     // A different file is refused, in words, before anything is sent.
-    const other = join(stack.dir, "other.bin");
+    const other = join(suite.stack.dir, "other.bin");
     await writeFile(other, "not the same file");
     const firstChooser = page.waitForEvent("filechooser");
     await page.evaluate(() => 0);
@@ -201,7 +193,7 @@ describeInChromium("the demo page, finished", () => {
       );
     await screenshot(page, "demo-1280-resume-wrong-file");
 
-    stack.log.clear();
+    suite.stack.log.clear();
     const chooser = page.waitForEvent("filechooser");
     await page.evaluate(() => 0);
     await offer.click();
@@ -209,7 +201,7 @@ describeInChromium("the demo page, finished", () => {
     await expect
       .poll(() => cardStatus(page, "big.bin").textContent(), { timeout: 90_000, interval: 200 })
       .toBe("Uploaded and verified");
-    const sent = stack.log
+    const sent = suite.stack.log
       .partPuts()
       .map((p) => p.partNumber!)
       .sort((a, b) => a - b);
@@ -223,9 +215,9 @@ describeInChromium("the demo page, finished", () => {
       (e) => e.file === "big.bin" && e.phase === "uploading",
     );
     expect(resumed[0]!.loaded).toBeGreaterThanOrEqual(stored);
-    const rows = await ledgerRows(stack, "rosa");
+    const rows = await ledgerRows(suite.stack, "rosa");
     expect(rows.map((r) => [r.name, r.status])).toEqual([["big.bin", "verified"]]);
-    expect(await storedSha256(stack, rows[0]!.key)).toBe(await sha256OfFile(file));
+    expect(await storedSha256(suite.stack, rows[0]!.key)).toBe(await sha256OfFile(file));
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -240,7 +232,7 @@ describeInChromium("the demo page, finished", () => {
       write: false,
       logLevel: "silent",
     });
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     // A page of an app on its own origin; the dev gateway allows no other origin than its own.
     await page.route("http://app.test/", (route) =>
@@ -250,7 +242,7 @@ describeInChromium("the demo page, finished", () => {
     await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
     const creates: string[] = [];
     page.on("request", (request) => {
-      if (request.method() === "POST" && request.url().startsWith(stack.gatewayUrl))
+      if (request.method() === "POST" && request.url().startsWith(suite.stack.gatewayUrl))
         creates.push(request.url());
     });
     const said = await page.evaluate(async (endpoint) => {
@@ -262,10 +254,10 @@ describeInChromium("the demo page, finished", () => {
         () => "uploaded?",
         (err: unknown) => client.describeError(err),
       );
-    }, stack.gatewayUrl);
+    }, suite.stack.gatewayUrl);
     // Tried once: a CORS refusal is not a lost connection to retry for seconds.
-    expect(creates).toEqual([`${stack.gatewayUrl}/v1/uploads`]);
-    const gateway = new URL(stack.gatewayUrl).origin;
+    expect(creates).toEqual([`${suite.stack.gatewayUrl}/v1/uploads`]);
+    const gateway = new URL(suite.stack.gatewayUrl).origin;
     expect(said).toBe(
       `the upload server at ${gateway} could not be reached from this page (http://app.test): if it is running, CORS may be the cause, so allow http://app.test in the gateway's cors.origins`,
     );

@@ -1,6 +1,6 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeInChromium, launchChromium } from "./support/chromium.js";
+import { beforeAll, expect, it } from "vitest";
+import { describeInChromium } from "./support/chromium.js";
+import { withChromiumAndStack } from "./support/chromium-and-stack.js";
 import { pngImage, sha256 } from "./support/files.js";
 import {
   announcements,
@@ -11,24 +11,18 @@ import {
   openDemo,
   screenshot,
 } from "./support/page.js";
-import { startTestStack, type TestStack } from "./support/stack.js";
+import { startTestStack } from "./support/stack.js";
 
 /** What the test reads of an <img> (the Node tsconfig has no DOM types). */
 type Img = { complete: boolean; naturalWidth: number; naturalHeight: number };
 
 describeInChromium("the demo page: sign-in and a PNG, end to end", () => {
-  let browser: Browser;
-  let stack: TestStack;
+  const suite = withChromiumAndStack(() => startTestStack());
   let demo: DemoPage;
   const png = pngImage(96, 64);
 
   beforeAll(async () => {
-    [browser, stack] = await Promise.all([launchChromium(), startTestStack()]);
-    demo = await openDemo(browser, stack);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+    demo = await openDemo(suite.browser, suite.stack);
   });
 
   it("signs in as a demo user; the drop zone is a keyboard button that opens the picker", async () => {
@@ -79,7 +73,7 @@ describeInChromium("the demo page: sign-in and a PNG, end to end", () => {
 
     const row = page.locator("#mine-rows tr", { hasText: "gradient.png" });
     await expect.poll(() => row.locator(".badge").textContent()).toBe("verified");
-    const [rows] = await Promise.all([stack.gateway.ledger.list({ userId: "ada", limit: 10 })]);
+    const [rows] = await Promise.all([suite.stack.gateway.ledger.list({ userId: "ada", limit: 10 })]);
     expect(rows.rows.map((r) => [r.name, r.status, r.sha256])).toEqual([
       ["gradient.png", "verified", sha256(png)],
     ]);
@@ -88,7 +82,7 @@ describeInChromium("the demo page: sign-in and a PNG, end to end", () => {
     await row.getByRole("link", { name: /Download/ }).click();
     const opened = await popup;
     const url = new URL(opened.url());
-    expect(url.origin).toBe(stack.storeUrl);
+    expect(url.origin).toBe(suite.stack.storeUrl);
     expect(url.searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
     const downloaded = new Uint8Array(await (await fetch(url)).arrayBuffer());
     expect(sha256(downloaded)).toBe(sha256(png));

@@ -1,28 +1,22 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { ledgerRows } from "./support/checks.js";
-import { describeInChromium, launchChromium } from "./support/chromium.js";
+import { describeInChromium } from "./support/chromium.js";
+import { withChromiumAndStack } from "./support/chromium-and-stack.js";
 import { MiB } from "./support/files.js";
 import { announcements, cardStatus, type DemoPage, openDemo, screenshot } from "./support/page.js";
-import { startTestStack, type TestStack } from "./support/stack.js";
+import { startTestStack } from "./support/stack.js";
 
 describeInChromium("the demo page: refusals in plain words", () => {
-  let browser: Browser;
-  let stack: TestStack;
+  const suite = withChromiumAndStack(() => startTestStack());
   let demo: DemoPage;
 
   beforeAll(async () => {
-    [browser, stack] = await Promise.all([launchChromium(), startTestStack()]);
-    demo = await openDemo(browser, stack, "dan");
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+    demo = await openDemo(suite.browser, suite.stack, "dan");
   });
 
   it("a disallowed type and an oversize file are refused before any byte is sent", async () => {
     const { page } = demo;
-    stack.log.clear();
+    suite.stack.log.clear();
     await page.setInputFiles("#picker", [
       { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello\n") },
       { name: "huge.png", mimeType: "image/png", buffer: Buffer.alloc(12 * MiB) },
@@ -35,8 +29,8 @@ describeInChromium("the demo page: refusals in plain words", () => {
     const said = await announcements(page);
     expect(said).toContain(typeMessage);
     expect(said).toContain(sizeMessage);
-    expect(stack.log.writes()).toEqual([]);
-    expect(await ledgerRows(stack, "dan")).toEqual([]);
+    expect(suite.stack.log.writes()).toEqual([]);
+    expect(await ledgerRows(suite.stack, "dan")).toEqual([]);
   });
 
   it("the gateway refuses the same files with the same words when a client skips the page's check", async () => {
@@ -70,16 +64,16 @@ describeInChromium("the demo page: refusals in plain words", () => {
 
   it("HTML named .png goes up, then is rejected with a message, and storage keeps nothing", async () => {
     const { page } = demo;
-    stack.log.clear();
+    suite.stack.log.clear();
     const html = Buffer.from("<!doctype html><html><body><script>alert(1)</script></body></html>\n");
     await page.setInputFiles("#picker", { name: "cat.png", mimeType: "image/png", buffer: html });
     // The sniffer may or may not name what the bytes are; either way the words say it is not a PNG.
     const rejected = /^cat\.png: rejected: its content is (?:text\/html, )?not image\/png$/;
     await expect.poll(() => cardStatus(page, "cat.png").textContent(), { timeout: 15_000 }).toMatch(rejected);
-    expect(stack.log.writes().map((r) => r.method)).toEqual(["PUT"]);
-    const [row] = await ledgerRows(stack, "dan");
+    expect(suite.stack.log.writes().map((r) => r.method)).toEqual(["PUT"]);
+    const [row] = await ledgerRows(suite.stack, "dan");
     expect([row!.name, row!.status, row!.reason]).toEqual(["cat.png", "rejected", "VERIFY_CONTENT_MISMATCH"]);
-    expect(await stack.gateway.storage.head(row!.key)).toBeUndefined();
+    expect(await suite.stack.gateway.storage.head(row!.key)).toBeUndefined();
     await expect
       .poll(() => page.locator("#mine-rows tr", { hasText: "cat.png" }).locator(".badge").textContent())
       .toBe("rejected");

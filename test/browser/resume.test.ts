@@ -1,53 +1,44 @@
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { expectMonotonicToCompletion, ledgerRows, storedSha256 } from "./support/checks.js";
-import { describeInChromium, launchChromium } from "./support/chromium.js";
+import { describeInChromium } from "./support/chromium.js";
+import { withChromiumAndStack } from "./support/chromium-and-stack.js";
 import { MiB, sha256OfFile, writeRandomFile } from "./support/files.js";
 import { cardStatus, chooseRoute, openDemo, progressEvents, waitForPercent } from "./support/page.js";
-import { startTestStack, type TestStack } from "./support/stack.js";
+import { startTestStack } from "./support/stack.js";
 
 const PART = 8 * MiB;
 const SIZE = 200 * MiB;
 const PARTS = Math.ceil(SIZE / PART);
 
 describeInChromium("the demo page: resume after a reload", () => {
-  let browser: Browser;
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    [browser, stack] = await Promise.all([launchChromium(), startTestStack()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const suite = withChromiumAndStack(() => startTestStack());
 
   it("a 200 MiB upload cut at about 50% by a reload sends only the missing parts when picked again", async () => {
-    const { page, errors } = await openDemo(browser, stack, "carol");
-    const file = join(stack.dir, "backup.tar");
+    const { page, errors } = await openDemo(suite.browser, suite.stack, "carol");
+    const file = join(suite.stack.dir, "backup.tar");
     await writeRandomFile(file, SIZE);
     await chooseRoute(page, "Any file");
-    stack.log.clear();
+    suite.stack.log.clear();
     await page.setInputFiles("#picker", file);
     await waitForPercent(page, "backup.tar", 50);
     await page.reload();
     await page.getByRole("heading", { name: "Upload files" }).waitFor();
     // Parts in flight were cut by the reload: wait until the store has seen every request end.
     await expect
-      .poll(() => stack.log.partPuts().every((p) => p.status !== undefined || p.aborted))
+      .poll(() => suite.stack.log.partPuts().every((p) => p.status !== undefined || p.aborted))
       .toBe(true);
-    const before = stack.log.partPuts();
+    const before = suite.stack.log.partPuts();
     // The reload cut the parts in flight: the store saw them end early (IncompleteBody, or a closed socket).
     expect(before.some((p) => p.status !== 200)).toBe(true);
-    const [pending] = await ledgerRows(stack, "carol");
+    const [pending] = await ledgerRows(suite.stack, "carol");
     expect(pending?.status).toBe("pending");
     // What storage holds, not what the log saw answered: a part can be stored while its response is
     // cut by the reload, and resume (which asks the gateway) rightly skips it.
     // A part whose body was all sent before the reload may still be committing (its socket already
     // closed): wait until storage's list stops changing.
     const list = async () =>
-      (await stack.gateway.storage.listParts(pending!.key, pending!.multipartUploadId!))
+      (await suite.stack.gateway.storage.listParts(pending!.key, pending!.multipartUploadId!))
         .map((p) => p.partNumber)
         .join(",");
     let held = await list();
@@ -62,14 +53,14 @@ describeInChromium("the demo page: resume after a reload", () => {
     expect(stored.size).toBeGreaterThanOrEqual(1);
     expect(stored.size).toBeLessThan(PARTS);
 
-    stack.log.clear();
+    suite.stack.log.clear();
     await chooseRoute(page, "Any file");
     await page.setInputFiles("#picker", file);
     await expect
       .poll(() => cardStatus(page, "backup.tar").textContent(), { timeout: 90_000, interval: 200 })
       .toBe("Uploaded and verified");
 
-    const after = stack.log.partPuts();
+    const after = suite.stack.log.partPuts();
     const sent = after.map((p) => p.partNumber!).sort((a, b) => a - b);
     const missing = Array.from({ length: PARTS }, (_, i) => i + 1).filter((n) => !stored.has(n));
     expect(sent).toEqual(missing);
@@ -80,9 +71,9 @@ describeInChromium("the demo page: resume after a reload", () => {
     const firstUpload = events.find((e) => e.phase === "uploading")!;
     expect(firstUpload.loaded).toBeGreaterThanOrEqual(stored.size * PART);
 
-    const rows = await ledgerRows(stack, "carol");
+    const rows = await ledgerRows(suite.stack, "carol");
     expect(rows.map((r) => [r.name, r.status])).toEqual([["backup.tar", "verified"]]);
-    expect(await storedSha256(stack, rows[0]!.key)).toBe(await sha256OfFile(file));
+    expect(await storedSha256(suite.stack, rows[0]!.key)).toBe(await sha256OfFile(file));
     expect(errors).toEqual([]);
   });
 });

@@ -1,26 +1,20 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { ledgerRows } from "./support/checks.js";
-import { describeInChromium, launchChromium } from "./support/chromium.js";
+import { describeInChromium } from "./support/chromium.js";
+import { withChromiumAndStack } from "./support/chromium-and-stack.js";
 import { docxFile } from "./support/files.js";
 import { card, cardStatus, chooseRoute, type DemoPage, dropFiles, openDemo } from "./support/page.js";
-import { startTestStack, type TestStack } from "./support/stack.js";
+import { startTestStack } from "./support/stack.js";
 
 const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 describeInChromium("the demo page: a .docx the browser gave no type", () => {
-  let browser: Browser;
-  let stack: TestStack;
+  const suite = withChromiumAndStack(() => startTestStack());
   let demo: DemoPage;
   const docx = docxFile();
 
   beforeAll(async () => {
-    [browser, stack] = await Promise.all([launchChromium(), startTestStack()]);
-    demo = await openDemo(browser, stack, "wes");
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+    demo = await openDemo(suite.browser, suite.stack, "wes");
   });
 
   it("is declared as Word from its extension, and the gateway verifies it from its bytes", async () => {
@@ -31,7 +25,7 @@ describeInChromium("the demo page: a .docx the browser gave no type", () => {
       .poll(() => cardStatus(page, "notes.docx").textContent(), { timeout: 60_000 })
       .toBe("Uploaded and verified");
     expect(await card(page, "notes.docx").locator(".stats").textContent()).toContain(DOCX);
-    const [row] = await ledgerRows(stack, "wes");
+    const [row] = await ledgerRows(suite.stack, "wes");
     expect(row).toMatchObject({ name: "notes.docx", status: "verified", declaredType: DOCX });
     expect(demo.errors).toEqual([]);
   });
