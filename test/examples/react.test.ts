@@ -5,20 +5,15 @@
  * Screenshots of each state go to test-results/screenshots/react/.
  */
 import { join } from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
 import { ledgerRows, storedSha256 } from "../browser/support/checks.js";
-import { describeInChromium, launchChromium } from "../browser/support/chromium.js";
+import { describeInChromium } from "../browser/support/chromium.js";
+import { withChromiumAndStack } from "../browser/support/chromium-and-stack.js";
 import { MiB, pngImage, sha256, sha256OfFile, writeRandomFile } from "../browser/support/files.js";
 import { docxDocument, fakePng, pdfDocument } from "./support/files.js";
 import { type ExamplePage, openExample, screenshot, throttleUploads } from "./support/page.js";
-import {
-  type ExampleStack,
-  partPutsSettled,
-  settledStoredParts,
-  somePartStored,
-  startExampleStack,
-} from "./support/stack.js";
+import { partPutsSettled, settledStoredParts, somePartStored, startExampleStack } from "./support/stack.js";
 
 const USER = "react-example";
 const BIG = 60 * MiB;
@@ -62,18 +57,12 @@ async function waitForPercent(page: Page, name: string, percent: number): Promis
 }
 
 describeInChromium("examples/react against upgate dev", () => {
-  let browser: Browser;
-  let stack: ExampleStack;
+  const suite = withChromiumAndStack(() => startExampleStack("react"), 60_000);
   let example: ExamplePage;
 
   beforeAll(async () => {
-    [browser, stack] = await Promise.all([launchChromium(), startExampleStack("react")]);
-    example = await openExample(browser, stack.gatewayUrl);
+    example = await openExample(suite.browser, suite.stack.gatewayUrl);
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
 
   it("shows each route's rules from GET /v1/routes, and a keyboard-operable dropzone", async () => {
     const { page } = example;
@@ -127,11 +116,11 @@ describeInChromium("examples/react against upgate dev", () => {
       "gradient.png: uploaded and verified",
     );
     expect(await section(page, "images").locator("button.dropzone").getAttribute("data-state")).toBe("done");
-    const rows = await ledgerRows(stack, USER);
+    const rows = await ledgerRows(suite.stack, USER);
     const byName = new Map(rows.map((r) => [r.name, r]));
     expect(byName.get("gradient.png")?.status).toBe("verified");
     expect(byName.get("report.pdf")?.status).toBe("verified");
-    expect(await storedSha256(stack, byName.get("gradient.png")!.key)).toBe(sha256(png));
+    expect(await storedSha256(suite.stack, byName.get("gradient.png")!.key)).toBe(sha256(png));
     await screenshot(page, "react", "02-png-and-pdf-verified");
   });
 
@@ -156,7 +145,7 @@ describeInChromium("examples/react against upgate dev", () => {
     );
     expect(type).toBe("");
     await waitForState(page, "notes.docx", "done");
-    const [docx] = (await ledgerRows(stack, USER)).filter((r) => r.name === "notes.docx");
+    const [docx] = (await ledgerRows(suite.stack, USER)).filter((r) => r.name === "notes.docx");
     expect([docx?.status, docx?.declaredType]).toEqual([
       "verified",
       "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -181,17 +170,17 @@ describeInChromium("examples/react against upgate dev", () => {
     expect(await section(page, "images").locator("button.dropzone").getAttribute("data-state")).toBe(
       "failed",
     );
-    const [refused] = (await ledgerRows(stack, USER)).filter((r) => r.name === "fake.png");
+    const [refused] = (await ledgerRows(suite.stack, USER)).filter((r) => r.name === "fake.png");
     expect(refused?.status).toBe("rejected");
     await screenshot(page, "react", "04-fake-png-refused");
   });
 
   it("a 60 MB multipart upload pauses, resumes, and after a reload resumes from the parts storage holds", async () => {
     const { page } = example;
-    const file = join(stack.dir, "backup.bin");
+    const file = join(suite.stack.dir, "backup.bin");
     await writeRandomFile(file, BIG);
     await throttleUploads(page, 12 * MiB);
-    stack.log.clear();
+    suite.stack.log.clear();
     await dropzoneInput(page, "archives").setInputFiles(file);
     await waitForPercent(page, "backup.bin", 15);
     await screenshot(page, "react", "05-multipart-uploading");
@@ -200,11 +189,11 @@ describeInChromium("examples/react against upgate dev", () => {
     await page.getByRole("button", { name: "Pause backup.bin" }).click();
     await waitForState(page, "backup.bin", "paused");
     // Paused: the parts in flight were cut and nothing more is sent.
-    await partPutsSettled(stack);
-    const putsWhenPaused = stack.log.partPuts().length;
+    await partPutsSettled(suite.stack);
+    const putsWhenPaused = suite.stack.log.partPuts().length;
     const percentPaused = Number(await row(page, "backup.bin").getAttribute("data-percent"));
     await new Promise((r) => setTimeout(r, 1000));
-    expect(stack.log.partPuts().length).toBe(putsWhenPaused);
+    expect(suite.stack.log.partPuts().length).toBe(putsWhenPaused);
     expect(Number(await row(page, "backup.bin").getAttribute("data-percent"))).toBe(percentPaused);
     expect(await section(page, "archives").locator("[role=status]").textContent()).toBe("backup.bin: paused");
     await screenshot(page, "react", "06-multipart-paused");
@@ -216,12 +205,12 @@ describeInChromium("examples/react against upgate dev", () => {
 
     // Four 8 MiB parts are in flight at once, so 50 % sent may be no part stored yet: reload once
     // storage holds one of them.
-    await somePartStored(stack);
+    await somePartStored(suite.stack);
     await page.reload();
-    await partPutsSettled(stack);
-    const [pending] = (await ledgerRows(stack, USER)).filter((r) => r.name === "backup.bin");
+    await partPutsSettled(suite.stack);
+    const [pending] = (await ledgerRows(suite.stack, USER)).filter((r) => r.name === "backup.bin");
     expect(pending?.status).toBe("pending");
-    const stored = await settledStoredParts(stack, pending!);
+    const stored = await settledStoredParts(suite.stack, pending!);
     expect(stored.length).toBeGreaterThanOrEqual(1);
     expect(stored.length).toBeLessThan(PARTS);
 
@@ -259,7 +248,7 @@ describeInChromium("examples/react against upgate dev", () => {
         }
       }).observe(dom.document.body, { subtree: true, childList: true, attributes: true });
     });
-    stack.log.clear();
+    suite.stack.log.clear();
     await picker.setInputFiles(file);
     await waitForState(page, "backup.bin", "done");
     // Progress starts from the bytes storage held, not from zero.
@@ -268,16 +257,16 @@ describeInChromium("examples/react against upgate dev", () => {
     );
     expect(percents.length).toBeGreaterThan(0);
     expect(Math.min(...percents)).toBeGreaterThanOrEqual(Math.floor((stored.length * PART * 100) / BIG));
-    const sent = stack.log
+    const sent = suite.stack.log
       .partPuts()
       .map((p) => p.partNumber!)
       .sort((a, b) => a - b);
     const missing = Array.from({ length: PARTS }, (_, i) => i + 1).filter((n) => !stored.includes(n));
     expect(sent).toEqual(missing);
     expect(await section(page, "archives").locator(".offer").count()).toBe(0);
-    const [done] = (await ledgerRows(stack, USER)).filter((r) => r.name === "backup.bin");
+    const [done] = (await ledgerRows(suite.stack, USER)).filter((r) => r.name === "backup.bin");
     expect(done?.status).toBe("verified");
-    expect(await storedSha256(stack, done!.key)).toBe(await sha256OfFile(file));
+    expect(await storedSha256(suite.stack, done!.key)).toBe(await sha256OfFile(file));
     await screenshot(page, "react", "09-resumed-after-reload-verified");
   });
 

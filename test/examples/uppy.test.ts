@@ -6,20 +6,15 @@
  * plugin resumes from the parts storage holds. Screenshots go to test-results/screenshots/uppy/.
  */
 import { join } from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
 import { ledgerRows, storedSha256 } from "../browser/support/checks.js";
-import { describeInChromium, launchChromium } from "../browser/support/chromium.js";
+import { describeInChromium } from "../browser/support/chromium.js";
+import { withChromiumAndStack } from "../browser/support/chromium-and-stack.js";
 import { MiB, pngImage, sha256, sha256OfFile, writeRandomFile } from "../browser/support/files.js";
 import { docxDocument, fakePng, pdfDocument } from "./support/files.js";
 import { type ExamplePage, openExample, screenshot, throttleUploads } from "./support/page.js";
-import {
-  type ExampleStack,
-  partPutsSettled,
-  settledStoredParts,
-  somePartStored,
-  startExampleStack,
-} from "./support/stack.js";
+import { partPutsSettled, settledStoredParts, somePartStored, startExampleStack } from "./support/stack.js";
 
 const USER = "uppy-example";
 const BIG = 60 * MiB;
@@ -87,18 +82,12 @@ async function done(page: Page, route: string): Promise<void> {
 }
 
 describeInChromium("examples/uppy against upgate dev", () => {
-  let browser: Browser;
-  let stack: ExampleStack;
+  const suite = withChromiumAndStack(() => startExampleStack("uppy"), 60_000);
   let example: ExamplePage;
 
   beforeAll(async () => {
-    [browser, stack] = await Promise.all([launchChromium(), startExampleStack("uppy")]);
-    example = await openExample(browser, stack.gatewayUrl);
+    example = await openExample(suite.browser, suite.stack.gatewayUrl);
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
 
   it("shows each route's rules from GET /v1/routes, and Uppy refuses at once what they forbid", async () => {
     const { page } = example;
@@ -127,7 +116,7 @@ describeInChromium("examples/uppy against upgate dev", () => {
       .toMatch(/^You can only upload: image\/png, \.png/);
     expect(await section(page, "documents").locator(".uppy-Dashboard-Item").count()).toBe(0);
     await screenshot(page, "uppy", "02-type-refused-by-route-rules");
-    expect(stack.log.writes()).toEqual([]);
+    expect(suite.stack.log.writes()).toEqual([]);
     // The message would stay 5 s: hide it, so the next screenshot shows only the next step.
     await page.evaluate(() =>
       (globalThis as unknown as { uppy: { documents: { hideInfo(): void } } }).uppy.documents.hideInfo(),
@@ -148,14 +137,16 @@ describeInChromium("examples/uppy against upgate dev", () => {
       await waitForUploaded(page, "documents", "report.pdf"),
     ];
     expect(pngFile.response?.body?.status).toBe("verified");
-    expect(pngFile.response?.uploadURL).toBe(`${stack.gatewayUrl}/v1/files/${pngFile.response?.body?.id}`);
-    const rows = await ledgerRows(stack, USER);
+    expect(pngFile.response?.uploadURL).toBe(
+      `${suite.stack.gatewayUrl}/v1/files/${pngFile.response?.body?.id}`,
+    );
+    const rows = await ledgerRows(suite.stack, USER);
     const byName = new Map(rows.map((r) => [r.name, r]));
     expect(byName.get("gradient.png")?.status).toBe("verified");
     expect(byName.get("report.pdf")?.status).toBe("verified");
     expect(byName.get("report.pdf")?.id).toBe(pdfFile.response?.body?.id);
-    expect(await storedSha256(stack, byName.get("gradient.png")!.key)).toBe(sha256(png));
-    expect(await storedSha256(stack, byName.get("report.pdf")!.key)).toBe(sha256(pdf));
+    expect(await storedSha256(suite.stack, byName.get("gradient.png")!.key)).toBe(sha256(png));
+    expect(await storedSha256(suite.stack, byName.get("report.pdf")!.key)).toBe(sha256(pdf));
     expect(await section(page, "documents").locator(".uppy-StatusBar").textContent()).toContain("Complete");
     await screenshot(page, "uppy", "03-png-and-pdf-verified");
     await done(page, "documents");
@@ -183,7 +174,7 @@ describeInChromium("examples/uppy against upgate dev", () => {
     expect(type).toBe("");
     await uploadButton(page, "documents").click();
     await waitForUploaded(page, "documents", "notes.docx");
-    const [docx] = (await ledgerRows(stack, USER)).filter((r) => r.name === "notes.docx");
+    const [docx] = (await ledgerRows(suite.stack, USER)).filter((r) => r.name === "notes.docx");
     expect([docx?.status, docx?.declaredType]).toEqual([
       "verified",
       "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -212,7 +203,7 @@ describeInChromium("examples/uppy against upgate dev", () => {
     await expect
       .poll(() => section(page, "documents").locator(".uppy-Informer").first().textContent())
       .toContain("Failed to upload fake.png");
-    const [refused] = (await ledgerRows(stack, USER)).filter((r) => r.name === "fake.png");
+    const [refused] = (await ledgerRows(suite.stack, USER)).filter((r) => r.name === "fake.png");
     expect(refused?.status).toBe("rejected");
     await screenshot(page, "uppy", "05-fake-png-refused");
     // Dashboard's Cancel removes it (nothing of it is left to delete at the gateway).
@@ -222,10 +213,10 @@ describeInChromium("examples/uppy against upgate dev", () => {
 
   it("a 60 MB multipart upload pauses, resumes, and after a reload resumes from the parts storage holds", async () => {
     const { page } = example;
-    const file = join(stack.dir, "backup.bin");
+    const file = join(suite.stack.dir, "backup.bin");
     await writeRandomFile(file, BIG);
     await throttleUploads(page, 6 * MiB);
-    stack.log.clear();
+    suite.stack.log.clear();
     await dashboardInput(page, "archives").setInputFiles(file);
     await uploadButton(page, "archives").click();
     await waitForPercent(page, "backup.bin", 15);
@@ -234,27 +225,27 @@ describeInChromium("examples/uppy against upgate dev", () => {
     // Pause with the file's own button (Uppy's upload-pause)...
     await section(page, "archives").getByRole("button", { name: "Pause upload" }).click();
     await expect.poll(async () => (await fileState(page, "archives", "backup.bin"))?.isPaused).toBe(true);
-    await partPutsSettled(stack);
-    const putsWhenPaused = stack.log.partPuts().length;
+    await partPutsSettled(suite.stack);
+    const putsWhenPaused = suite.stack.log.partPuts().length;
     const percentPaused = (await fileState(page, "archives", "backup.bin"))!.progress.percentage!;
     await new Promise((r) => setTimeout(r, 1000));
-    expect(stack.log.partPuts().length).toBe(putsWhenPaused);
+    expect(suite.stack.log.partPuts().length).toBe(putsWhenPaused);
     expect((await fileState(page, "archives", "backup.bin"))!.progress.percentage).toBe(percentPaused);
     await screenshot(page, "uppy", "07-multipart-paused");
 
     // ...and resume with the status bar's (Uppy's resume-all).
     await section(page, "archives").getByRole("button", { name: "Resume", exact: true }).click();
     await waitForPercent(page, "backup.bin", Math.max(50, percentPaused + 10));
-    expect(stack.log.partPuts().length).toBeGreaterThan(putsWhenPaused);
+    expect(suite.stack.log.partPuts().length).toBeGreaterThan(putsWhenPaused);
     // Four 8 MiB parts are in flight at once: reload once storage holds one of them.
-    await somePartStored(stack);
+    await somePartStored(suite.stack);
     await screenshot(page, "uppy", "08-multipart-resumed");
 
     await page.reload();
-    await partPutsSettled(stack);
-    const [pending] = (await ledgerRows(stack, USER)).filter((r) => r.name === "backup.bin");
+    await partPutsSettled(suite.stack);
+    const [pending] = (await ledgerRows(suite.stack, USER)).filter((r) => r.name === "backup.bin");
     expect(pending?.status).toBe("pending");
-    const stored = await settledStoredParts(stack, pending!);
+    const stored = await settledStoredParts(suite.stack, pending!);
     expect(stored.length).toBeGreaterThanOrEqual(1);
     expect(stored.length).toBeLessThan(PARTS);
 
@@ -277,7 +268,7 @@ describeInChromium("examples/uppy against upgate dev", () => {
       g.__bytes = [];
       g.uppy.archives.on("upload-progress", (_file, progress) => g.__bytes.push(progress.bytesUploaded));
     });
-    stack.log.clear();
+    suite.stack.log.clear();
     await uploadButton(page, "archives").click();
     const finished = await waitForUploaded(page, "archives", "backup.bin");
     expect(finished.response?.body?.status).toBe("verified");
@@ -286,16 +277,16 @@ describeInChromium("examples/uppy against upgate dev", () => {
     expect(bytes.length).toBeGreaterThan(0);
     expect(Math.min(...bytes)).toBeGreaterThanOrEqual(stored.length * PART);
     // Only the parts storage did not hold were sent.
-    const sent = stack.log
+    const sent = suite.stack.log
       .partPuts()
       .map((p) => p.partNumber!)
       .sort((a, b) => a - b);
     const missing = Array.from({ length: PARTS }, (_, i) => i + 1).filter((n) => !stored.includes(n));
     expect(sent).toEqual(missing);
-    const [verified] = (await ledgerRows(stack, USER)).filter((r) => r.name === "backup.bin");
+    const [verified] = (await ledgerRows(suite.stack, USER)).filter((r) => r.name === "backup.bin");
     expect(verified?.status).toBe("verified");
     expect(verified?.id).toBe(pending?.id);
-    expect(await storedSha256(stack, verified!.key)).toBe(await sha256OfFile(file));
+    expect(await storedSha256(suite.stack, verified!.key)).toBe(await sha256OfFile(file));
     await screenshot(page, "uppy", "10-resumed-after-reload-verified");
   });
 
