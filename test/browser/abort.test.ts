@@ -12,6 +12,7 @@ import {
   focusedText,
   openDemo,
   progressEvents,
+  throttleUploads,
   waitForPercent,
 } from "./support/page.js";
 import { startTestStack } from "./support/stack.js";
@@ -31,14 +32,7 @@ describeInChromium("the demo page: pause, resume and cancel", () => {
     await chooseRoute(page, "Any file");
     // On loopback the whole file goes up in about a second: throttle the page's uploads (Chromium's
     // network emulation) so there is an upload in progress to pause and cancel.
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", {
-      offline: false,
-      latency: 0,
-      downloadThroughput: -1,
-      uploadThroughput: 40 * MiB,
-    });
+    await throttleUploads(page, 40 * MiB);
     suite.stack.log.clear();
     await page.setInputFiles("#picker", file);
     await waitForPercent(page, "archive.zip.part", 10);

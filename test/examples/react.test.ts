@@ -11,8 +11,9 @@ import { ledgerRows, storedSha256 } from "../browser/support/checks.js";
 import { describeInChromium } from "../browser/support/chromium.js";
 import { withChromiumAndStack } from "../browser/support/chromium-and-stack.js";
 import { MiB, pngImage, sha256, sha256OfFile, writeRandomFile } from "../browser/support/files.js";
+import { throttleUploads } from "../browser/support/page.js";
 import { docxDocument, fakePng, pdfDocument } from "./support/files.js";
-import { type ExamplePage, openExample, screenshot, throttleUploads } from "./support/page.js";
+import { type ExamplePage, openExample, screenshot } from "./support/page.js";
 import { partPutsSettled, settledStoredParts, somePartStored, startExampleStack } from "./support/stack.js";
 
 const USER = "react-example";

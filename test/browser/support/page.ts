@@ -128,3 +128,18 @@ export async function dropFiles(
     zone.dispatchEvent(new g.DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
   }, payload);
 }
+
+/**
+ * Caps the page's upload rate (Chromium's own network emulation, through CDP), so a test can pause
+ * or reload in the middle of an upload that would otherwise finish at once on loopback.
+ */
+export async function throttleUploads(page: Page, bytesPerSecond: number): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: bytesPerSecond,
+  });
+}

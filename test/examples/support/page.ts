@@ -28,21 +28,6 @@ export async function openExample(
   return { context, page, errors };
 }
 
-/**
- * Caps the page's upload rate (Chromium's own network emulation, through CDP), so a test can pause
- * or reload in the middle of an upload that would otherwise finish at once on loopback.
- */
-export async function throttleUploads(page: Page, bytesPerSecond: number): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("Network.enable");
-  await cdp.send("Network.emulateNetworkConditions", {
-    offline: false,
-    latency: 0,
-    downloadThroughput: -1,
-    uploadThroughput: bytesPerSecond,
-  });
-}
-
 /** test-results/screenshots/<example>/<name>.png, the whole page. */
 export async function screenshot(page: Page, example: string, name: string): Promise<string> {
   const dir = join("test-results", "screenshots", example);
