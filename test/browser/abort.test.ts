@@ -15,6 +15,7 @@ import {
   throttleUploads,
   waitForPercent,
 } from "./support/page.js";
+import { partPutsSettled } from "./support/part-waits.js";
 import { startTestStack } from "./support/stack.js";
 
 const SIZE = 200 * MiB;
@@ -23,7 +24,6 @@ describeInChromium("the demo page: pause, resume and cancel", () => {
   const suite = withChromiumAndStack(() => startTestStack());
 
   const usage = () => suite.stack.gateway.ledger.usage("erin", "any", undefined, new Date());
-  const settled = () => suite.stack.log.partPuts().every((p) => p.status !== undefined || p.aborted);
 
   it("pause stops sending, resume goes on, cancel removes the multipart upload and releases the quota", async () => {
     const { page, errors } = await openDemo(suite.browser, suite.stack, "erin");
@@ -51,7 +51,7 @@ describeInChromium("the demo page: pause, resume and cancel", () => {
         page.locator("#mine-rows tr", { hasText: "archive.zip.part" }).locator(".badge").textContent(),
       )
       .toBe("not finished");
-    await expect.poll(settled).toBe(true);
+    await partPutsSettled(suite.stack);
     const sentWhilePaused = suite.stack.log.partPuts().length;
     const loadedAtPause = (await progressEvents(page)).at(-1)!.loaded;
     await page.waitForTimeout(800);

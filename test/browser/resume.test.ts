@@ -5,6 +5,7 @@ import { describeInChromium } from "./support/chromium.js";
 import { withChromiumAndStack } from "./support/chromium-and-stack.js";
 import { MiB, sha256OfFile, writeRandomFile } from "./support/files.js";
 import { cardStatus, chooseRoute, openDemo, progressEvents, waitForPercent } from "./support/page.js";
+import { partPutsSettled, settledStoredParts } from "./support/part-waits.js";
 import { startTestStack } from "./support/stack.js";
 
 const PART = 8 * MiB;
@@ -25,9 +26,7 @@ describeInChromium("the demo page: resume after a reload", () => {
     await page.reload();
     await page.getByRole("heading", { name: "Upload files" }).waitFor();
     // Parts in flight were cut by the reload: wait until the store has seen every request end.
-    await expect
-      .poll(() => suite.stack.log.partPuts().every((p) => p.status !== undefined || p.aborted))
-      .toBe(true);
+    await partPutsSettled(suite.stack);
     const before = suite.stack.log.partPuts();
     // The reload cut the parts in flight: the store saw them end early (IncompleteBody, or a closed socket).
     expect(before.some((p) => p.status !== 200)).toBe(true);
@@ -35,20 +34,7 @@ describeInChromium("the demo page: resume after a reload", () => {
     expect(pending?.status).toBe("pending");
     // What storage holds, not what the log saw answered: a part can be stored while its response is
     // cut by the reload, and resume (which asks the gateway) rightly skips it.
-    // A part whose body was all sent before the reload may still be committing (its socket already
-    // closed): wait until storage's list stops changing.
-    const list = async () =>
-      (await suite.stack.gateway.storage.listParts(pending!.key, pending!.multipartUploadId!))
-        .map((p) => p.partNumber)
-        .join(",");
-    let held = await list();
-    for (let i = 0; i < 20; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      const now = await list();
-      if (now === held) break;
-      held = now;
-    }
-    const stored = new Set(held.split(",").filter(Boolean).map(Number));
+    const stored = new Set(await settledStoredParts(suite.stack, pending!));
     for (const p of before.filter((p) => p.status === 200)) expect(stored.has(p.partNumber!)).toBe(true);
     expect(stored.size).toBeGreaterThanOrEqual(1);
     expect(stored.size).toBeLessThan(PARTS);

@@ -13,9 +13,10 @@ import { describeInChromium } from "../browser/support/chromium.js";
 import { withChromiumAndStack } from "../browser/support/chromium-and-stack.js";
 import { MiB, pngImage, sha256, sha256OfFile, writeRandomFile } from "../browser/support/files.js";
 import { throttleUploads } from "../browser/support/page.js";
+import { partPutsSettled, settledStoredParts, somePartStored } from "../browser/support/part-waits.js";
 import { docxDocument, fakePng, pdfDocument } from "./support/files.js";
 import { type ExamplePage, openExample, screenshot } from "./support/page.js";
-import { partPutsSettled, settledStoredParts, somePartStored, startExampleStack } from "./support/stack.js";
+import { startExampleStack } from "./support/stack.js";
 
 const USER = "uppy-example";
 const BIG = 60 * MiB;
