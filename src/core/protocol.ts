@@ -90,6 +90,10 @@ export interface MultipartInstruction extends InstructionBase {
   uploadId: string;
   partSize: number;
   partCount: number;
+  /**
+   * URLs for the first parts (up to 1000), binding no checksum; empty when the upload's parts must
+   * carry one (checksumAlgorithm "sha256": a COMPOSITE upload), which POST /v1/uploads/:id/parts signs.
+   */
   parts: PartInstruction[];
 }
 

@@ -110,8 +110,7 @@ export async function putBytes(ctx: ClientContext, c: Created, g: GatewayTarget)
   type Target = { url: string; headers: Record<string, string> };
   let target: Target | undefined = c.instruction;
   if (c.instruction.method === "MULTIPART") {
-    if (c.instruction.parts.length !== 1)
-      throw new Error(`expected one part, got ${c.instruction.parts.length}`);
+    if (c.instruction.partCount !== 1) throw new Error(`expected one part, got ${c.instruction.partCount}`);
     const sent = await call(ctx, g, `/v1/uploads/${c.upload.id}/parts`, c.upload.userId, "POST", {
       partNumbers: [1],
       sha256: { "1": sha256b64(c.data) },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { sendParts } from "../integ/gateway/signed-parts.js";
 import {
   bytes,
   complete,
@@ -170,14 +171,13 @@ describeRgw("the gateway's flow against Ceph RGW", (rgw) => {
       sha256,
     });
     const [mp] = body.uploads;
-    expect(mp).toMatchObject({ method: "MULTIPART", partCount: 3 });
+    // Created COMPOSITE SHA-256 as on S3 (RGW 16 ignores it): no create-time part URLs here either,
+    // so an app tried against RGW does not come to rely on URLs S3 refuses.
+    expect(mp).toMatchObject({ method: "MULTIPART", partCount: 3, parts: [] });
     const slice = (n: number) => data.subarray((n - 1) * 5 * MiB, Math.min(n * 5 * MiB, data.length));
-    const etags: Array<{ partNumber: number; etag: string }> = [];
-    for (const part of mp.parts.slice(0, 2)) {
-      const put = await putWith(part, slice(part.partNumber));
-      expect(put.status).toBe(200);
-      etags.push({ partNumber: part.partNumber, etag: put.headers.get("etag")! });
-    }
+    const etags: Array<{ partNumber: number; etag: string }> = (
+      await sendParts(h, token, mp, data, [1, 2])
+    ).map(({ partNumber, etag }) => ({ partNumber, etag }));
     const parts = await h.api(`/v1/uploads/${mp.id}/parts`, {
       token,
       body: { partNumbers: [3], sha256: { "3": sha256b64(slice(3)) } },

@@ -31,3 +31,15 @@ export function multipartChecksumHeaders(algorithm: RouteChecksumAlgorithm): Rec
     "x-amz-checksum-type": MULTIPART_CHECKSUM_TYPE[algorithm],
   };
 }
+
+/**
+ * Whether storage refuses a part of this upload that binds no checksum: one created COMPOSITE
+ * (SHA-256) checks every part against its own x-amz-checksum-sha256, and S3 answers a part without
+ * one 400 InvalidRequest ("Checksum Type mismatch occurred, expected checksum Type: sha256, actual
+ * checksum type: null"). FULL_OBJECT uploads (the CRCs) take parts without one. Read from the
+ * headers CreateMultipartUpload is sent with, so what the gateway asks storage for and what it
+ * tells the client cannot disagree.
+ */
+export function partsNeedChecksum(createHeaders: Readonly<Record<string, string>>): boolean {
+  return createHeaders["x-amz-checksum-type"] === "COMPOSITE";
+}

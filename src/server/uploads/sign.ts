@@ -10,11 +10,14 @@ import type {
 } from "../../core/protocol.js";
 import type { StorageClient, StorageConfig, UrlLifetime, UrlWindow } from "../s3/types.js";
 import { aclField, aclHeader } from "./canned-acl.js";
-import { declaredChecksumHeader, multipartChecksumHeaders } from "./checksum-headers.js";
+import { declaredChecksumHeader, multipartChecksumHeaders, partsNeedChecksum } from "./checksum-headers.js";
 import { metadataHeaders } from "./object-metadata.js";
 import type { PlannedUpload } from "./plan.js";
 
-/** Part URLs signed in a create answer; the rest of a bigger plan comes from POST /v1/uploads/:id/parts. */
+/**
+ * Part URLs signed in a create answer (on uploads whose parts may go without a checksum); the rest of
+ * a bigger plan comes from POST /v1/uploads/:id/parts.
+ */
 export const MAX_PART_URLS = 1000;
 
 /**
@@ -109,13 +112,21 @@ export function signParts(
   );
 }
 
+/**
+ * A multipart instruction. Its `parts` are URLs for the first parts, binding no checksum (none is
+ * known at create), or none at all where storage would refuse such a part: on an upload created
+ * COMPOSITE SHA-256 every part gets its URL, binding its SHA-256, from POST /v1/uploads/:id/parts.
+ */
 async function signMultipart(
   storage: StorageClient,
   p: PlannedUpload,
   window: UrlWindow,
 ): Promise<MultipartInstruction> {
   const plan = p.parts!;
-  const first = Array.from({ length: Math.min(plan.partCount, MAX_PART_URLS) }, (_, i) => i + 1);
+  const usable = !partsNeedChecksum(multipartCreateHeaders(p, storage.config));
+  const first = usable
+    ? Array.from({ length: Math.min(plan.partCount, MAX_PART_URLS) }, (_, i) => i + 1)
+    : [];
   const target = { key: p.row.key, uploadId: p.row.multipartUploadId! };
   const parts = await signParts(storage, target, plan, first, window);
   return {

@@ -145,12 +145,13 @@ const cases: Case[] = [
     attack: "complete a 2-part upload with only its first part sent",
     expect: { status: 409, code: "UPLOAD_NOT_UPLOADED" },
     async setup(w) {
-      const mp = await createOne<MultipartInstruction>(w, await user(w), "mp", {
+      const token = await user(w);
+      const mp = await createOne<MultipartInstruction>(w, token, "mp", {
         name: "v.bin",
         type: "application/octet-stream",
         size: 6 * 1024 * 1024,
       });
-      await put(mp.parts[0]!, opaque(5 * 1024 * 1024));
+      await putParts(mp, opaque(6 * 1024 * 1024), { api: w.api, token }, [1]);
       return mp;
     },
     run: async (w, mp) => refusal(await completeRequest(w, await user(w), (mp as MultipartInstruction).id)),

@@ -3,7 +3,12 @@
  * store's clock is moved; the gateway signs with the real time), expiry fields edited in the URL,
  * and uploads the sweeper expired, which the API must no longer complete, extend or serve.
  */
-import type { MultipartInstruction, PostInstruction, PutInstruction } from "../../../src/core/protocol.js";
+import type {
+  MultipartInstruction,
+  PartInstruction,
+  PostInstruction,
+  PutInstruction,
+} from "../../../src/core/protocol.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
 import {
   completeRequest,
@@ -12,6 +17,7 @@ import {
   put,
   refusal,
   s3Refusal,
+  signedParts,
   verifiedUpload,
 } from "../support/gateway-steps.js";
 import { type GatewayWorld, openGatewayWorld } from "../support/gateway-world.js";
@@ -94,11 +100,13 @@ const cases: Case[] = [
     "part URL after expiry",
     "a multipart part URL used after it expired",
     DENIED,
-    async (w) => createOne<MultipartInstruction>(w, await user(w), "mp", BIN),
-    async (w, mp) =>
-      s3Refusal(
-        await atStoreTime(w, 3 * MINUTE, () => put((mp as MultipartInstruction).parts[0]!, opaque(1000))),
-      ),
+    async (w) => {
+      const token = await user(w);
+      const mp = await createOne<MultipartInstruction>(w, token, "mp", BIN);
+      return (await signedParts(mp, new Map([[1, opaque(1000)]]), { api: w.api, token }))[0];
+    },
+    async (w, part) =>
+      s3Refusal(await atStoreTime(w, 3 * MINUTE, () => put(part as PartInstruction, opaque(1000)))),
   ),
   storeCase(
     "POST form after expiry",

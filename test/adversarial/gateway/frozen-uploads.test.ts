@@ -3,7 +3,7 @@
  * form, a part URL) changes the bytes GET /v1/files/:id serves, and an object changed behind the
  * gateway (another writer, a leaked credential) is refused with 409 UPLOAD_CHANGED, never served.
  */
-import type { MultipartInstruction, PostInstruction } from "../../../src/core/protocol.js";
+import type { MultipartInstruction, PartInstruction, PostInstruction } from "../../../src/core/protocol.js";
 import { postForm } from "../../integ/gateway/support.js";
 import type { AdversarialCase } from "../support/case.js";
 import { runGatewayCatalogue } from "../support/gateway-catalogue.js";
@@ -17,6 +17,7 @@ import {
   putParts,
   refusal,
   s3Refusal,
+  signedParts,
   verifiedUpload,
 } from "../support/gateway-steps.js";
 import type { GatewayWorld } from "../support/gateway-world.js";
@@ -159,21 +160,23 @@ const cases: Case[] = [
   {
     family: "part URL after complete",
     name: "part URL re-used after Complete",
-    attack: "a verified multipart upload's part 1 URL sent again with other bytes of the same length",
+    attack:
+      "a part 1 URL the uploader had signed for other bytes of the same length (their SHA-256 bound), sent after the upload was verified",
     expect: { status: 404, code: "NoSuchUpload" },
     async setup(w) {
       const token = await w.token("poster");
       const data = new Uint8Array(5 * MiB + 10).fill(7);
       const file = { name: "a.bin", type: "application/octet-stream", size: data.length };
       const mp = await createOne<MultipartInstruction>(w, token, "mp", file);
+      const other = new Uint8Array(mp.partSize).fill(1);
+      const [spare] = await signedParts(mp, new Map([[1, other]]), { api: w.api, token });
       const parts = await putParts(mp, data, { api: w.api, token });
       await completeOk(w, token, mp.id, { parts });
-      return { mp, data };
+      return { mp, data, spare, other };
     },
     async run(_w, p) {
-      const { mp } = p as { mp: MultipartInstruction };
-      const part = mp.parts[0]!;
-      return s3Refusal(await put(part, new Uint8Array(part.size).fill(1)));
+      const { spare, other } = p as { spare: PartInstruction; other: Uint8Array };
+      return s3Refusal(await put(spare, other));
     },
     async verify(w, p) {
       const { mp, data } = p as { mp: MultipartInstruction; data: Uint8Array };

@@ -3,7 +3,7 @@
  * (negative, fractional, multipart parts bigger than planned), and abort/re-create loops. After
  * every case the user's usage is within the quota, read from the ledger's rows.
  */
-import type { MultipartInstruction, PutInstruction } from "../../../src/core/protocol.js";
+import type { MultipartInstruction, PartInstruction, PutInstruction } from "../../../src/core/protocol.js";
 import type { AdversarialCase } from "../support/case.js";
 import {
   assertWithinQuota,
@@ -15,6 +15,7 @@ import {
   putParts,
   refusal,
   s3Refusal,
+  signedParts,
 } from "../support/gateway-steps.js";
 import { type GatewayWorld, openGatewayWorld } from "../support/gateway-world.js";
 import { runCatalogue } from "../support/runner.js";
@@ -27,6 +28,17 @@ const MP_LIMIT = { bytes: 12 * MiB };
 const QUOTA = { status: 429, code: "QUOTA_EXCEEDED" };
 const INVALID = { status: 400, code: "VALIDATION_FAILED" };
 const file = (size: number, name = "f.bin"): FileDecl => ({ name, type: "application/octet-stream", size });
+
+/**
+ * A 6 MiB plan's URL for part n, binding the SHA-256 of `body` (what the uploader will send), signed
+ * as the client gets it on a sha256 route: the only lie left is the length.
+ */
+async function partUrl(w: GatewayWorld, partNumber: number, body: Uint8Array): Promise<PartInstruction> {
+  const token = await w.token("mp-lie");
+  const mp = await createOne<MultipartInstruction>(w, token, "mp", file(6 * MiB));
+  const [part] = await signedParts(mp, new Map([[partNumber, body]]), { api: w.api, token });
+  return part!;
+}
 
 /** A case for `user` on the quota route; verify() checks the ledger kept the user within the quota. */
 function quotaCase(user: string, c: Omit<Case, "family" | "verify"> & { verify?: Case["verify"] }): Case {
@@ -204,8 +216,8 @@ const cases: Case[] = [
     name: "multipart part bigger than planned",
     attack: "a 6 MiB plan (5 MiB + 1 MiB) whose last part is sent as 5 MiB",
     expect: { status: 403, code: "SignatureDoesNotMatch" },
-    setup: async (w) => createOne<MultipartInstruction>(w, await w.token("mp-lie"), "mp", file(6 * MiB)),
-    run: async (_w, mp) => s3Refusal(await put((mp as MultipartInstruction).parts[1]!, opaque(5 * MiB))),
+    setup: async (w) => partUrl(w, 2, opaque(5 * MiB)),
+    run: async (_w, part) => s3Refusal(await put(part as PartInstruction, opaque(5 * MiB))),
     verify: async (w) => void assertWithinQuota(w, "mp-lie", "mp", MP_LIMIT),
   },
   {
@@ -213,8 +225,8 @@ const cases: Case[] = [
     name: "multipart first part bigger than planned",
     attack: "the first 5 MiB part sent with one extra byte",
     expect: { status: 403, code: "SignatureDoesNotMatch" },
-    setup: async (w) => createOne<MultipartInstruction>(w, await w.token("mp-lie"), "mp", file(6 * MiB)),
-    run: async (_w, mp) => s3Refusal(await put((mp as MultipartInstruction).parts[0]!, opaque(5 * MiB + 1))),
+    setup: async (w) => partUrl(w, 1, opaque(5 * MiB + 1)),
+    run: async (_w, part) => s3Refusal(await put(part as PartInstruction, opaque(5 * MiB + 1))),
   },
   {
     family: "quota evasion",

@@ -3,7 +3,7 @@
  * for uploads that are someone else's, finished or aborted; signed URLs reused after completion or
  * re-pointed at another key, part or upload; completion with another upload's ETags.
  */
-import type { MultipartInstruction, PutInstruction } from "../../../src/core/protocol.js";
+import type { MultipartInstruction, PartInstruction, PutInstruction } from "../../../src/core/protocol.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
 import { runGatewayCatalogue } from "../support/gateway-catalogue.js";
 import {
@@ -17,6 +17,7 @@ import {
   putParts,
   refusal,
   s3Refusal,
+  signedParts,
   verifiedUpload,
 } from "../support/gateway-steps.js";
 import type { GatewayWorld } from "../support/gateway-world.js";
@@ -58,6 +59,10 @@ const verifiedPng = async (w: GatewayWorld) =>
   verifiedUpload(w, await victimToken(w), "images", PNG, PNG_1X1);
 const pendingMultipart = async (w: GatewayWorld) =>
   createOne<MultipartInstruction>(w, await victimToken(w), "mp", SMALL_MP);
+const PART_BODY = opaque(1000);
+/** The victim's URL for part 1, binding PART_BODY's SHA-256, as the client gets it on a sha256 route. */
+const partOne = async (w: GatewayWorld, mp: MultipartInstruction) =>
+  (await signedParts(mp, new Map([[1, PART_BODY]]), { api: w.api, token: await victimToken(w) }))[0]!;
 
 const cases: Case[] = [
   victimCase(
@@ -235,25 +240,29 @@ const cases: Case[] = [
     "part URL onto another upload",
     "a part URL with its uploadId swapped for another multipart upload's",
     SIGNATURE,
-    async (w) => ({ a: await pendingMultipart(w), b: await pendingMultipart(w) }),
+    async (w) => {
+      const a = await pendingMultipart(w);
+      const b = await pendingMultipart(w);
+      return { a: await partOne(w, a), b };
+    },
     async (_w, p) => {
-      const { a, b } = p as { a: MultipartInstruction; b: MultipartInstruction };
-      const u = new URL(a.parts[0]!.url);
+      const { a, b } = p as { a: PartInstruction; b: MultipartInstruction };
+      const u = new URL(a.url);
       u.searchParams.set("uploadId", b.uploadId);
-      u.pathname = new URL(b.parts[0]!.url).pathname;
-      return s3Refusal(await fetch(u, { method: "PUT", headers: a.parts[0]!.headers, body: opaque(1000) }));
+      u.pathname = new URL(repointed(a.url, b.key)).pathname;
+      return s3Refusal(await fetch(u, { method: "PUT", headers: a.headers, body: PART_BODY }));
     },
   ),
   victimCase(
     "part URL onto another part",
     "part 1's URL with partNumber changed to 2",
     SIGNATURE,
-    pendingMultipart,
-    async (_w, mp) => {
-      const part = (mp as MultipartInstruction).parts[0]!;
+    async (w) => partOne(w, await pendingMultipart(w)),
+    async (_w, p) => {
+      const part = p as PartInstruction;
       const u = new URL(part.url);
       u.searchParams.set("partNumber", "2");
-      return s3Refusal(await fetch(u, { method: "PUT", headers: part.headers, body: opaque(1000) }));
+      return s3Refusal(await fetch(u, { method: "PUT", headers: part.headers, body: PART_BODY }));
     },
   ),
   victimCase(

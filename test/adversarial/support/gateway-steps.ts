@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 /** Steps the gateway catalogue's cases are made of: create, upload, complete, and read refusals. */
 import { safeSegment } from "../../../src/core/policy/key-segment.js";
-import type { MultipartInstruction, PutInstruction } from "../../../src/core/protocol.js";
+import type { MultipartInstruction, PartInstruction, PutInstruction } from "../../../src/core/protocol.js";
 import { parseS3Error } from "../../support/s3-error.js";
 import type { Refusal } from "./case.js";
 import type { GatewayWorld } from "./gateway-world.js";
@@ -113,33 +113,52 @@ export interface PartSigner {
   headers?: Record<string, string>;
 }
 
+/** Part n of `bytes` under the instruction's fixed plan (parts of partSize, the last one shorter). */
+export function partSlice(
+  instruction: Pick<MultipartInstruction, "partSize">,
+  bytes: Uint8Array,
+  partNumber: number,
+): Uint8Array {
+  const start = (partNumber - 1) * instruction.partSize;
+  return bytes.subarray(start, Math.min(start + instruction.partSize, bytes.length));
+}
+
 /**
- * Uploads every part of a multipart instruction with the given bytes; returns the parts' ETags.
- * Each part is sent as the client sends it on a sha256 route: its SHA-256 signed into a fresh URL
- * (POST /parts), since a COMPOSITE SHA-256 upload refuses parts without one.
+ * Part URLs as the client gets them on a sha256 route: from POST /parts, each binding the SHA-256 of
+ * the bytes given for its part (the create answer lists none: a COMPOSITE SHA-256 upload refuses
+ * parts without one). In part number order.
+ */
+export async function signedParts(
+  instruction: Pick<MultipartInstruction, "id">,
+  bodies: ReadonlyMap<number, Uint8Array>,
+  signer: PartSigner,
+): Promise<PartInstruction[]> {
+  const sha256: Record<string, string> = {};
+  for (const [n, body] of bodies) sha256[String(n)] = createHash("sha256").update(body).digest("base64");
+  const res = await signer.api(`/v1/uploads/${instruction.id}/parts`, {
+    ...(signer.token !== undefined && { token: signer.token }),
+    ...(signer.headers !== undefined && { headers: signer.headers }),
+    body: { partNumbers: [...bodies.keys()], sha256 },
+  });
+  if (res.status !== 200) throw new Error(`setup: /parts: ${res.status}: ${await res.text()}`);
+  const { parts } = (await res.json()) as { parts: PartInstruction[] };
+  return parts.sort((a, b) => a.partNumber - b.partNumber);
+}
+
+/**
+ * Uploads the parts of a multipart instruction (every part, or `partNumbers`) with the given bytes,
+ * cut by the instruction's plan; returns the parts' ETags. Each part is sent as the client sends it
+ * on a sha256 route: its SHA-256 signed into a fresh URL (signedParts).
  */
 export async function putParts(
   instruction: MultipartInstruction,
   bytes: Uint8Array,
   signer: PartSigner,
+  partNumbers: readonly number[] = Array.from({ length: instruction.partCount }, (_, i) => i + 1),
 ): Promise<Array<{ partNumber: number; etag: string }>> {
-  const slices = new Map<number, Uint8Array>();
-  let offset = 0;
-  for (const part of instruction.parts) {
-    slices.set(part.partNumber, bytes.subarray(offset, offset + part.size));
-    offset += part.size;
-  }
-  const sha256: Record<string, string> = {};
-  for (const [n, slice] of slices) sha256[String(n)] = createHash("sha256").update(slice).digest("base64");
-  const res = await signer.api(`/v1/uploads/${instruction.id}/parts`, {
-    ...(signer.token !== undefined && { token: signer.token }),
-    ...(signer.headers !== undefined && { headers: signer.headers }),
-    body: { partNumbers: [...slices.keys()], sha256 },
-  });
-  if (res.status !== 200) throw new Error(`setup: /parts: ${res.status}`);
-  const { parts } = (await res.json()) as { parts: MultipartInstruction["parts"] };
+  const slices = new Map(partNumbers.map((n) => [n, partSlice(instruction, bytes, n)]));
   const out: Array<{ partNumber: number; etag: string }> = [];
-  for (const part of parts) {
+  for (const part of await signedParts(instruction, slices, signer)) {
     const sent = await put(part, slices.get(part.partNumber)!);
     if (sent.status !== 200) throw new Error(`setup: part ${part.partNumber}: ${sent.status}`);
     out.push({ partNumber: part.partNumber, etag: sent.headers.get("etag")! });

@@ -132,13 +132,11 @@ describe("the whole flow against the embedded store, over real HTTP", () => {
     });
     expect(res.status).toBe(201);
     const [mp] = body.uploads;
-    expect(mp).toMatchObject({ method: "MULTIPART", partSize: 5 * MiB, partCount: 3 });
-    expect(mp.parts.map((p: { size: number }) => p.size)).toEqual([5 * MiB, 5 * MiB, MiB]);
-    for (const part of mp.parts) expect(part.headers).toEqual({ "content-length": String(part.size) });
+    // A COMPOSITE SHA-256 upload: storage takes a part only with its SHA-256 signed, which no URL
+    // signed at create can bind, so the answer lists none and every part's comes from POST /parts.
+    expect(mp).toMatchObject({ method: "MULTIPART", partSize: 5 * MiB, partCount: 3, parts: [] });
 
     const slice = (n: number) => data.subarray((n - 1) * 5 * MiB, Math.min(n * 5 * MiB, data.length));
-    // A COMPOSITE SHA-256 upload: storage takes a part only with its SHA-256 signed (POST /parts).
-    expect((await putWith(mp.parts[0], slice(1))).status).toBe(400);
     const etags: Array<{ partNumber: number; etag: string }> = (
       await sendParts(h, token, mp, data, [1, 2])
     ).map(({ partNumber, etag }) => ({ partNumber, etag }));

@@ -37,6 +37,13 @@ describe("POST /v1/uploads with an Idempotency-Key", () => {
           strategy: "multipart",
           partSize: "5MB",
         },
+        clips: {
+          types: ["application/octet-stream"],
+          maxSize: "100MB",
+          strategy: "multipart",
+          partSize: "5MB",
+          checksum: { algorithm: "crc64nvme" },
+        },
         notes: { types: ["text/plain"], maxSize: "1MB", quota: { files: 1, period: "day" } },
       },
     });
@@ -103,22 +110,29 @@ describe("POST /v1/uploads with an Idempotency-Key", () => {
     expect((await create(bob, reordered, key)).status).toBe(201);
   });
 
-  it("a multipart upload replays with the same storage upload id", async () => {
-    const key = newKey();
-    const body = {
-      route: "videos",
-      files: [{ name: "m.bin", type: "application/octet-stream", size: 11 * MiB }],
-    };
-    const first = await json(await create(bob, body, key));
-    const again = await json(await create(bob, body, key));
-    expect(again.uploads[0]).toMatchObject({
-      id: first.uploads[0].id,
-      uploadId: first.uploads[0].uploadId,
-      partCount: 3,
-      expiresAt: first.uploads[0].expiresAt,
-    });
-    expect(again.uploads[0].parts.map((p: { size: number }) => p.size)).toEqual([5 * MiB, 5 * MiB, MiB]);
-  });
+  it.each([
+    // COMPOSITE SHA-256: parts must carry their SHA-256, so neither answer lists part URLs.
+    ["videos", []],
+    // FULL_OBJECT CRC: parts may go without their CRC, so both list the plan's URLs.
+    ["clips", [5 * MiB, 5 * MiB, MiB]],
+  ])(
+    "a multipart upload on %s replays with the same storage upload id and part plan",
+    async (route, sizes) => {
+      const key = newKey();
+      const body = { route, files: [{ name: "m.bin", type: "application/octet-stream", size: 11 * MiB }] };
+      const first = await json(await create(bob, body, key));
+      const again = await json(await create(bob, body, key));
+      expect(again.uploads[0]).toMatchObject({
+        id: first.uploads[0].id,
+        uploadId: first.uploads[0].uploadId,
+        partCount: 3,
+        expiresAt: first.uploads[0].expiresAt,
+      });
+      for (const answer of [first, again]) {
+        expect(answer.uploads[0].parts.map((p: { size: number }) => p.size)).toEqual(sizes);
+      }
+    },
+  );
 
   it("another user's key never matches", async () => {
     const key = newKey();
