@@ -19,7 +19,7 @@ import {
   signedHeadersArb,
   type TestCredentials,
 } from "../support/sigv4-arbitraries.js";
-import { lookupFor, SKEW_MS } from "./presign-fixture.js";
+import { lookupFor, type RequestChange, SKEW_MS, verifyChanged } from "./presign-fixture.js";
 
 export interface HeaderSpec {
   method: string;
@@ -88,19 +88,8 @@ export async function signHeaders(spec: HeaderSpec): Promise<HeaderSigned> {
   return { spec, signed, method: spec.method, url, headers, payloadHash, options };
 }
 
-export function verifyHeaders(
-  s: HeaderSigned,
-  change: {
-    method?: string;
-    url?: string;
-    headers?: Array<[string, string]>;
-    options?: Partial<VerifyOptions>;
-  } = {},
-): Promise<VerifyResult> {
-  return verifyAuthorizationHeader(
-    { method: change.method ?? s.method, url: change.url ?? s.url, headers: change.headers ?? s.headers },
-    { ...s.options, ...change.options },
-  );
+export function verifyHeaders(s: HeaderSigned, change: RequestChange = {}): Promise<VerifyResult> {
+  return verifyChanged(verifyAuthorizationHeader, s, change);
 }
 
 /** The sent headers with one value replaced. */

@@ -75,6 +75,13 @@ export function decodePath(raw: string): string | undefined {
   }
 }
 
+/** What a path edited from `signed` to `sent` gets: InvalidURI on a bad escape, ok if it decodes the same. */
+export function expectedForPath(signed: string, sent: string): string {
+  const decoded = decodePath(sent);
+  if (decoded === undefined) return "InvalidURI";
+  return decoded === decodePath(signed) ? "ok" : "SignatureDoesNotMatch";
+}
+
 /** Counts outcomes per kind so a suite can prove every branch of its oracle was reached. */
 export class OutcomeLog {
   private readonly seen = new Map<string, Set<string>>();
