@@ -4,6 +4,7 @@ import type { SignedRequest } from "../../../src/core/sigv4/sign-request.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
 import { requestHead } from "../support/raw-socket.js";
 import { runCatalogue } from "../support/runner.js";
+import { INVALID_REQUEST, SDM } from "../support/store-refusals.js";
 import {
   BODY,
   md5b64,
@@ -14,9 +15,7 @@ import {
 } from "../support/store-world.js";
 import { type ChunkedMode, chunkedPut, crc32Base64, sendChunked } from "../support/tamper.js";
 
-const SDM: Refusal = { status: 403, code: "SignatureDoesNotMatch" };
 const BAD_DIGEST: Refusal = { status: 400, code: "BadDigest" };
-const INVALID_REQUEST: Refusal = { status: 400, code: "InvalidRequest" };
 const INCOMPLETE: Refusal = { status: 400, code: "IncompleteBody" };
 
 type C = AdversarialCase<StoreWorld>;

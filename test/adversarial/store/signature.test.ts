@@ -3,6 +3,7 @@ import type { SignedRequest } from "../../../src/core/sigv4/sign-request.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
 import { requestHead } from "../support/raw-socket.js";
 import { runCatalogue } from "../support/runner.js";
+import { DENIED, INVALID_ARGUMENT, QUERY_ERROR, SDM } from "../support/store-refusals.js";
 import {
   ALT_CREDENTIALS,
   BODY,
@@ -23,12 +24,8 @@ import {
   setParam,
 } from "../support/tamper.js";
 
-const SDM: Refusal = { status: 403, code: "SignatureDoesNotMatch" };
-const DENIED: Refusal = { status: 403, code: "AccessDenied" };
-const QUERY_ERROR: Refusal = { status: 400, code: "AuthorizationQueryParametersError" };
 const HEADER_MALFORMED: Refusal = { status: 400, code: "AuthorizationHeaderMalformed" };
 const UNKNOWN_KEY: Refusal = { status: 403, code: "InvalidAccessKeyId" };
-const INVALID_ARGUMENT: Refusal = { status: 400, code: "InvalidArgument" };
 
 type C = AdversarialCase<StoreWorld>;
 
