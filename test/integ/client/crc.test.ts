@@ -5,16 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ResumeRecord } from "../../../src/client/state/types.js";
 import type { CompleteRequest, CreateUploadsRequest, PartsRequest } from "../../../src/core/protocol.js";
 import { checksumOf } from "./support/fake-gateway.js";
+import { editedCopy, interruptAfterTwoParts } from "./support/resume.js";
 import { getBytes } from "./support/s3.js";
-import {
-  type ClientRig,
-  editedCopy,
-  fileBytes,
-  interruptAfterTwoParts,
-  MIB,
-  randomFile,
-  startRig,
-} from "./support/setup.js";
+import { type ClientRig, fileBytes, MIB, randomFile, startRig } from "./support/setup.js";
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("base64");
 
