@@ -55,6 +55,15 @@ export function joinUrl(parts: UrlParts): string {
   return `${parts.origin}${parts.path}${query ? `?${query}` : ""}`;
 }
 
+/** The pairs (query or headers) with the value of each pair named exactly `name` passed through `edit`. */
+export function editValue(
+  pairs: Array<[string, string]>,
+  name: string,
+  edit: (value: string) => string,
+): Array<[string, string]> {
+  return pairs.map(([k, v]) => [k, k === name ? edit(v) : v]);
+}
+
 /** "ok" or the failure's code, which is what each tamper oracle predicts. */
 export const outcome = (r: VerifyResult): string => (r.ok ? "ok" : r.error.code);
 
