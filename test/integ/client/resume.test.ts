@@ -126,17 +126,15 @@ describe("client: resume after a reload", () => {
   // edited after its first 4 MiB finds the record, and only the part hashes tell the difference.
   // Where storage keeps part checksums they are compared; where it keeps none, the record's are.
   it.each([
-    {
-      name: "hashes every stored part again: a part whose bytes changed since is sent again, the rest kept",
-      hidePartChecksums: false,
-      fileName: "edit.bin",
-    },
-    {
-      name: "on storage that keeps no part checksums, compares with the hashes recorded when the parts were sent",
-      hidePartChecksums: true,
-      fileName: "ceph.bin",
-    },
-  ])("$name", async ({ hidePartChecksums, fileName }) => {
+    [
+      "hashes every stored part again: a part whose bytes changed since is sent again, the rest kept",
+      { hidePartChecksums: false, fileName: "edit.bin" },
+    ],
+    [
+      "on storage that keeps no part checksums, compares with the hashes recorded when the parts were sent",
+      { hidePartChecksums: true, fileName: "ceph.bin" },
+    ],
+  ] as const)("%s", async (_name, { hidePartChecksums, fileName }) => {
     rig = await startRig(
       { strategy: "multipart", partSize: 32 * MIB, hidePartChecksums },
       { retry: { retries: 0 } },
