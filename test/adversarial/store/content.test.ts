@@ -7,6 +7,7 @@ import { runCatalogue } from "../support/runner.js";
 import { INVALID_REQUEST, SDM } from "../support/store-refusals.js";
 import {
   BODY,
+  completeXml,
   md5b64,
   OTHER_BODY,
   openStoreWorld,
@@ -271,7 +272,7 @@ const cases: C[] = [
     expect: INVALID_REQUEST,
     setup: async (w) => {
       const path = w.path(w.upload.key, `uploadId=${encodeURIComponent(w.upload.uploadId)}`);
-      const body = `<CompleteMultipartUpload><Part><PartNumber>2</PartNumber><ETag>${w.upload.parts[1]!.etag}</ETag></Part></CompleteMultipartUpload>`;
+      const body = completeXml([w.upload.parts[1]!]);
       return {
         path,
         body,

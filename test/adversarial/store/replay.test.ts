@@ -6,6 +6,7 @@ import { runCatalogue } from "../support/runner.js";
 import { DENIED, SDM } from "../support/store-refusals.js";
 import {
   BODY,
+  completeXml,
   md5hex,
   openStoreWorld,
   type StoreWorld,
@@ -27,12 +28,6 @@ const partUrl = (w: StoreWorld, key = w.upload.key, uploadId = w.upload.uploadId
   });
 
 const sendPart = (w: StoreWorld, s: PresignedRequest, url = s.url) => w.send("PUT", url, s.headers, BODY);
-
-function completeXml(parts: Array<{ partNumber: number; etag: string }>): string {
-  return `<CompleteMultipartUpload>${parts
-    .map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${p.etag}</ETag></Part>`)
-    .join("")}</CompleteMultipartUpload>`;
-}
 
 /** The world's part-1 URL, its URL rewritten by `alter` before the part is sent: the signature must not hold. */
 const partReplay = (name: string, attack: string, alter: (url: string, w: StoreWorld) => string): C => ({
