@@ -2,21 +2,18 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { presignUrl } from "../../src/core/sigv4/presign.js";
 import {
-  bucketArb,
   credentialsArb,
   dateArb,
   dnsBucketArb,
   endpointArb,
   expiresArb,
-  extraQueryArb,
   headerValueArb,
   keyArb,
   metaNameArb,
   metaValueArb,
-  methodArb,
+  presignInputArbs,
   regionArb,
   SEED,
-  signedHeadersArb,
 } from "../support/sigv4-arbitraries.js";
 import { type SdkPutCase, sdkPresignPut } from "./sdk-oracle.js";
 import { type PresignCase, smithyPresign } from "./smithy-oracle.js";
@@ -33,17 +30,7 @@ const titleCase = (name: string) =>
   name.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase());
 
 const caseArb: fc.Arbitrary<PresignCase & { titleCaseNames: boolean }> = fc.record({
-  method: methodArb,
-  endpoint: endpointArb,
-  forcePathStyle: fc.boolean(),
-  bucket: bucketArb,
-  key: keyArb,
-  region: regionArb,
-  credentials: credentialsArb,
-  expiresIn: expiresArb,
-  date: dateArb,
-  headers: signedHeadersArb,
-  query: extraQueryArb,
+  ...presignInputArbs,
   payload: fc.constantFrom("body" as const, "header" as const),
   titleCaseNames: fc.boolean(),
 });

@@ -2,21 +2,9 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { rfc3986, rfc3986Path } from "../support/rfc3986.js";
-import { hoistedBySpec, type TestCredentials, virtualHosted } from "../support/sigv4-arbitraries.js";
+import { hoistedBySpec, type PresignInput, virtualHosted } from "../support/sigv4-arbitraries.js";
 
-export interface PresignCase {
-  method: string;
-  endpoint: string;
-  forcePathStyle: boolean;
-  bucket: string;
-  key: string;
-  region: string;
-  credentials: TestCredentials;
-  expiresIn: number;
-  date: Date;
-  /** Lower-case names, unique. */
-  headers: Array<[string, string]>;
-  query: Array<[string, string]>;
+export interface PresignCase extends PresignInput {
   /**
    * How smithy gets UNSIGNED-PAYLOAD: "body" gives it an unhashable body (no parameter anywhere);
    * "header" sends X-Amz-Content-Sha256, which smithy hoists into the query as the S3 presigner does.

@@ -15,24 +15,16 @@ import {
   extraQueryArb,
   keyArb,
   methodArb,
+  type PresignInput,
   regionArb,
   signedHeadersArb,
-  type TestCredentials,
 } from "../support/sigv4-arbitraries.js";
-import { lookupFor, SKEW_MS } from "./presign-fixture.js";
+import { lookupFor, type RequestChange, SKEW_MS, verifyChanged } from "./presign-fixture.js";
 
-export interface HeaderSpec {
-  method: string;
-  endpoint: string;
-  bucket: string;
-  key: string;
-  query: Array<[string, string]>;
-  headers: Array<[string, string]>;
+/** The same request inputs as a presign, less its expiry and path-style choice (always path style here). */
+export interface HeaderSpec extends Omit<PresignInput, "forcePathStyle" | "expiresIn"> {
   /** A body to hash into x-amz-content-sha256, or a payload mode sent as is. */
   body: Uint8Array | "UNSIGNED-PAYLOAD";
-  region: string;
-  credentials: TestCredentials;
-  date: Date;
   /** Where "now" falls within ±15 minutes of x-amz-date, as a fraction. */
   nowAt: number;
 }
@@ -88,19 +80,8 @@ export async function signHeaders(spec: HeaderSpec): Promise<HeaderSigned> {
   return { spec, signed, method: spec.method, url, headers, payloadHash, options };
 }
 
-export function verifyHeaders(
-  s: HeaderSigned,
-  change: {
-    method?: string;
-    url?: string;
-    headers?: Array<[string, string]>;
-    options?: Partial<VerifyOptions>;
-  } = {},
-): Promise<VerifyResult> {
-  return verifyAuthorizationHeader(
-    { method: change.method ?? s.method, url: change.url ?? s.url, headers: change.headers ?? s.headers },
-    { ...s.options, ...change.options },
-  );
+export function verifyHeaders(s: HeaderSigned, change: RequestChange = {}): Promise<VerifyResult> {
+  return verifyChanged(verifyAuthorizationHeader, s, change);
 }
 
 /** The sent headers with one value replaced. */

@@ -1,32 +1,14 @@
 import fc from "fast-check";
 import { type PresignedRequest, presignUrl } from "../../src/core/sigv4/presign.js";
-import { type VerifyOptions, type VerifyResult, verifyPresignedUrl } from "../../src/core/sigv4/verify.js";
 import {
-  bucketArb,
-  credentialsArb,
-  dateArb,
-  endpointArb,
-  expiresArb,
-  extraQueryArb,
-  keyArb,
-  methodArb,
-  regionArb,
-  signedHeadersArb,
-  type TestCredentials,
-} from "../support/sigv4-arbitraries.js";
+  type VerifyOptions,
+  type VerifyRequestInput,
+  type VerifyResult,
+  verifyPresignedUrl,
+} from "../../src/core/sigv4/verify.js";
+import { type PresignInput, presignInputArbs, type TestCredentials } from "../support/sigv4-arbitraries.js";
 
-export interface PresignSpec {
-  method: string;
-  endpoint: string;
-  forcePathStyle: boolean;
-  bucket: string;
-  key: string;
-  region: string;
-  credentials: TestCredentials;
-  expiresIn: number;
-  date: Date;
-  headers: Array<[string, string]>;
-  query: Array<[string, string]>;
+export interface PresignSpec extends PresignInput {
   /** Where "now" falls: from 15 minutes before X-Amz-Date to the expiry, as a fraction. */
   nowAt: number;
   /** Send header names upper-cased: names are case-insensitive. */
@@ -34,17 +16,7 @@ export interface PresignSpec {
 }
 
 export const presignSpecArb: fc.Arbitrary<PresignSpec> = fc.record({
-  method: methodArb,
-  endpoint: endpointArb,
-  forcePathStyle: fc.boolean(),
-  bucket: bucketArb,
-  key: keyArb,
-  region: regionArb,
-  credentials: credentialsArb,
-  expiresIn: expiresArb,
-  date: dateArb,
-  headers: signedHeadersArb,
-  query: extraQueryArb,
+  ...presignInputArbs,
   nowAt: fc.double({ min: 0, max: 1, noNaN: true }),
   shout: fc.boolean(),
 });
@@ -96,17 +68,32 @@ export async function presign(spec: PresignSpec): Promise<Presigned> {
   return { spec, signed, method: spec.method, url: signed.url, headers, now, options };
 }
 
-export function verify(
-  p: Presigned,
-  change: {
-    method?: string;
-    url?: string;
-    headers?: Array<[string, string]>;
-    options?: Partial<VerifyOptions>;
-  } = {},
+/** What a tamper test changes in a signed request before verifying it; the rest is sent as signed. */
+export interface RequestChange {
+  method?: string;
+  url?: string;
+  headers?: Array<[string, string]>;
+  options?: Partial<VerifyOptions>;
+}
+
+type Verifier = (request: VerifyRequestInput, options: VerifyOptions) => Promise<VerifyResult>;
+
+/** Runs `verifier` on the signed request with `change` applied (header and query suites share it). */
+export function verifyChanged(
+  verifier: Verifier,
+  sent: VerifyRequestInput & { options: VerifyOptions },
+  change: RequestChange,
 ): Promise<VerifyResult> {
-  return verifyPresignedUrl(
-    { method: change.method ?? p.method, url: change.url ?? p.url, headers: change.headers ?? p.headers },
-    { ...p.options, ...change.options },
+  return verifier(
+    {
+      method: change.method ?? sent.method,
+      url: change.url ?? sent.url,
+      headers: change.headers ?? sent.headers,
+    },
+    { ...sent.options, ...change.options },
   );
+}
+
+export function verify(p: Presigned, change: RequestChange = {}): Promise<VerifyResult> {
+  return verifyChanged(verifyPresignedUrl, p, change);
 }

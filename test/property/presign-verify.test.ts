@@ -6,9 +6,10 @@ import { expectedForQuery } from "./presign-oracle.js";
 import {
   ALNUM,
   ANY_CHAR,
-  decodePath,
   detail,
   editArb,
+  editValue,
+  expectedForPath,
   failureOf,
   joinUrl,
   OutcomeLog,
@@ -82,13 +83,7 @@ describe("verifyPresignedUrl: one changed character, the exact error", () => {
         const p = await presign(spec);
         const parts = splitUrl(p.url);
         const path = replaceOne(parts.path, edit, `${ALNUM}-_.~/%abcdef`);
-        const decoded = decodePath(path);
-        const expected =
-          decoded === undefined
-            ? "InvalidURI"
-            : decoded === decodePath(parts.path)
-              ? "ok"
-              : "SignatureDoesNotMatch";
+        const expected = expectedForPath(parts.path, path);
         const got = outcome(await verify(p, { url: joinUrl({ ...parts, path }) }));
         log.add("path", got);
         expect(got).toBe(expected);
@@ -128,10 +123,7 @@ describe("verifyPresignedUrl: one changed character, the exact error", () => {
       fc.asyncProperty(presignSpecArb, editArb, async (spec, edit) => {
         const p = await presign(spec);
         const parts = splitUrl(p.url);
-        const query = parts.query.map(([k, v]): [string, string] => [
-          k,
-          k === "X-Amz-Date" ? replaceOne(v, edit, "0123456789TZ") : v,
-        ]);
+        const query = editValue(parts.query, "X-Amz-Date", (v) => replaceOne(v, edit, "0123456789TZ"));
         const changed = query.find(([k]) => k === "X-Amz-Date")![1];
         const r = await verify(p, { url: joinUrl({ ...parts, query }) });
         log.add("date", outcome(r));
@@ -155,7 +147,7 @@ describe("verifyPresignedUrl: one changed character, the exact error", () => {
         const p = await presign(spec);
         const parts = splitUrl(p.url);
         const sig = replaceOne(p.signed.signature, edit, "0123456789abcdefABCDEFg");
-        const query = parts.query.map(([k, v]): [string, string] => [k, k === "X-Amz-Signature" ? sig : v]);
+        const query = editValue(parts.query, "X-Amz-Signature", () => sig);
         const f = failureOf(await verify(p, { url: joinUrl({ ...parts, query }) }));
         expect(f.code).toBe("SignatureDoesNotMatch");
         expect(f.status).toBe(403);

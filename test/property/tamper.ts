@@ -55,6 +55,15 @@ export function joinUrl(parts: UrlParts): string {
   return `${parts.origin}${parts.path}${query ? `?${query}` : ""}`;
 }
 
+/** The pairs (query or headers) with the value of each pair named exactly `name` passed through `edit`. */
+export function editValue(
+  pairs: Array<[string, string]>,
+  name: string,
+  edit: (value: string) => string,
+): Array<[string, string]> {
+  return pairs.map(([k, v]) => [k, k === name ? edit(v) : v]);
+}
+
 /** "ok" or the failure's code, which is what each tamper oracle predicts. */
 export const outcome = (r: VerifyResult): string => (r.ok ? "ok" : r.error.code);
 
@@ -73,6 +82,13 @@ export function decodePath(raw: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What a path edited from `signed` to `sent` gets: InvalidURI on a bad escape, ok if it decodes the same. */
+export function expectedForPath(signed: string, sent: string): string {
+  const decoded = decodePath(sent);
+  if (decoded === undefined) return "InvalidURI";
+  return decoded === decodePath(signed) ? "ok" : "SignatureDoesNotMatch";
 }
 
 /** Counts outcomes per kind so a suite can prove every branch of its oracle was reached. */

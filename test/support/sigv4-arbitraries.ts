@@ -221,6 +221,37 @@ export const extraQueryArb: fc.Arbitrary<Array<[string, string]>> = fc
 
 export const methodArb: fc.Arbitrary<string> = fc.constantFrom("PUT", "PUT", "GET", "HEAD", "POST", "DELETE");
 
+/** What presignUrl takes, minus how the caller spells things: both presign suites generate it. */
+export interface PresignInput {
+  method: string;
+  endpoint: string;
+  forcePathStyle: boolean;
+  bucket: string;
+  key: string;
+  region: string;
+  credentials: TestCredentials;
+  expiresIn: number;
+  date: Date;
+  /** Lower-case names, unique. */
+  headers: Array<[string, string]>;
+  query: Array<[string, string]>;
+}
+
+/** The fields of a PresignInput record, to spread into a larger fc.record (order fixes the draws). */
+export const presignInputArbs = {
+  method: methodArb,
+  endpoint: endpointArb,
+  forcePathStyle: fc.boolean(),
+  bucket: bucketArb,
+  key: keyArb,
+  region: regionArb,
+  credentials: credentialsArb,
+  expiresIn: expiresArb,
+  date: dateArb,
+  headers: signedHeadersArb,
+  query: extraQueryArb,
+} satisfies { [K in keyof PresignInput]: fc.Arbitrary<PresignInput[K]> };
+
 /** Upgate's hoisting rule, restated from the design: S3 honours only these in the query. */
 export const hoistedBySpec = (name: string): boolean =>
   name.startsWith("x-amz-meta-") || name === "x-amz-acl" || name === "x-amz-storage-class";

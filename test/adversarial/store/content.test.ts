@@ -4,8 +4,10 @@ import type { SignedRequest } from "../../../src/core/sigv4/sign-request.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
 import { requestHead } from "../support/raw-socket.js";
 import { runCatalogue } from "../support/runner.js";
+import { INVALID_REQUEST, SDM } from "../support/store-refusals.js";
 import {
   BODY,
+  completeXml,
   md5b64,
   OTHER_BODY,
   openStoreWorld,
@@ -14,9 +16,7 @@ import {
 } from "../support/store-world.js";
 import { type ChunkedMode, chunkedPut, crc32Base64, sendChunked } from "../support/tamper.js";
 
-const SDM: Refusal = { status: 403, code: "SignatureDoesNotMatch" };
 const BAD_DIGEST: Refusal = { status: 400, code: "BadDigest" };
-const INVALID_REQUEST: Refusal = { status: 400, code: "InvalidRequest" };
 const INCOMPLETE: Refusal = { status: 400, code: "IncompleteBody" };
 
 type C = AdversarialCase<StoreWorld>;
@@ -272,7 +272,7 @@ const cases: C[] = [
     expect: INVALID_REQUEST,
     setup: async (w) => {
       const path = w.path(w.upload.key, `uploadId=${encodeURIComponent(w.upload.uploadId)}`);
-      const body = `<CompleteMultipartUpload><Part><PartNumber>2</PartNumber><ETag>${w.upload.parts[1]!.etag}</ETag></Part></CompleteMultipartUpload>`;
+      const body = completeXml([w.upload.parts[1]!]);
       return {
         path,
         body,

@@ -2,11 +2,10 @@ import type { PresignedRequest } from "../../../src/core/sigv4/presign.js";
 import type { SignedRequest } from "../../../src/core/sigv4/sign-request.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
 import { runCatalogue } from "../support/runner.js";
+import { DENIED, QUERY_ERROR } from "../support/store-refusals.js";
 import { BODY, openStoreWorld, type PresignOverrides, type StoreWorld } from "../support/store-world.js";
 import { setParam } from "../support/tamper.js";
 
-const DENIED: Refusal = { status: 403, code: "AccessDenied" };
-const QUERY_ERROR: Refusal = { status: 400, code: "AuthorizationQueryParametersError" };
 const SKEWED: Refusal = { status: 403, code: "RequestTimeTooSkewed" };
 
 const MINUTE = 60_000;
@@ -61,6 +60,16 @@ function headerSigned(
   };
 }
 
+/** A fresh URL whose X-Amz-Expires is rewritten after signing to a value S3 refuses as a parameter error. */
+const badExpires = (name: string, attack: string, value: string): C =>
+  presigned(
+    name,
+    attack,
+    QUERY_ERROR,
+    () => ({}),
+    (u) => setParam(u, "X-Amz-Expires", value),
+  );
+
 const cases: C[] = [
   presigned("presigned PUT expired", "a 60 s URL used two hours after it was signed", DENIED, () => ({
     date: ago(120 * MINUTE),
@@ -75,20 +84,8 @@ const cases: C[] = [
       expiresIn: 604_800,
     }),
   ),
-  presigned(
-    "X-Amz-Expires over a week",
-    "X-Amz-Expires=604801 (S3's limit is 604800)",
-    QUERY_ERROR,
-    () => ({}),
-    (u) => setParam(u, "X-Amz-Expires", "604801"),
-  ),
-  presigned(
-    "X-Amz-Expires huge",
-    "X-Amz-Expires=99999999999 (overflow attempt)",
-    QUERY_ERROR,
-    () => ({}),
-    (u) => setParam(u, "X-Amz-Expires", "99999999999"),
-  ),
+  badExpires("X-Amz-Expires over a week", "X-Amz-Expires=604801 (S3's limit is 604800)", "604801"),
+  badExpires("X-Amz-Expires huge", "X-Amz-Expires=99999999999 (overflow attempt)", "99999999999"),
   presigned(
     "X-Amz-Expires zero",
     "X-Amz-Expires=0 on a URL signed 5 s ago: expired on arrival",
@@ -96,20 +93,8 @@ const cases: C[] = [
     () => ({ date: ago(5000) }),
     (u) => setParam(u, "X-Amz-Expires", "0"),
   ),
-  presigned(
-    "X-Amz-Expires negative",
-    "X-Amz-Expires=-1",
-    QUERY_ERROR,
-    () => ({}),
-    (u) => setParam(u, "X-Amz-Expires", "-1"),
-  ),
-  presigned(
-    "X-Amz-Expires not a number",
-    "X-Amz-Expires=1e3",
-    QUERY_ERROR,
-    () => ({}),
-    (u) => setParam(u, "X-Amz-Expires", "1e3"),
-  ),
+  badExpires("X-Amz-Expires negative", "X-Amz-Expires=-1", "-1"),
+  badExpires("X-Amz-Expires not a number", "X-Amz-Expires=1e3", "1e3"),
   presigned(
     "presigned PUT not yet valid",
     "X-Amz-Date 20 minutes in the future (beyond the 15-minute skew)",

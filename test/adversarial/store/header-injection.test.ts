@@ -2,12 +2,11 @@ import type { SignedRequest } from "../../../src/core/sigv4/sign-request.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
 import { requestHead } from "../support/raw-socket.js";
 import { runCatalogue } from "../support/runner.js";
+import { DENIED, SDM } from "../support/store-refusals.js";
 import { BODY, openStoreWorld, type StoreWorld } from "../support/store-world.js";
 
 /** What node's HTTP parser (like S3's front end) answers to a request that is not valid HTTP/1.1. */
 const BAD_HTTP: Refusal = { status: 400, code: "" };
-const DENIED: Refusal = { status: 403, code: "AccessDenied" };
-const SDM: Refusal = { status: 403, code: "SignatureDoesNotMatch" };
 
 type C = AdversarialCase<StoreWorld>;
 type Prepared = { path: string; signed: SignedRequest };

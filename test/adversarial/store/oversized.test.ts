@@ -4,13 +4,12 @@ import type { SignedRequest } from "../../../src/core/sigv4/sign-request.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
 import { requestHead } from "../support/raw-socket.js";
 import { runCatalogue } from "../support/runner.js";
+import { INVALID_ARGUMENT, SDM } from "../support/store-refusals.js";
 import { BODY, openStoreWorld, type StoreWorld } from "../support/store-world.js";
 import { flipHex, getParam } from "../support/tamper.js";
 
 const TOO_LARGE_HEAD: Refusal = { status: 400, code: "RequestHeaderSectionTooLarge" };
 const DUPLICATE_AUTH: Refusal = { status: 400, code: "AuthorizationQueryParametersError" };
-const SDM: Refusal = { status: 403, code: "SignatureDoesNotMatch" };
-const INVALID_ARGUMENT: Refusal = { status: 400, code: "InvalidArgument" };
 
 type C = AdversarialCase<StoreWorld>;
 
@@ -100,6 +99,29 @@ const signedLines = (s: { headers: Record<string, string> }): Array<[string, str
 const sig = (url: string) => getParam(url, "X-Amz-Signature");
 const part = (w: StoreWorld, n: string) =>
   w.path(w.upload.key, `partNumber=${n}&uploadId=${encodeURIComponent(w.upload.uploadId)}`);
+
+/** A header-signed PUT (unsigned payload) declaring 6 GiB, of which only the head and 1 KiB are sent. */
+function declaredHuge(name: string, attack: string, pathOf: (w: StoreWorld) => string): C {
+  return {
+    family: "oversized input",
+    name,
+    attack,
+    expect: { status: 400, code: "EntityTooLarge" },
+    setup: async (w) => {
+      const path = pathOf(w);
+      return { path, signed: await w.sign("PUT", path, { payloadHash: UNSIGNED_PAYLOAD }) };
+    },
+    run: (w, p) => {
+      const { path, signed: s } = p as { path: string; signed: SignedRequest };
+      const lines: Array<[string, string]> = [
+        ["host", w.host],
+        ["content-length", String(6 * 1024 ** 3)],
+        ...signedLines(s),
+      ];
+      return w.raw([requestHead("PUT", path, lines), Buffer.alloc(1024, "x")], { halfClose: false });
+    },
+  };
+}
 
 const cases: C[] = [
   presigned("100 KB header", "a 100 KB x-amz-meta-pad header", TOO_LARGE_HEAD, (u) => u, [
@@ -215,44 +237,16 @@ const cases: C[] = [
     path: part(w, "-1"),
     body: BODY,
   })),
-  {
-    family: "oversized input",
-    name: "declared 6 GiB single PUT",
-    attack: "Content-Length: 6442450944 on a PUT (S3's single-PUT limit is 5 GiB); only the headers are sent",
-    expect: { status: 400, code: "EntityTooLarge" },
-    setup: async (w) => {
-      const path = w.path(w.freshKey("uploads/user-1/huge"));
-      return { path, signed: await w.sign("PUT", path, { payloadHash: UNSIGNED_PAYLOAD }) };
-    },
-    run: (w, p) => {
-      const { path, signed: s } = p as { path: string; signed: SignedRequest };
-      const lines: Array<[string, string]> = [
-        ["host", w.host],
-        ["content-length", String(6 * 1024 ** 3)],
-        ...signedLines(s),
-      ];
-      return w.raw([requestHead("PUT", path, lines), Buffer.alloc(1024, "x")], { halfClose: false });
-    },
-  },
-  {
-    family: "oversized input",
-    name: "declared 6 GiB part",
-    attack: "Content-Length: 6442450944 on UploadPart (S3's part limit is 5 GiB)",
-    expect: { status: 400, code: "EntityTooLarge" },
-    setup: async (w) => {
-      const path = part(w, "3");
-      return { path, signed: await w.sign("PUT", path, { payloadHash: UNSIGNED_PAYLOAD }) };
-    },
-    run: (w, p) => {
-      const { path, signed: s } = p as { path: string; signed: SignedRequest };
-      const lines: Array<[string, string]> = [
-        ["host", w.host],
-        ["content-length", String(6 * 1024 ** 3)],
-        ...signedLines(s),
-      ];
-      return w.raw([requestHead("PUT", path, lines), Buffer.alloc(1024, "x")], { halfClose: false });
-    },
-  },
+  declaredHuge(
+    "declared 6 GiB single PUT",
+    "Content-Length: 6442450944 on a PUT (S3's single-PUT limit is 5 GiB); only the headers are sent",
+    (w) => w.path(w.freshKey("uploads/user-1/huge")),
+  ),
+  declaredHuge(
+    "declared 6 GiB part",
+    "Content-Length: 6442450944 on UploadPart (S3's part limit is 5 GiB)",
+    (w) => part(w, "3"),
+  ),
 ];
 
 runCatalogue("store-oversized", openStoreWorld(), cases);

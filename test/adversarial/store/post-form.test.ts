@@ -8,10 +8,9 @@ import { signingKey } from "../../../src/core/sigv4/signing-key.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
 import { requestHead } from "../support/raw-socket.js";
 import { runCatalogue } from "../support/runner.js";
+import { DENIED, INVALID_ARGUMENT, SDM } from "../support/store-refusals.js";
 import { openStoreWorld, type StoreWorld, sha256b64 } from "../support/store-world.js";
 
-const DENIED: Refusal = { status: 403, code: "AccessDenied" };
-const SDM: Refusal = { status: 403, code: "SignatureDoesNotMatch" };
 const MALFORMED: Refusal = { status: 400, code: "MalformedPOSTRequest" };
 const FILE_COUNT: Refusal = { status: 400, code: "IncorrectNumberOfFilesInPostRequest" };
 const BAD_POLICY: Refusal = { status: 400, code: "InvalidPolicyDocument" };
@@ -321,7 +320,7 @@ const cases: C[] = [
     { status: 400, code: "MaxPostPreDataLengthExceededError" },
     (p) => [...fieldsOf(p), { field: ["x-ignore-pad", "p".repeat(25 * 1024)] }, file()],
   ),
-  form("no key field", "every signed field but key", { status: 400, code: "InvalidArgument" }, (p) =>
+  form("no key field", "every signed field but key", INVALID_ARGUMENT, (p) =>
     dropField([...fieldsOf(p), file()], "key"),
   ),
   form(

@@ -3,10 +3,18 @@ import type { SignedRequest } from "../../../src/core/sigv4/sign-request.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
 import { requestHead } from "../support/raw-socket.js";
 import { runCatalogue } from "../support/runner.js";
-import { BODY, md5hex, openStoreWorld, type StoreWorld, sha256b64 } from "../support/store-world.js";
+import { DENIED, SDM } from "../support/store-refusals.js";
+import {
+  BODY,
+  completeXml,
+  md5hex,
+  openStoreWorld,
+  type StoreWorld,
+  sha256b64,
+  type UploadState,
+} from "../support/store-world.js";
 import { chunkedPut, sendChunked, setParam } from "../support/tamper.js";
 
-const SDM: Refusal = { status: 403, code: "SignatureDoesNotMatch" };
 const NO_UPLOAD: Refusal = { status: 404, code: "NoSuchUpload" };
 
 type C = AdversarialCase<StoreWorld>;
@@ -21,49 +29,60 @@ const partUrl = (w: StoreWorld, key = w.upload.key, uploadId = w.upload.uploadId
 
 const sendPart = (w: StoreWorld, s: PresignedRequest, url = s.url) => w.send("PUT", url, s.headers, BODY);
 
-function completeXml(parts: Array<{ partNumber: number; etag: string }>): string {
-  return `<CompleteMultipartUpload>${parts
-    .map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${p.etag}</ETag></Part>`)
-    .join("")}</CompleteMultipartUpload>`;
+/** The world's part-1 URL, its URL rewritten by `alter` before the part is sent: the signature must not hold. */
+const partReplay = (name: string, attack: string, alter: (url: string, w: StoreWorld) => string): C => ({
+  family: "replay",
+  name,
+  attack,
+  expect: SDM,
+  setup: (w) => partUrl(w),
+  run: (w, s) => sendPart(w, s as PresignedRequest, alter((s as PresignedRequest).url, w)),
+});
+
+/** A part URL of a fresh upload that `end` then completes or aborts: sending it again finds no upload. */
+function partUrlAfter(
+  name: string,
+  attack: string,
+  prefix: string,
+  end: (w: StoreWorld, path: string, up: UploadState) => Promise<void>,
+): C {
+  return {
+    family: "replay",
+    name,
+    attack,
+    expect: NO_UPLOAD,
+    setup: async (w) => {
+      const key = w.freshKey(`uploads/user-1/${prefix}`);
+      const up = await w.createUpload(key, [BODY]);
+      const url = await partUrl(w, key, up.uploadId);
+      await end(w, w.path(key, `uploadId=${encodeURIComponent(up.uploadId)}`), up);
+      return url;
+    },
+    run: (w, s) => sendPart(w, s as PresignedRequest),
+  };
 }
 
 const cases: C[] = [
-  {
-    family: "replay",
-    name: "part URL replayed as another part number",
-    attack: "a presigned URL for part 1 sent with partNumber=2",
-    expect: SDM,
-    setup: (w) => partUrl(w),
-    run: (w, s) =>
-      sendPart(w, s as PresignedRequest, setParam((s as PresignedRequest).url, "partNumber", "2")),
-  },
-  {
-    family: "replay",
-    name: "part URL replayed onto another upload",
-    attack: "a presigned URL for part 1 of upload A sent with upload B's id",
-    expect: SDM,
-    setup: (w) => partUrl(w),
-    run: (w, s) =>
-      sendPart(
-        w,
-        s as PresignedRequest,
-        setParam((s as PresignedRequest).url, "uploadId", encodeURIComponent(w.otherUpload.uploadId)),
-      ),
-  },
-  {
-    family: "replay",
-    name: "part URL replayed onto another key",
-    attack: "a presigned part URL sent to another key's path, same upload id",
-    expect: SDM,
-    setup: (w) => partUrl(w),
-    run: (w, s) =>
-      sendPart(w, s as PresignedRequest, (s as PresignedRequest).url.replace("multipart.bin", "other.bin")),
-  },
+  partReplay(
+    "part URL replayed as another part number",
+    "a presigned URL for part 1 sent with partNumber=2",
+    (url) => setParam(url, "partNumber", "2"),
+  ),
+  partReplay(
+    "part URL replayed onto another upload",
+    "a presigned URL for part 1 of upload A sent with upload B's id",
+    (url, w) => setParam(url, "uploadId", encodeURIComponent(w.otherUpload.uploadId)),
+  ),
+  partReplay(
+    "part URL replayed onto another key",
+    "a presigned part URL sent to another key's path, same upload id",
+    (url) => url.replace("multipart.bin", "other.bin"),
+  ),
   {
     family: "replay",
     name: "part URL turned into UploadPartCopy",
     attack: "x-amz-copy-source added to a presigned part URL, to fill the part with another object's bytes",
-    expect: { status: 403, code: "AccessDenied" },
+    expect: DENIED,
     setup: (w) => partUrl(w),
     run: (w, s) =>
       w.send("PUT", (s as PresignedRequest).url, {
@@ -71,64 +90,35 @@ const cases: C[] = [
         "x-amz-copy-source": `/${w.bucket}/${w.existing.key}`,
       }),
   },
-  {
-    family: "replay",
-    name: "part URL with a second uploadId prepended",
-    attack: "uploadId=B&...&uploadId=A: a router taking the first value would write into upload B",
-    expect: SDM,
-    setup: (w) => partUrl(w),
-    run: (w, s) => {
-      const url = (s as PresignedRequest).url.replace(
-        "?",
-        `?uploadId=${encodeURIComponent(w.otherUpload.uploadId)}&`,
-      );
-      return sendPart(w, s as PresignedRequest, url);
-    },
-  },
-  {
-    family: "replay",
-    name: "part URL with a second partNumber prepended",
-    attack: "partNumber=9&...&partNumber=1",
-    expect: SDM,
-    setup: (w) => partUrl(w),
-    run: (w, s) =>
-      sendPart(w, s as PresignedRequest, (s as PresignedRequest).url.replace("?", "?partNumber=9&")),
-  },
-  {
-    family: "replay",
-    name: "part URL replayed after the upload completed",
-    attack: "the part URL of a completed upload sent again",
-    expect: NO_UPLOAD,
-    setup: async (w) => {
-      const key = w.freshKey("uploads/user-1/done");
-      const up = await w.createUpload(key, [BODY]);
-      const url = await partUrl(w, key, up.uploadId);
-      const path = w.path(key, `uploadId=${encodeURIComponent(up.uploadId)}`);
+  partReplay(
+    "part URL with a second uploadId prepended",
+    "uploadId=B&...&uploadId=A: a router taking the first value would write into upload B",
+    (url, w) => url.replace("?", `?uploadId=${encodeURIComponent(w.otherUpload.uploadId)}&`),
+  ),
+  partReplay("part URL with a second partNumber prepended", "partNumber=9&...&partNumber=1", (url) =>
+    url.replace("?", "?partNumber=9&"),
+  ),
+  partUrlAfter(
+    "part URL replayed after the upload completed",
+    "the part URL of a completed upload sent again",
+    "done",
+    async (w, path, up) => {
       const body = completeXml(up.parts);
       const signed = await w.sign("POST", path, { body });
       const done = await w.send("POST", path, signed.headers, body);
       if (done.status !== 200) throw new Error(`setup complete failed: ${JSON.stringify(done)}`);
-      return url;
     },
-    run: (w, s) => sendPart(w, s as PresignedRequest),
-  },
-  {
-    family: "replay",
-    name: "part URL replayed after the upload was aborted",
-    attack: "the part URL of an aborted upload sent again",
-    expect: NO_UPLOAD,
-    setup: async (w) => {
-      const key = w.freshKey("uploads/user-1/aborted");
-      const up = await w.createUpload(key, [BODY]);
-      const url = await partUrl(w, key, up.uploadId);
-      const path = w.path(key, `uploadId=${encodeURIComponent(up.uploadId)}`);
+  ),
+  partUrlAfter(
+    "part URL replayed after the upload was aborted",
+    "the part URL of an aborted upload sent again",
+    "aborted",
+    async (w, path) => {
       const signed = await w.sign("DELETE", path);
       const done = await w.send("DELETE", path, signed.headers);
       if (done.status !== 204) throw new Error(`setup abort failed: ${JSON.stringify(done)}`);
-      return url;
     },
-    run: (w, s) => sendPart(w, s as PresignedRequest),
-  },
+  ),
   {
     family: "replay",
     name: "write-once PUT URL used a second time",

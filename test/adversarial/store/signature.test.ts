@@ -3,6 +3,7 @@ import type { SignedRequest } from "../../../src/core/sigv4/sign-request.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
 import { requestHead } from "../support/raw-socket.js";
 import { runCatalogue } from "../support/runner.js";
+import { DENIED, INVALID_ARGUMENT, QUERY_ERROR, SDM } from "../support/store-refusals.js";
 import {
   ALT_CREDENTIALS,
   BODY,
@@ -23,12 +24,8 @@ import {
   setParam,
 } from "../support/tamper.js";
 
-const SDM: Refusal = { status: 403, code: "SignatureDoesNotMatch" };
-const DENIED: Refusal = { status: 403, code: "AccessDenied" };
-const QUERY_ERROR: Refusal = { status: 400, code: "AuthorizationQueryParametersError" };
 const HEADER_MALFORMED: Refusal = { status: 400, code: "AuthorizationHeaderMalformed" };
 const UNKNOWN_KEY: Refusal = { status: 403, code: "InvalidAccessKeyId" };
-const INVALID_ARGUMENT: Refusal = { status: 400, code: "InvalidArgument" };
 
 type C = AdversarialCase<StoreWorld>;
 
@@ -60,6 +57,17 @@ function presigned(
     },
   };
 }
+
+/** The X-Amz-Date / x-amz-date value one second on (the seconds wrap; a tamper, not a clock). */
+function aSecondLater(amzDate: string): string {
+  const sec = Number(amzDate.slice(13, 15));
+  return `${amzDate.slice(0, 13)}${String((sec + 1) % 60).padStart(2, "0")}Z`;
+}
+
+/** The URL with `piece` (";" encoded as %3B) cut out of X-Amz-SignedHeaders. */
+const signedHeadersWithout = (piece: string) => (s: PresignedRequest) => ({
+  url: setParam(s.url, "X-Amz-SignedHeaders", getParam(s.url, "X-Amz-SignedHeaders").replace(piece, "")),
+});
 
 const credentialPart = (index: number, value: string) => (s: PresignedRequest) => ({
   url: setParam(
@@ -100,43 +108,26 @@ const presignedCases: C[] = [
   presigned("X-Amz-Expires raised", "X-Amz-Expires changed from 300 to 3000", SDM, (s) => ({
     url: setParam(s.url, "X-Amz-Expires", "3000"),
   })),
-  presigned("X-Amz-Date moved by a second", "X-Amz-Date one second later than signed", SDM, (s) => {
-    const d = getParam(s.url, "X-Amz-Date");
-    const sec = Number(d.slice(13, 15));
-    return {
-      url: setParam(s.url, "X-Amz-Date", `${d.slice(0, 13)}${String((sec + 1) % 60).padStart(2, "0")}Z`),
-    };
-  }),
+  presigned("X-Amz-Date moved by a second", "X-Amz-Date one second later than signed", SDM, (s) => ({
+    url: setParam(s.url, "X-Amz-Date", aSecondLater(getParam(s.url, "X-Amz-Date"))),
+  })),
   presigned(
     "content-type dropped from X-Amz-SignedHeaders",
     "content-type removed from the signed list so any type passes",
     SDM,
-    (s) => ({
-      url: setParam(
-        s.url,
-        "X-Amz-SignedHeaders",
-        getParam(s.url, "X-Amz-SignedHeaders").replace("content-type%3B", ""),
-      ),
-    }),
+    signedHeadersWithout("content-type%3B"),
   ),
-  presigned("host dropped from X-Amz-SignedHeaders", "host removed from the signed list", DENIED, (s) => ({
-    url: setParam(
-      s.url,
-      "X-Amz-SignedHeaders",
-      getParam(s.url, "X-Amz-SignedHeaders").replace("%3Bhost", ""),
-    ),
-  })),
+  presigned(
+    "host dropped from X-Amz-SignedHeaders",
+    "host removed from the signed list",
+    DENIED,
+    signedHeadersWithout("%3Bhost"),
+  ),
   presigned(
     "x-amz-checksum-sha256 dropped from X-Amz-SignedHeaders",
     "the checksum header left out of the signed list (sent unsigned: HeadersNotSigned)",
     DENIED,
-    (s) => ({
-      url: setParam(
-        s.url,
-        "X-Amz-SignedHeaders",
-        getParam(s.url, "X-Amz-SignedHeaders").replace("%3Bx-amz-checksum-sha256", ""),
-      ),
-    }),
+    signedHeadersWithout("%3Bx-amz-checksum-sha256"),
   ),
   presigned(
     "credential date differs from X-Amz-Date",
@@ -304,13 +295,9 @@ const headerCases: C[] = [
     SDM,
     (s) => withAuth(s, "Credential", (v) => setCredentialPart(v, 0, ALT_CREDENTIALS.accessKeyId)),
   ),
-  headerSigned("x-amz-date moved by a second", "x-amz-date one second later than signed", SDM, (s) => {
-    const d = s.headers["x-amz-date"]!;
-    const sec = Number(d.slice(13, 15));
-    return {
-      headers: { ...s.headers, "x-amz-date": `${d.slice(0, 13)}${String((sec + 1) % 60).padStart(2, "0")}Z` },
-    };
-  }),
+  headerSigned("x-amz-date moved by a second", "x-amz-date one second later than signed", SDM, (s) => ({
+    headers: { ...s.headers, "x-amz-date": aSecondLater(s.headers["x-amz-date"]!) },
+  })),
   headerSigned(
     "x-amz-date dropped from SignedHeaders",
     "x-amz-date sent but left out of SignedHeaders",

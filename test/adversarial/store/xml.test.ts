@@ -2,11 +2,11 @@ import type { SignedRequest } from "../../../src/core/sigv4/sign-request.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
 import { requestHead } from "../support/raw-socket.js";
 import { runCatalogue } from "../support/runner.js";
+import { INVALID_REQUEST } from "../support/store-refusals.js";
 import { md5b64, openStoreWorld, type StoreWorld } from "../support/store-world.js";
 
 const MALFORMED: Refusal = { status: 400, code: "MalformedXML" };
 const TOO_BIG: Refusal = { status: 400, code: "MaxMessageLengthExceeded" };
-const INVALID_REQUEST: Refusal = { status: 400, code: "InvalidRequest" };
 const MISSING_MD5: Refusal = INVALID_REQUEST;
 
 type C = AdversarialCase<StoreWorld>;

@@ -89,6 +89,13 @@ export interface StoreWorld extends World {
 export const BODY = Buffer.from("the bytes the gateway signed for: 0123456789abcdef");
 export const OTHER_BODY = Buffer.from("the bytes an attacker wants stored instead: 987654");
 
+/** A CompleteMultipartUpload body listing `parts` in the order given. */
+export function completeXml(parts: Array<{ partNumber: number; etag: string }>): string {
+  return `<CompleteMultipartUpload>${parts
+    .map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${p.etag}</ETag></Part>`)
+    .join("")}</CompleteMultipartUpload>`;
+}
+
 export async function refusalOf(res: Response): Promise<Refusal> {
   const text = await res.text();
   return { status: res.status, code: codeOf(text) };

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ResumeRecord } from "../../../src/client/state/types.js";
 import type { CompleteRequest, CreateUploadsRequest, PartsRequest } from "../../../src/core/protocol.js";
 import { checksumOf } from "./support/fake-gateway.js";
+import { editedCopy, interruptAfterTwoParts } from "./support/resume.js";
 import { getBytes } from "./support/s3.js";
 import { type ClientRig, fileBytes, MIB, randomFile, startRig } from "./support/setup.js";
 
@@ -128,18 +129,6 @@ describe.each(["crc32c", "crc64nvme"] as const)("client: a %s route", (algorithm
       return saved;
     }
 
-    /** Uploads parts 1 and 2 of 3, then loses the connection for good. */
-    async function firstSession(file: File) {
-      rig.transport.before = (_request, n) => {
-        if (n === 3) throw new Error("connection lost");
-      };
-      const err = await rig.uploader.upload(file, { route: "files" }).catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: "NETWORK" });
-      rig.transport.before = undefined;
-      expect(rig.transport.storedParts().sort()).toEqual([1, 2]);
-      rig.transport.sent.length = 0;
-    }
-
     it("keeps the stored parts whose CRC matches, sends the rest, and completes with the combined CRC", async () => {
       rig = await startRig(
         { strategy: "multipart", partSize: 5 * MIB, checksumAlgorithm: algorithm },
@@ -147,7 +136,7 @@ describe.each(["crc32c", "crc64nvme"] as const)("client: a %s route", (algorithm
       );
       const file = randomFile(12 * MIB, "video.mp4", "video/mp4");
       const saved = recordSaves();
-      await firstSession(file);
+      await interruptAfterTwoParts(rig, file);
       // The record keeps the part CRCs and their algorithm, as it keeps SHA-256s on sha256 routes.
       const bytes = await fileBytes(file);
       const [crc1, crc2] = await Promise.all(partsOf(bytes, 5 * MIB).map((p) => checksumOf(algorithm, p)));
@@ -170,15 +159,13 @@ describe.each(["crc32c", "crc64nvme"] as const)("client: a %s route", (algorithm
       );
       const file = randomFile(70 * MIB, "ceph.bin");
       const saved = recordSaves();
-      await firstSession(file);
+      await interruptAfterTwoParts(rig, file);
       expect(saved.at(-1)).toMatchObject({
         algorithm,
         partCrcs: { "1": expect.any(String), "2": expect.any(String) },
       });
 
-      const bytes = await fileBytes(file);
-      bytes.fill(7, 40 * MIB, 41 * MIB);
-      const edited = new File([bytes], "ceph.bin", { type: file.type, lastModified: file.lastModified });
+      const { file: edited, bytes } = await editedCopy(file, 40 * MIB, 41 * MIB);
       const [record] = await rig.reload().upload(edited, { route: "files" });
       expect(record!.status).toBe("verified");
       expect(rig.transport.sent.map((s) => s.partNumber).sort()).toEqual([2, 3]);

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { UploadProgress } from "../../../src/client/index.js";
 import { resumeKey } from "../../../src/client/state/key.js";
+import { editedCopy, interruptAfterTwoParts } from "./support/resume.js";
 import { getBytes } from "./support/s3.js";
 import { type ClientRig, fileBytes, MIB, randomFile, startRig } from "./support/setup.js";
 
@@ -15,18 +16,6 @@ async function until(condition: () => boolean, ms = 20_000) {
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("base64");
 
-/** Uploads parts 1 and 2 of 3, then loses the connection for good (the first page's session ends). */
-async function firstSession(rig: ClientRig, file: File) {
-  rig.transport.before = (_request, n) => {
-    if (n === 3) throw new Error("connection lost");
-  };
-  const err = await rig.uploader.upload(file, { route: "files" }).catch((e: unknown) => e);
-  expect(err).toMatchObject({ code: "NETWORK" });
-  rig.transport.before = undefined;
-  expect(rig.transport.storedParts().sort()).toEqual([1, 2]);
-  rig.transport.sent.length = 0;
-}
-
 describe("client: resume after a reload", () => {
   let rig: ClientRig;
   afterEach(async () => {
@@ -36,7 +25,7 @@ describe("client: resume after a reload", () => {
   it("sends only the parts storage lacks, completing the same upload", async () => {
     rig = await startRig({ strategy: "multipart", partSize: 5 * MIB }, { retry: { retries: 0 } });
     const file = randomFile(12 * MIB, "video.mp4", "video/mp4");
-    await firstSession(rig, file);
+    await interruptAfterTwoParts(rig, file);
     const creates = () => rig.gateway.calls.filter((c) => c.path === "/v1/uploads").length;
     expect(creates()).toBe(1);
 
@@ -57,7 +46,7 @@ describe("client: resume after a reload", () => {
   it("asks the gateway rather than trusting local ETags: a part the record claims but storage lacks is sent", async () => {
     rig = await startRig({ strategy: "multipart", partSize: 5 * MIB }, { retry: { retries: 0 } });
     const file = randomFile(12 * MIB, "a.bin");
-    await firstSession(rig, file);
+    await interruptAfterTwoParts(rig, file);
     const key = resumeKey(
       { name: "a.bin", size: 12 * MIB, lastModified: file.lastModified },
       sha(await fileBytes(file)),
@@ -76,7 +65,7 @@ describe("client: resume after a reload", () => {
   it("starts over cleanly when the gateway says the saved upload is gone", async () => {
     rig = await startRig({ strategy: "multipart", partSize: 5 * MIB }, { retry: { retries: 0 } });
     const file = randomFile(12 * MIB, "b.bin");
-    await firstSession(rig, file);
+    await interruptAfterTwoParts(rig, file);
     // The sweeper (or another tab) aborted it in the meantime.
     const [old] = [...rig.gateway.uploads.values()];
     await rig.gateway.fetch(
@@ -92,7 +81,7 @@ describe("client: resume after a reload", () => {
 
   it("does not resume for a different file with the same name and size", async () => {
     rig = await startRig({ strategy: "multipart", partSize: 5 * MIB }, { retry: { retries: 0 } });
-    await firstSession(rig, randomFile(12 * MIB, "c.bin", "application/octet-stream", 1));
+    await interruptAfterTwoParts(rig, randomFile(12 * MIB, "c.bin", "application/octet-stream", 1));
     const other = randomFile(12 * MIB, "c.bin", "application/octet-stream", 2);
     const [record] = await rig.reload().upload(other, { route: "files" });
     expect(record!.status).toBe("verified");
@@ -135,30 +124,24 @@ describe("client: resume after a reload", () => {
 
   // Above 64 MiB the file is not hashed whole (the key holds its first 4 MiB's hash), so a file
   // edited after its first 4 MiB finds the record, and only the part hashes tell the difference.
-  it("hashes every stored part again: a part whose bytes changed since is sent again, the rest kept", async () => {
-    rig = await startRig({ strategy: "multipart", partSize: 32 * MIB }, { retry: { retries: 0 } });
-    const file = randomFile(70 * MIB, "edit.bin");
-    await firstSession(rig, file);
-    const bytes = await fileBytes(file);
-    bytes.fill(7, 40 * MIB, 41 * MIB);
-    const edited = new File([bytes], "edit.bin", { type: file.type, lastModified: file.lastModified });
-
-    const [record] = await rig.reload().upload(edited, { route: "files" });
-    expect(record!.status).toBe("verified");
-    expect(rig.transport.sent.map((s) => s.partNumber).sort()).toEqual([2, 3]);
-    expect(sha((await getBytes(rig.store, record!.key))!)).toBe(sha(bytes));
-  });
-
-  it("on storage that keeps no part checksums, compares with the hashes recorded when the parts were sent", async () => {
+  // Where storage keeps part checksums they are compared; where it keeps none, the record's are.
+  it.each([
+    [
+      "hashes every stored part again: a part whose bytes changed since is sent again, the rest kept",
+      { hidePartChecksums: false, fileName: "edit.bin" },
+    ],
+    [
+      "on storage that keeps no part checksums, compares with the hashes recorded when the parts were sent",
+      { hidePartChecksums: true, fileName: "ceph.bin" },
+    ],
+  ] as const)("%s", async (_name, { hidePartChecksums, fileName }) => {
     rig = await startRig(
-      { strategy: "multipart", partSize: 32 * MIB, hidePartChecksums: true },
+      { strategy: "multipart", partSize: 32 * MIB, hidePartChecksums },
       { retry: { retries: 0 } },
     );
-    const file = randomFile(70 * MIB, "ceph.bin");
-    await firstSession(rig, file);
-    const bytes = await fileBytes(file);
-    bytes.fill(7, 40 * MIB, 41 * MIB);
-    const edited = new File([bytes], "ceph.bin", { type: file.type, lastModified: file.lastModified });
+    const file = randomFile(70 * MIB, fileName);
+    await interruptAfterTwoParts(rig, file);
+    const { file: edited, bytes } = await editedCopy(file, 40 * MIB, 41 * MIB);
 
     const [record] = await rig.reload().upload(edited, { route: "files" });
     expect(record!.status).toBe("verified");
@@ -172,7 +155,7 @@ describe("client: resume after a reload", () => {
       { retry: { retries: 0 } },
     );
     const file = randomFile(70 * MIB, "old.bin");
-    await firstSession(rig, file);
+    await interruptAfterTwoParts(rig, file);
     const key = resumeKey(
       { name: "old.bin", size: 70 * MIB, lastModified: file.lastModified },
       sha((await fileBytes(file)).subarray(0, 4 * MIB)),

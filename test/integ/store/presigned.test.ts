@@ -43,18 +43,22 @@ describe("presigned URLs against the store", () => {
     await f.close();
   });
 
-  it("GET with our presignUrl applies every response-* override", async () => {
-    const signed = await presignUrl({
+  /** Our presignUrl for the store's bucket, path style, valid for a minute. */
+  const presignOnStore = (method: string, objectKey: string, query?: Record<string, string>) =>
+    presignUrl({
       endpoint: f.url,
       bucket: f.bucket,
-      key,
+      key: objectKey,
       forcePathStyle: true,
-      method: "GET",
+      method,
       region: f.region,
       credentials: f.credentials,
       expiresIn: 60,
-      query: OVERRIDES,
+      ...(query ? { query } : {}),
     });
+
+  it("GET with our presignUrl applies every response-* override", async () => {
+    const signed = await presignOnStore("GET", key, OVERRIDES);
     const res = await fetch(signed.url);
     expect(res.status).toBe(200);
     expectOverridden(res);
@@ -63,16 +67,10 @@ describe("presigned URLs against the store", () => {
 
   it("metadata no header can carry (CR/LF from a signed query) is left out of GET and HEAD, and counted", async () => {
     const metaKey = "meta/unsafe.txt";
-    const put = await presignUrl({
-      endpoint: f.url,
-      bucket: f.bucket,
-      key: metaKey,
-      forcePathStyle: true,
-      method: "PUT",
-      region: f.region,
-      credentials: f.credentials,
-      expiresIn: 60,
-      query: { "x-amz-meta-note": "a\r\nset-cookie: x=1", "x-amz-meta-city": "東京", "x-amz-meta-ok": "yes" },
+    const put = await presignOnStore("PUT", metaKey, {
+      "x-amz-meta-note": "a\r\nset-cookie: x=1",
+      "x-amz-meta-city": "東京",
+      "x-amz-meta-ok": "yes",
     });
     expect((await fetch(put.url, { method: "PUT", body: "text" })).status).toBe(200);
     for (const method of ["GET", "HEAD"] as const) {
@@ -118,16 +116,7 @@ describe("presigned URLs against the store", () => {
   });
 
   it("HEAD and ranged GET work through presigned URLs", async () => {
-    const head = await presignUrl({
-      endpoint: f.url,
-      bucket: f.bucket,
-      key,
-      forcePathStyle: true,
-      method: "HEAD",
-      region: f.region,
-      credentials: f.credentials,
-      expiresIn: 60,
-    });
+    const head = await presignOnStore("HEAD", key);
     const res = await fetch(head.url, { method: "HEAD" });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-length")).toBe("13");
@@ -169,17 +158,7 @@ describe("presigned URLs against the store", () => {
   });
 
   it("refuses a presigned GET whose URL was altered (403 SignatureDoesNotMatch)", async () => {
-    const signed = await presignUrl({
-      endpoint: f.url,
-      bucket: f.bucket,
-      key,
-      forcePathStyle: true,
-      method: "GET",
-      region: f.region,
-      credentials: f.credentials,
-      expiresIn: 60,
-      query: { "response-content-type": "text/plain" },
-    });
+    const signed = await presignOnStore("GET", key, { "response-content-type": "text/plain" });
     const res = await fetch(signed.url.replace("text%2Fplain", "text%2Fhtml"));
     expect(await readS3Error(res)).toMatchObject({ status: 403, code: "SignatureDoesNotMatch" });
   });

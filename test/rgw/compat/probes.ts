@@ -64,6 +64,41 @@ async function cleanup(ctx: DoctorContext, ...keys: string[]) {
   for (const k of keys) await ctx.storage.delete(k).catch(() => {});
 }
 
+/** A fresh key, a text body and a presigned PUT signing text/plain, the body's length and `extra`. */
+async function textPut(ctx: DoctorContext, what: string, line: string, extra: Record<string, string> = {}) {
+  const k = key(what);
+  const body = text(line);
+  const put = await signedPut(ctx, k, {
+    "content-type": "text/plain",
+    "content-length": String(body.length),
+    ...extra,
+  });
+  return { k, body, put };
+}
+
+/** Stores `body` at `k` through a presigned PUT that signs only its length. */
+async function putObject(ctx: DoctorContext, k: string, body: Uint8Array<ArrayBuffer>) {
+  const put = await signedPut(ctx, k, { "content-length": String(body.length) });
+  await (await put(body)).body?.cancel();
+}
+
+/** Sends part `n` of an upload through a presigned UploadPart URL that signs its length. */
+async function putPart(
+  ctx: DoctorContext,
+  k: string,
+  uploadId: string,
+  n: number,
+  part: Buffer | Uint8Array<ArrayBuffer>,
+) {
+  const signed = await ctx.storage.presignPart(k, uploadId, n, { "content-length": String(part.length) }, 60);
+  return fetch(signed.url, { method: "PUT", headers: sendable(signed.headers), body: part });
+}
+
+/** For the probes where refusing is the capability: "yes" when storage refused what was `sent`. */
+function yesIfRefused(r: { refused: boolean; answer: string }, sent: string): Omit<Measured, "id"> {
+  return { support: r.refused ? "yes" : "no", detail: `${sent} got ${r.answer}` };
+}
+
 export const PROBES: Probe[] = [
   {
     id: "presigned-put",
@@ -77,32 +112,18 @@ export const PROBES: Probe[] = [
     id: "signed-type",
     capability: "Signed `content-type` enforced (another type gets 403)",
     async run(ctx) {
-      const k = key("type");
-      const body = text("type probe\n");
-      const put = await signedPut(ctx, k, {
-        "content-type": "text/plain",
-        "content-length": String(body.length),
-      });
+      const { k, body, put } = await textPut(ctx, "type", "type probe\n");
       const r = await refusedOrStored(ctx, k, await put(body, { "content-type": "text/html" }));
-      return r.refused
-        ? { support: "yes", detail: `another content-type got ${r.answer}` }
-        : { support: "no", detail: `another content-type got ${r.answer}` };
+      return yesIfRefused(r, "another content-type");
     },
   },
   {
     id: "signed-length",
     capability: "Signed `content-length` enforced (one byte more gets 403)",
     async run(ctx) {
-      const k = key("length");
-      const body = text("length probe\n");
-      const put = await signedPut(ctx, k, {
-        "content-type": "text/plain",
-        "content-length": String(body.length),
-      });
+      const { k, put } = await textPut(ctx, "length", "length probe\n");
       const r = await refusedOrStored(ctx, k, await put(text("length probe!\n")));
-      return r.refused
-        ? { support: "yes", detail: `a longer body got ${r.answer}` }
-        : { support: "no", detail: `a longer body got ${r.answer}` };
+      return yesIfRefused(r, "a longer body");
     },
   },
   {
@@ -114,12 +135,9 @@ export const PROBES: Probe[] = [
     id: "head-checksum",
     capability: "HEAD with `x-amz-checksum-mode: ENABLED` returns the object's SHA-256",
     async run(ctx) {
-      const k = key("head-checksum");
-      const body = text("head checksum probe\n");
-      const put = await signedPut(ctx, k, {
-        "content-type": "text/plain",
-        "content-length": String(body.length),
-        "x-amz-checksum-sha256": sha256(body),
+      const line = "head checksum probe\n";
+      const { k, body, put } = await textPut(ctx, "head-checksum", line, {
+        "x-amz-checksum-sha256": sha256(line),
       });
       const res = await put(body);
       if (!res.ok) return { support: "no", detail: `the PUT got ${describeAnswer(await s3Answer(res))}` };
@@ -139,16 +157,10 @@ export const PROBES: Probe[] = [
     id: "content-md5",
     capability: "`Content-MD5` verified on PUT (wrong digest gets 400 BadDigest)",
     async run(ctx) {
-      const k = key("md5");
-      const body = text("content-md5 probe\n");
-      const put = await signedPut(ctx, k, {
-        "content-type": "text/plain",
-        "content-length": String(body.length),
+      const { k, body, put } = await textPut(ctx, "md5", "content-md5 probe\n", {
         "content-md5": md5("other bytes"),
       });
-      const r = await refusedOrStored(ctx, k, await put(body));
-      if (r.refused) return { support: "yes", detail: `a wrong Content-MD5 got ${r.answer}` };
-      return { support: "no", detail: `a wrong Content-MD5 got ${r.answer}` };
+      return yesIfRefused(await refusedOrStored(ctx, k, await put(body)), "a wrong Content-MD5");
     },
   },
   {
@@ -169,11 +181,7 @@ export const PROBES: Probe[] = [
     id: "metadata",
     capability: "Signed `x-amz-meta-*` bound (another value gets 403) and returned by HEAD",
     async run(ctx) {
-      const k = key("meta");
-      const body = text("metadata probe\n");
-      const put = await signedPut(ctx, k, {
-        "content-type": "text/plain",
-        "content-length": String(body.length),
+      const { k, body, put } = await textPut(ctx, "meta", "metadata probe\n", {
         "x-amz-meta-upgate-user": "alice",
       });
       const tampered = await refusedOrStored(
@@ -197,12 +205,7 @@ export const PROBES: Probe[] = [
     id: "unsigned-amz",
     capability: "Unsigned `x-amz-*` header on a presigned PUT refused (an added `x-amz-meta-*` gets 403)",
     async run(ctx) {
-      const k = key("unsigned");
-      const body = text("unsigned header probe\n");
-      const put = await signedPut(ctx, k, {
-        "content-type": "text/plain",
-        "content-length": String(body.length),
-      });
+      const { k, body, put } = await textPut(ctx, "unsigned", "unsigned header probe\n");
       const res = await put(body, { "x-amz-meta-added": "by-the-uploader" });
       const answer = describeAnswer(await s3Answer(res));
       if (!res.ok) return { support: "yes", detail: `an added x-amz-meta-added got ${answer}` };
@@ -235,9 +238,7 @@ export const PROBES: Probe[] = [
       for (const [name, value] of Object.entries(form.fields)) data.append(name, value);
       data.append("file", new Blob([text("post range probe!!\n")], { type: "text/plain" }), "probe.txt");
       const res = await fetch(form.url, { method: "POST", body: data, signal: AbortSignal.timeout(15_000) });
-      const r = await refusedOrStored(ctx, k, res);
-      if (r.refused) return { support: "yes", detail: `a longer file got ${r.answer}` };
-      return { support: "no", detail: `a longer file got ${r.answer}` };
+      return yesIfRefused(await refusedOrStored(ctx, k, res), "a longer file");
     },
   },
   {
@@ -271,12 +272,7 @@ export const PROBES: Probe[] = [
     id: "cors-expose-etag",
     capability: "CORS on the PUT answer: `Access-Control-Expose-Headers: ETag`",
     async run(ctx) {
-      const k = key("expose");
-      const body = text("expose probe\n");
-      const put = await signedPut(ctx, k, {
-        "content-type": "text/plain",
-        "content-length": String(body.length),
-      });
+      const { k, body, put } = await textPut(ctx, "expose", "expose probe\n");
       const res = await put(body, { origin: PROBE_ORIGIN });
       await res.body?.cancel();
       await cleanup(ctx, k);
@@ -300,18 +296,7 @@ export const PROBES: Probe[] = [
       try {
         const done: Array<{ partNumber: number; etag: string }> = [];
         for (const [i, part] of parts.entries()) {
-          const signed = await ctx.storage.presignPart(
-            k,
-            uploadId,
-            i + 1,
-            { "content-length": String(part.length) },
-            60,
-          );
-          const res = await fetch(signed.url, {
-            method: "PUT",
-            headers: sendable(signed.headers),
-            body: part,
-          });
+          const res = await putPart(ctx, k, uploadId, i + 1, part);
           if (!res.ok)
             return { support: "no", detail: `part ${i + 1} got ${describeAnswer(await s3Answer(res))}` };
           done.push({ partNumber: i + 1, etag: res.headers.get("etag") ?? "" });
@@ -341,14 +326,7 @@ export const PROBES: Probe[] = [
       const uploadId = await ctx.storage.createMultipart(k, {});
       try {
         const part = text("one small part\n");
-        const signed = await ctx.storage.presignPart(
-          k,
-          uploadId,
-          1,
-          { "content-length": String(part.length) },
-          60,
-        );
-        const res = await fetch(signed.url, { method: "PUT", headers: sendable(signed.headers), body: part });
+        const res = await putPart(ctx, k, uploadId, 1, part);
         const etag = res.headers.get("etag") ?? "";
         await res.body?.cancel();
         const doc = await ctx.transport.sendXml(
@@ -376,8 +354,7 @@ export const PROBES: Probe[] = [
     async run(ctx) {
       const k = key("range");
       const body = new Uint8Array(randomBytes(4096));
-      const put = await signedPut(ctx, k, { "content-length": String(body.length) });
-      await (await put(body)).body?.cancel();
+      await putObject(ctx, k, body);
       const got = await ctx.storage.getRange(k, 100, 199);
       const tail = await ctx.storage.getRange(k, 4000, 9999);
       await cleanup(ctx, k);
@@ -397,11 +374,7 @@ export const PROBES: Probe[] = [
       const names = ["a", "b/c", "d"].map((n) => `${prefix}/${n}`);
       for (const [i, name] of names.entries()) {
         const body = new Uint8Array(i + 1);
-        await (
-          await (
-            await signedPut(ctx, name, { "content-length": String(body.length) })
-          )(body)
-        ).body?.cancel();
+        await putObject(ctx, name, body);
       }
       const listed = await ctx.storage.listObjects(`${prefix}/`);
       await cleanup(ctx, ...names);
@@ -418,7 +391,7 @@ export const PROBES: Probe[] = [
     async run(ctx) {
       const k = key("get");
       const body = text("download probe\n");
-      await (await (await signedPut(ctx, k, { "content-length": String(body.length) }))(body)).body?.cancel();
+      await putObject(ctx, k, body);
       const signed = await ctx.storage.presignGet(k, {
         expiresIn: 60,
         responseContentDisposition: 'attachment; filename="probe.txt"',
@@ -441,11 +414,7 @@ export const PROBES: Probe[] = [
       const from = key("copy-from");
       const to = key("copy-to");
       const body = text("copy probe\n");
-      await (
-        await (
-          await signedPut(ctx, from, { "content-length": String(body.length) })
-        )(body)
-      ).body?.cancel();
+      await putObject(ctx, from, body);
       await ctx.storage.copy(from, to);
       const got = await ctx.storage.getRange(to, 0, 100);
       await cleanup(ctx, from, to);
@@ -461,11 +430,7 @@ export const PROBES: Probe[] = [
       const from = key("copy-if-from");
       const to = key("copy-if-to");
       const body = text("copy precondition probe\n");
-      await (
-        await (
-          await signedPut(ctx, from, { "content-length": String(body.length) })
-        )(body)
-      ).body?.cancel();
+      await putObject(ctx, from, body);
       try {
         await ctx.storage.copy(from, to, { ifMatch: `"${"0".repeat(32)}"` });
       } catch (err) {
