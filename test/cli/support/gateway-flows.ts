@@ -20,6 +20,8 @@ interface Instruction {
   headers?: Record<string, string>;
   fields?: Record<string, string>;
   parts?: Array<{ partNumber: number; size: number; url: string; headers: Record<string, string> }>;
+  partSize?: number;
+  partCount?: number;
 }
 
 /** A multipart/form-data body as a browser would send it. */
@@ -67,12 +69,9 @@ export async function uploadThrough(
   } else {
     // A sha256 route's multipart upload is COMPOSITE SHA-256: each part's URL comes from /parts,
     // binding that part's hash, as the client does.
-    const planned = upload!.parts!;
     const slices = new Map<number, Uint8Array>();
-    let offset = 0;
-    for (const part of planned) {
-      slices.set(part.partNumber, bytes.subarray(offset, offset + part.size));
-      offset += part.size;
+    for (let n = 1; n <= upload!.partCount!; n++) {
+      slices.set(n, bytes.subarray((n - 1) * upload!.partSize!, n * upload!.partSize!));
     }
     const sha256 = Object.fromEntries(
       [...slices].map(([n, slice]) => [String(n), createHash("sha256").update(slice).digest("base64")]),
