@@ -83,6 +83,18 @@ function unsignedUrls(ctx: FlowContext, plan: MultipartPlan): UrlSource {
 }
 
 /**
+ * A sha256 route's multipart upload is COMPOSITE SHA-256: storage refuses a part that carries no
+ * SHA-256 of its own, so with hashing off it cannot be sent. Said before a byte goes, in the
+ * client's words rather than storage's "Checksum Type mismatch".
+ */
+function unhashedSha256PartsError(): UploadError {
+  return new UploadError(
+    "CHECKSUM",
+    "a multipart upload on a sha256 route needs each part's SHA-256, which checksum: false turns off: leave checksum on, or use a route with a CRC checksum",
+  );
+}
+
+/**
  * Resume: a part the gateway says storage holds is kept only when its bytes here hash to the
  * checksum storage verified it against (or, on storage that keeps none, to the one this client
  * recorded when it sent the part). Anything else is sent again, replacing it.
@@ -108,6 +120,7 @@ export async function sendMultipart(
   plan: MultipartPlan,
 ): Promise<SentPart[]> {
   const count = plan.sizes.length;
+  if (!ctx.partChecksums && plan.algorithm === "sha256") throw unhashedSha256PartsError();
   let hashes: PartHashes | undefined;
   if (ctx.partChecksums) {
     hashes = new PartHashes(ctx, job.entry.blob, plan).start();

@@ -87,8 +87,15 @@ describe("client: multipart against the embedded store", () => {
   });
 
   it("re-signs parts whose URLs storage says expired (403), through POST /parts", async () => {
+    // Unhashed parts: a CRC route's (FULL_OBJECT) parts may go without their CRC.
     rig = await startRig(
-      { strategy: "multipart", partSize: 5 * MIB, createSignedAgo: 700, expiresIn: 600 },
+      {
+        strategy: "multipart",
+        partSize: 5 * MIB,
+        createSignedAgo: 700,
+        expiresIn: 600,
+        checksumAlgorithm: "crc64nvme",
+      },
       { checksum: false },
     );
     const [record] = await rig.uploader.upload(randomFile(11 * MIB), { route: "files" });
@@ -108,6 +115,23 @@ describe("client: multipart against the embedded store", () => {
       undefined,
     ]);
     expect(partCalls).toHaveLength(3);
+  });
+
+  it("with checksum: false, refuses a sha256 route's multipart upload before sending a part, and deletes it", async () => {
+    rig = await startRig({ strategy: "multipart", partSize: 5 * MIB }, { checksum: false });
+    const failure = await rig.uploader
+      .upload(randomFile(11 * MIB), { route: "files" })
+      .catch((e: unknown) => e);
+    expect(failure).toMatchObject({
+      name: "UploadError",
+      code: "CHECKSUM",
+      retryable: false,
+      message: expect.stringMatching(/needs each part's SHA-256, which checksum: false turns off/),
+    });
+    expect(rig.transport.sent).toEqual([]);
+    expect(rig.gateway.calls.filter((c) => c.path.endsWith("/parts"))).toEqual([]);
+    const deleted = rig.gateway.calls.filter((c) => c.method === "DELETE");
+    expect(deleted).toHaveLength(1);
   });
 
   it("retries storage 503 and gateway 429, honouring Retry-After", async () => {
