@@ -42,7 +42,8 @@ async function describe(gateway: GatewayClient, state: StateStore, record: Resum
   }
   let storedBytes: number;
   try {
-    const answer = await gateway.parts(record.id, { partNumbers: [1] });
+    // No URL is wanted, only what storage holds (a sha256 upload's URL would need part 1's SHA-256).
+    const answer = await gateway.parts(record.id, { partNumbers: [] });
     storedBytes = answer.uploaded
       .filter((part) => record.sizes[part.partNumber - 1] === part.size)
       .reduce((sum, part) => sum + part.size, 0);

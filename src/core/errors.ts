@@ -65,7 +65,8 @@ export const ERROR_CODES = {
   },
   POLICY_CHECKSUM_REQUIRED: {
     status: 400,
-    description: "The route requires a SHA-256 checksum and a file declared none.",
+    description:
+      "A checksum the route or storage needs is missing: a file declared none where the route requires one, or /parts was asked for a sha256 upload's part URL without that part's sha256 (details.missing).",
   },
   HOOK_REJECTED: { status: 403, description: "The application's onBeforeUpload hook rejected the upload." },
   QUOTA_EXCEEDED: {

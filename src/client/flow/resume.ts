@@ -31,7 +31,8 @@ export async function resumePlan(ctx: FlowContext, job: FileJob): Promise<Multip
   }
   if (!record || !matches(record, ctx, job)) return undefined;
   const saved = record;
-  // Ask about one part that is missing locally (or the last one): the answer lists what storage holds.
+  // The answer lists what storage holds. On a CRC upload it also signs one part missing locally (or
+  // the last one); a sha256 upload's part URL must bind the part's SHA-256, not hashed yet: none then.
   let probe = saved.sizes.length;
   for (let n = 1; n <= saved.sizes.length; n++) {
     if (saved.etags[String(n)] === undefined) {
@@ -42,16 +43,17 @@ export async function resumePlan(ctx: FlowContext, job: FileJob): Promise<Multip
   if (saved.capability !== undefined && ctx.gateway.secretsOf(saved.id) === undefined) {
     ctx.gateway.remember(saved.id, { capability: saved.capability });
   }
+  // The upload keeps the algorithm it was created with, whatever the route says today.
+  const algorithm = saved.algorithm ?? "sha256";
+  const partNumbers = algorithm === "sha256" ? [] : [probe];
   let response: Awaited<ReturnType<FlowContext["gateway"]["parts"]>>;
   try {
-    response = await retrying(ctx, job, () => ctx.gateway.parts(saved.id, { partNumbers: [probe] }));
+    response = await retrying(ctx, job, () => ctx.gateway.parts(saved.id, { partNumbers }));
   } catch (err) {
     if (!isGone(err)) throw err;
     await ctx.state.delete(saved.key).catch(() => {});
     return undefined;
   }
-  // The upload keeps the algorithm it was created with, whatever the route says today.
-  const algorithm = saved.algorithm ?? "sha256";
   const candidates: MultipartPlan["candidates"] = new Map();
   for (const part of response.uploaded) {
     if (saved.sizes[part.partNumber - 1] !== part.size) continue;

@@ -21,7 +21,8 @@ export interface CheckedPartsRequest {
 /**
  * A POST /v1/uploads/:id/parts body, checked against the upload's part count. Part checksums come in
  * the field of the upload's algorithm (`sha256`, `crc64nvme` or `crc32c`); another algorithm's field
- * is refused, naming the right one.
+ * is refused, naming the right one. An empty `partNumbers` signs nothing: it only asks which parts
+ * storage holds (a resuming client, before it has hashed a part).
  */
 export function parsePartsRequest(
   body: unknown,
@@ -47,8 +48,8 @@ export function parsePartsRequest(
       "body",
     );
   }
-  if (!Array.isArray(partNumbers) || partNumbers.length === 0 || partNumbers.length > MAX_PARTS_PER_REQUEST) {
-    throw invalid(`partNumbers must list 1 to ${MAX_PARTS_PER_REQUEST} part numbers`, "partNumbers");
+  if (!Array.isArray(partNumbers) || partNumbers.length > MAX_PARTS_PER_REQUEST) {
+    throw invalid(`partNumbers must list 0 to ${MAX_PARTS_PER_REQUEST} part numbers`, "partNumbers");
   }
   const seen = new Set<number>();
   for (const n of partNumbers) {
@@ -80,4 +81,20 @@ export function parsePartsRequest(
     }
   }
   return { partNumbers: partNumbers as number[], checksums };
+}
+
+/**
+ * Refuses a request that names a part without its checksum, for an upload whose storage refuses such
+ * a part (one created COMPOSITE SHA-256): its URL would only fail once the bytes are sent, in
+ * storage's words. All or nothing: one part without its checksum and no URL is signed.
+ */
+export function requirePartChecksums(request: CheckedPartsRequest, algorithm: RouteChecksumAlgorithm): void {
+  const missing = request.partNumbers.filter((n) => request.checksums[String(n)] === undefined);
+  if (missing.length === 0) return;
+  const listed = missing.slice(0, 10).join(", ") + (missing.length > 10 ? ", …" : "");
+  throw new UpgateError(
+    "POLICY_CHECKSUM_REQUIRED",
+    `Storage checks each part of this upload against its own ${S3_ALGORITHM[algorithm]}, so each part's URL must bind it: give ${algorithm} for part${missing.length > 1 ? "s" : ""} ${listed}`,
+    { details: { field: algorithm, missing } },
+  );
 }

@@ -7,13 +7,15 @@ import { json } from "../http/respond.js";
 import { storageFailure } from "../s3/api-failure.js";
 import { loadOwnedUpload } from "./access.js";
 import { uploadedPart } from "./part-checksum-fields.js";
-import { parsePartsRequest } from "./parts-request.js";
+import { multipartChecksumHeaders, partsNeedChecksum } from "./checksum-headers.js";
+import { parsePartsRequest, requirePartChecksums } from "./parts-request.js";
 import { signParts } from "./sign.js";
 
 /**
  * POST /v1/uploads/:id/parts: fresh URLs for parts of a pending multipart upload (after expiry, or
  * to bind a part's SHA-256), and the parts storage already holds, so a client can resume. The
- * upload's expiry moves to the new URLs'.
+ * upload's expiry moves to the new URLs'. On an upload created COMPOSITE SHA-256 (the create answer
+ * listed no part URLs), every part asked for must come with its SHA-256.
  */
 export const uploadParts: Handler = async (s, req) => {
   const { row } = await loadOwnedUpload(s, req, req.params.id!);
@@ -48,6 +50,10 @@ export const uploadParts: Handler = async (s, req) => {
     row.partCount,
     row.checksumAlgorithm,
   );
+  // The headers the upload was created with (sign.ts), so this and the create answer agree.
+  if (partsNeedChecksum(multipartChecksumHeaders(row.checksumAlgorithm))) {
+    requirePartChecksums(body, row.checksumAlgorithm);
+  }
   const plan = planParts(row.declaredSize, row.partSize);
   const window = await s.storage.urlWindow(route.policy.expiresIn).catch((err: unknown) => {
     throw storageFailure(err);

@@ -256,8 +256,8 @@ export function createFakeGateway(store: StoreFixture, options: FakeGatewayOptio
     if (u.method !== "MULTIPART") return error(409, "UPLOAD_STATE_CONFLICT", "not a multipart upload");
     if (u.record.status !== "pending")
       return error(409, "UPLOAD_STATE_CONFLICT", `the upload is ${u.record.status}`);
-    if (!Array.isArray(body.partNumbers) || body.partNumbers.length === 0) {
-      return error(400, "VALIDATION_FAILED", "partNumbers must list 1 to 1000 part numbers");
+    if (!Array.isArray(body.partNumbers)) {
+      return error(400, "VALIDATION_FAILED", "partNumbers must list 0 to 1000 part numbers");
     }
     const signed = [];
     for (const other of ["sha256", "crc64nvme", "crc32c"] as const) {
