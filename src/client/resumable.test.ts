@@ -52,11 +52,14 @@ describe("uploader.resumable()", () => {
       // A part whose size is not the plan's is not counted.
       b: [{ partNumber: 2, size: 5, etag: '"2"' }],
     };
+    // Only what storage holds is asked: a sha256 upload's part URL would need that part's SHA-256.
+    const asked: unknown[] = [];
     const uploader = createUploader({
       endpoint: "http://gw",
       stateStore: state,
       retry: { retries: 0 },
-      fetch: async (input) => {
+      fetch: async (input, init) => {
+        asked.push(await new Request(input, init).json());
         const id = decodeURIComponent(new URL(String(input)).pathname.split("/")[3]!);
         if (id === "gone")
           return Response.json({ error: { code: "UPLOAD_STATE_CONFLICT", message: "x" } }, { status: 409 });
@@ -73,6 +76,7 @@ describe("uploader.resumable()", () => {
       ["b", "b.bin", 19, 2, 0, "any"],
       ["a", "a.bin", 19, 1, 11, "any"],
     ]);
+    expect(asked).toEqual(Array(5).fill({ partNumbers: [] }));
     expect(await state.get(keyGone)).toBeUndefined();
     expect(await state.get(keyA)).toBeDefined();
     expect(await state.get(keyTheirs)).toBeDefined();

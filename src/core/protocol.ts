@@ -105,8 +105,9 @@ export interface CreateUploadsResponse {
 
 /** POST /v1/uploads/:id/parts: fresh URLs for these parts, optionally binding each part's SHA-256. */
 export interface PartsRequest {
+  /** The parts to sign (up to 1000); none asks only which parts storage holds (`uploaded`). */
   partNumbers: number[];
-  /** Base64 SHA-256 per part number, signed into that part's URL when given (sha256 routes). */
+  /** Base64 SHA-256 per part number, signed into that part's URL: required for each part on sha256 routes. */
   sha256?: Record<string, string>;
   /** Base64 CRC64NVME per part number (crc64nvme routes), signed as x-amz-checksum-crc64nvme. */
   crc64nvme?: Record<string, string>;

@@ -5,7 +5,7 @@ import type { UploadRow } from "../ledger/types.js";
 import { completeAssembly } from "./complete/complete-assembly.js";
 import { completeChecksums } from "./complete/multipart-checksums.js";
 import { parseCompleteRequest } from "./complete-request.js";
-import { parsePartsRequest } from "./parts-request.js";
+import { parsePartsRequest, requirePartChecksums } from "./parts-request.js";
 
 const MiB = 1024 * 1024;
 const SHA = "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=";
@@ -45,6 +45,26 @@ describe("parsePartsRequest with the upload's algorithm", () => {
     expect(other.details).toEqual({ field: "sha256" });
     const short = errorOf(() => parsePartsRequest({ partNumbers: [1], crc32c: { "1": CRC64 } }, 3, "crc32c"));
     expect(short.message).toBe("crc32c of part 1 is not a base64 CRC32C");
+  });
+});
+
+describe("requirePartChecksums (an upload created COMPOSITE SHA-256)", () => {
+  it("refuses every part without its checksum, naming them all; takes a request with each, or none", () => {
+    const request = parsePartsRequest({ partNumbers: [3, 1, 2], sha256: { "1": SHA } }, 12);
+    const refused = errorOf(() => requirePartChecksums(request, "sha256"));
+    expect(refused.code).toBe("POLICY_CHECKSUM_REQUIRED");
+    expect(refused.details).toEqual({ field: "sha256", missing: [3, 2] });
+    expect(refused.message).toMatch(/each part's URL must bind it: give sha256 for parts 3, 2$/);
+    const many = parsePartsRequest({ partNumbers: Array.from({ length: 12 }, (_, i) => i + 1) }, 12);
+    const all = errorOf(() => requirePartChecksums(many, "sha256"));
+    expect(all.message).toMatch(/give sha256 for parts 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, …$/);
+    expect((all.details as { missing: number[] }).missing).toHaveLength(12);
+    const hashed = parsePartsRequest({ partNumbers: [1], sha256: { "1": SHA } }, 3);
+    expect(() => requirePartChecksums(hashed, "sha256")).not.toThrow();
+    // No part number: a question about what storage holds, nothing to sign.
+    const listing = parsePartsRequest({ partNumbers: [] }, 3);
+    expect(listing).toEqual({ partNumbers: [], checksums: {} });
+    expect(() => requirePartChecksums(listing, "sha256")).not.toThrow();
   });
 });
 

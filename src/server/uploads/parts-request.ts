@@ -94,7 +94,7 @@ export function requirePartChecksums(request: CheckedPartsRequest, algorithm: Ro
   const listed = missing.slice(0, 10).join(", ") + (missing.length > 10 ? ", …" : "");
   throw new UpgateError(
     "POLICY_CHECKSUM_REQUIRED",
-    `Storage checks each part of this upload against its own ${S3_ALGORITHM[algorithm]}, so each part's URL must bind it: give ${algorithm} for part${missing.length > 1 ? "s" : ""} ${listed}`,
+    `Storage checks each part of this upload against the part's own ${algorithm}, so each part's URL must bind it: give ${algorithm} for part${missing.length > 1 ? "s" : ""} ${listed}`,
     { details: { field: algorithm, missing } },
   );
 }

@@ -6,8 +6,8 @@ import { readJson } from "../http/json-body.js";
 import { json } from "../http/respond.js";
 import { storageFailure } from "../s3/api-failure.js";
 import { loadOwnedUpload } from "./access.js";
-import { uploadedPart } from "./part-checksum-fields.js";
 import { multipartChecksumHeaders, partsNeedChecksum } from "./checksum-headers.js";
+import { uploadedPart } from "./part-checksum-fields.js";
 import { parsePartsRequest, requirePartChecksums } from "./parts-request.js";
 import { signParts } from "./sign.js";
 

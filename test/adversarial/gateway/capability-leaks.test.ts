@@ -7,7 +7,7 @@
 import type { MultipartInstruction, PutInstruction } from "../../../src/core/protocol.js";
 import type { AdversarialCase, Refusal } from "../support/case.js";
 import { runGatewayCatalogue } from "../support/gateway-catalogue.js";
-import { type FileDecl, put, putParts, refusal } from "../support/gateway-steps.js";
+import { type FileDecl, hashedPartsBody, put, putParts, refusal } from "../support/gateway-steps.js";
 import type { GatewayWorld } from "../support/gateway-world.js";
 import { opaque, PNG_1X1 } from "../support/samples.js";
 
@@ -101,7 +101,7 @@ const cases: Case[] = [
       }),
     run: async (w, mp) =>
       refusal(
-        await w.api(`/v1/uploads/${(mp as MultipartInstruction).id}/parts`, { body: { partNumbers: [1] } }),
+        await w.api(`/v1/uploads/${(mp as MultipartInstruction).id}/parts`, { body: hashedPartsBody([1]) }),
       ),
   },
   {

@@ -14,6 +14,7 @@ import {
   completeRequest,
   createOne,
   type FileDecl,
+  hashedPartsBody,
   put,
   refusal,
   s3Refusal,
@@ -187,7 +188,7 @@ const cases: Case[] = [
       refusal(
         await w.api(`/v1/uploads/${(mp as MultipartInstruction).id}/parts`, {
           token: await user(w),
-          body: { partNumbers: [1] },
+          body: hashedPartsBody([1]),
         }),
       ),
   ),

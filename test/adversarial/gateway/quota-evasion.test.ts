@@ -11,6 +11,7 @@ import {
   createOne,
   createRequest,
   type FileDecl,
+  hashedPartsBody,
   put,
   putParts,
   refusal,
@@ -238,7 +239,7 @@ const cases: Case[] = [
       refusal(
         await w.api(`/v1/uploads/${(mp as MultipartInstruction).id}/parts`, {
           token: await w.token("mp-extra"),
-          body: { partNumbers: [3] },
+          body: hashedPartsBody([3]),
         }),
       ),
   },

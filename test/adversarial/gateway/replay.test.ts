@@ -11,6 +11,7 @@ import {
   completeRequest,
   createOne,
   type FileDecl,
+  hashedPartsBody,
   ok,
   put,
   putOk,
@@ -117,7 +118,7 @@ const cases: Case[] = [
       refusal(
         await w.api(`/v1/uploads/${(mp as MultipartInstruction).id}/parts`, {
           token: await attackerToken(w),
-          body: { partNumbers: [1] },
+          body: hashedPartsBody([1]),
         }),
       ),
   ),
@@ -136,7 +137,7 @@ const cases: Case[] = [
       refusal(
         await w.api(`/v1/uploads/${(mp as MultipartInstruction).id}/parts`, {
           token: await victimToken(w),
-          body: { partNumbers: [1] },
+          body: hashedPartsBody([1]),
         }),
       ),
   ),
@@ -153,7 +154,7 @@ const cases: Case[] = [
       refusal(
         await w.api(`/v1/uploads/${(mp as MultipartInstruction).id}/parts`, {
           token: await victimToken(w),
-          body: { partNumbers: [1] },
+          body: hashedPartsBody([1]),
         }),
       ),
   ),
@@ -166,7 +167,7 @@ const cases: Case[] = [
       refusal(
         await w.api(`/v1/uploads/${(i as PutInstruction).id}/parts`, {
           token: await victimToken(w),
-          body: { partNumbers: [1] },
+          body: hashedPartsBody([1]),
         }),
       ),
   ),

@@ -146,6 +146,18 @@ export async function signedParts(
 }
 
 /**
+ * A /parts body as a client sends it on a sha256 route: each part binding a SHA-256 (of `body`), so
+ * a case's refusal is for what it attacks (ownership, state, capability...), not a missing hash.
+ */
+export function hashedPartsBody(partNumbers: readonly number[], body: Uint8Array = new Uint8Array(0)) {
+  const sha256 = createHash("sha256").update(body).digest("base64");
+  return {
+    partNumbers: [...partNumbers],
+    sha256: Object.fromEntries(partNumbers.map((n) => [String(n), sha256])),
+  };
+}
+
+/**
  * Uploads the parts of a multipart instruction (every part, or `partNumbers`) with the given bytes,
  * cut by the instruction's plan; returns the parts' ETags. Each part is sent as the client sends it
  * on a sha256 route: its SHA-256 signed into a fresh URL (signedParts).

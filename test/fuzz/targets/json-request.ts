@@ -5,7 +5,7 @@ import { checkFiles } from "../../../src/core/policy/route.js";
 import { readJsonBody } from "../../../src/server/http/json-body.js";
 import { parseCompleteRequest } from "../../../src/server/uploads/complete-request.js";
 import { parseCreateRequest } from "../../../src/server/uploads/create-request.js";
-import { parsePartsRequest } from "../../../src/server/uploads/parts-request.js";
+import { parsePartsRequest, requirePartChecksums } from "../../../src/server/uploads/parts-request.js";
 import { applyByteEdits, type Edit, editsArb, nastyArb, rawBytesArb } from "../arbitraries/mutate.js";
 import { observe } from "../harness/observe.js";
 import { check, checkEqual, type FuzzTarget, settle, settleSync } from "../harness/target.js";
@@ -229,6 +229,18 @@ async function property(input: Input): Promise<void> {
       (body as { partNumbers: unknown }).partNumbers,
       "parsePartsRequest partNumbers",
     );
+    // On a COMPOSITE SHA-256 upload: refused exactly when a part has no SHA-256, naming every one.
+    const missing = parts.value.partNumbers.filter((n) => parts.value.checksums[String(n)] === undefined);
+    const hashed = settleSync(
+      () => requirePartChecksums(parts.value, "sha256"),
+      isApiError(["POLICY_CHECKSUM_REQUIRED"]),
+      "requirePartChecksums",
+    );
+    check(hashed.ok === (missing.length === 0), () => `requirePartChecksums with missing ${missing}`);
+    if (!hashed.ok) {
+      checkEqual((hashed.error as UpgateError).details, { field: "sha256", missing }, "missing parts");
+    }
+    observe(hashed.ok ? "parts-hashed" : "refused:POLICY_CHECKSUM_REQUIRED");
   }
 }
 
@@ -236,8 +248,16 @@ async function property(input: Input): Promise<void> {
 export const jsonRequestTarget: FuzzTarget<Input> = {
   name: "json-request",
   subject:
-    "gateway JSON: readJsonBody, parseCreateRequest + checkFiles, parseCompleteRequest, parsePartsRequest",
-  reaches: ["read", "refused:VALIDATION_FAILED", "create-accepted", "complete-accepted", "parts-accepted"],
+    "gateway JSON: readJsonBody, parseCreateRequest + checkFiles, parseCompleteRequest, parsePartsRequest + requirePartChecksums",
+  reaches: [
+    "read",
+    "refused:VALIDATION_FAILED",
+    "create-accepted",
+    "complete-accepted",
+    "parts-accepted",
+    "parts-hashed",
+    "refused:POLICY_CHECKSUM_REQUIRED",
+  ],
   arbitrary: inputArb,
   property,
 };

@@ -149,7 +149,10 @@ describe("anonymous uploads: capability and download token", () => {
     const res = await h.api("/v1/uploads", { body: { route: "mp", files: [file] } });
     const upload = (await json(res)).uploads[0];
     const parts = (headers: Record<string, string>) =>
-      h.api(`/v1/uploads/${upload.id}/parts`, { headers, body: { partNumbers: [1] } });
+      h.api(`/v1/uploads/${upload.id}/parts`, {
+        headers,
+        body: { partNumbers: [1], sha256: { "1": sha256b64(new Uint8Array(1000)) } },
+      });
     expect((await parts({})).status).toBe(401);
     expect((await parts({ "upgate-capability": upload.capability })).status).toBe(200);
   });

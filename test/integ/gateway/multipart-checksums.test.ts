@@ -82,7 +82,7 @@ describe("gateway: multipart completion checked against the parts' SHA-256s", ()
     const mp = await start();
     const etags = await sendSigned(mp.id);
     const listed = await json(
-      await h.api(`/v1/uploads/${mp.id}/parts`, { token, body: { partNumbers: [1] } }),
+      await h.api(`/v1/uploads/${mp.id}/parts`, { token, body: { partNumbers: [] } }),
     );
     expect(listed.uploaded.map((p: { sha256: string }) => p.sha256)).toEqual(partShas);
 
