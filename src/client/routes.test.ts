@@ -1,23 +1,19 @@
 import { describe, expect, it } from "vitest";
-import type { RouteInfo } from "../core/protocol.js";
+import { routeInfo } from "../../test/support/route-info.js";
 import { GatewayClient } from "./gateway/client.js";
 import { memoryStateStore } from "./state/memory.js";
 import { createUploader } from "./uploader.js";
 
-const route: RouteInfo = {
+const route = routeInfo({
   name: "images",
   label: "Images",
   types: [{ type: "image/png", label: "PNG", extensions: [".png"] }],
   maxSize: 1024,
-  minSize: 0,
   maxFiles: 2,
-  strategy: "auto",
-  multipartThreshold: 64 * 1024 * 1024,
   partSize: 16 * 1024 * 1024,
   checksum: { mode: "optional", algorithm: "sha256" },
-  urlLifetime: 300,
   public: true,
-};
+});
 
 function counting(respond: () => Response) {
   const seen: string[] = [];
