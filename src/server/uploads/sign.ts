@@ -123,7 +123,8 @@ async function signMultipart(
   window: UrlWindow,
 ): Promise<MultipartInstruction> {
   const plan = p.parts!;
-  const usable = !partsNeedChecksum(multipartCreateHeaders(p, storage.config));
+  // The checksum headers multipartCreateHeaders() created the upload with, as /parts reads them.
+  const usable = !partsNeedChecksum(multipartChecksumHeaders(p.row.checksumAlgorithm ?? "sha256"));
   const first = usable
     ? Array.from({ length: Math.min(plan.partCount, MAX_PART_URLS) }, (_, i) => i + 1)
     : [];
