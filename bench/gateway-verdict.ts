@@ -10,11 +10,22 @@ export interface RunFigures {
   otherCores: number;
 }
 
+/** What no gateway code can remove from (a)'s CPU per request, measured in the same run. */
+export interface CpuFloor {
+  /** node:http alone reading the request and answering as much JSON: (c). */
+  httpMicros: number;
+  /** The least a durable SQLite quota reservation costs (gateway-reservation-floor.ts). */
+  reservationMicros: number;
+  /** Reservations per commit and sync it was measured at: (a)'s own. */
+  perCommit: number;
+}
+
 const f = (n: number, digits = 0) => n.toFixed(digits);
 
 /**
  * `cpuGoalMicros`: the fallback goal where the ratio is out of reach on these cores, (a)'s server
- * CPU per request at most this; judged (on the last line) only when the ratio goal is missed.
+ * CPU per request at most this; judged only when the ratio goal is missed. `floor`, when given with
+ * it, says how much of that goal what upgate does not run already takes.
  */
 export function goalVerdict(
   ours: RunFigures,
@@ -22,6 +33,7 @@ export function goalVerdict(
   goal: number,
   cores: number,
   cpuGoalMicros?: number,
+  floor?: CpuFloor,
 ): string[] {
   const ratio = ours.requestsPerSecond / baseline.requestsPerSecond;
   const cpuRatio = baseline.cpuMicrosPerRequest / ours.cpuMicrosPerRequest;
@@ -58,6 +70,21 @@ export function goalVerdict(
       `fallback goal, (a)'s server CPU <= ${cpuGoalMicros} µs per request: ${cpuMet ? "MET" : "MISSED"}` +
         ` (${f(ours.cpuMicrosPerRequest)} µs${cpuMet ? "" : `, ${f(ours.cpuMicrosPerRequest - cpuGoalMicros)} µs over`}).`,
     );
+    if (floor) lines.push(...floorLines(ours, cpuGoalMicros, floor));
   }
   return lines;
+}
+
+function floorLines(ours: RunFigures, cpuGoalMicros: number, floor: CpuFloor): string[] {
+  const fixed = floor.httpMicros + floor.reservationMicros;
+  const left = cpuGoalMicros - fixed;
+  return [
+    `what no gateway code removes, measured now: node:http alone (c) ${f(floor.httpMicros)} µs + the least ` +
+      `durable SQLite reservation ${f(floor.reservationMicros)} µs (raw better-sqlite3: its quota sum and ` +
+      `insert, ${floor.perCommit} per commit and fdatasync) = ${f(fixed)} µs per request.`,
+    left > 0
+      ? `the goal leaves ${f(left)} µs for the body, auth, policy, the key, signing, the answer and the log; ` +
+        `(a) spends ${f(ours.cpuMicrosPerRequest - fixed)} µs on them and on its ledger's work beyond that floor.`
+      : `that floor alone is over the goal by ${f(-left)} µs: no gateway on node:http and SQLite meets it here.`,
+  ];
 }
