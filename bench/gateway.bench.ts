@@ -11,8 +11,9 @@
  * All get the same requests (one PNG, a bearer token rotating over 1000 users). Prints req/s,
  * p50/p99 latency, CPU per request (server and load generator), the ratio and whether the goal
  * (a >= 8x b) was met, and if not, why, in numbers (gateway-verdict.ts), and how much of the fallback
- * goal what upgate does not run takes: (c), and the least a durable reservation costs in raw
- * better-sqlite3 at (a)'s batch (gateway-reservation-floor.ts). When the goal is missed (or
+ * goal what (a) cannot do without takes: (c), the least a durable reservation costs in raw
+ * better-sqlite3 at (a)'s batch (gateway-reservation-floor.ts), and the least the answer itself
+ * costs (gateway-work-floor.ts). When the goal is missed (or
  * with --profile always) (a) runs again under --cpu-prof and the report says where its time goes.
  * --ledger-dir puts (a)'s SQLite file elsewhere (default: the OS temp dir, on disk): /dev/shm
  * shows what the fsync per commit costs. --ledger measures the ledger alone (gateway-ledger.ts: CPU
@@ -31,6 +32,7 @@ import { bundleServer, startServer } from "./gateway-process.js";
 import { summarizeProfile } from "./gateway-profile.js";
 import { measureReservationFloor } from "./gateway-reservation-floor.js";
 import { type CpuFloor, goalVerdict } from "./gateway-verdict.js";
+import { measureWorkFloor } from "./gateway-work-floor.js";
 import { machineCpu, since } from "./machine-cpu.js";
 
 const GOAL = 8;
@@ -171,15 +173,16 @@ async function measure(target: GatewayTarget, script: string, cpuProfileDir?: st
   }
 }
 
-/** When the ratio goal is missed: what of (a)'s CPU per request no gateway code removes. */
+/** When the ratio goal is missed: what of (a)'s CPU per request it cannot do without. */
 async function measureFloor(results: Record<GatewayTarget, LoadResult>): Promise<CpuFloor> {
-  process.stderr.write("bench:gateway: the least a durable SQLite reservation costs...\n");
+  process.stderr.write("bench:gateway: the least a durable SQLite reservation and an answer cost...\n");
   const perCommit = Math.max(1, Math.round(results.ours.requestsPerSync ?? 1));
   const floor = await measureReservationFloor(args["ledger-dir"] ?? tmpdir(), perCommit);
   return {
     httpMicros: results.floor.cpuMicrosPerRequest,
     reservationMicros: floor.cpuMicrosPerReservation,
     perCommit,
+    workMicros: await measureWorkFloor(),
   };
 }
 

@@ -43,16 +43,17 @@ describe("bench:gateway's verdict", () => {
   });
 
   it("says how much of the fallback goal the measured floor already takes", () => {
-    const floor = { httpMicros: 34, reservationMicros: 46, perCommit: 16 };
+    const floor = { httpMicros: 34, reservationMicros: 46, perCommit: 16, workMicros: 15 };
     const room = goalVerdict(run(2500, 300), run(500, 1800), 8, 2, 100, floor);
     expect(room.at(-2)).toBe(
-      "what no gateway code removes, measured now: node:http alone (c) 34 µs + the least durable SQLite" +
-        " reservation 46 µs (raw better-sqlite3: its quota sum and insert, 16 per commit and fdatasync) = 80 µs per request.",
+      "what (a) cannot do without, each measured alone now: node:http (c) 34 µs + the least durable SQLite" +
+        " reservation 46 µs (raw better-sqlite3: its quota sum and insert, 16 per commit and fdatasync) + the least" +
+        " the answer needs 15 µs (parse, a 128-bit key, one PUT signed by upgate's signer, the JSON, a pino line) = 95 µs per request.",
     );
-    expect(room.at(-1)).toMatch(/^the goal leaves 20 µs for the body, .* \(a\) spends 220 µs on them/);
-    const over = goalVerdict(run(2500, 300), run(500, 1800), 8, 2, 100, { ...floor, reservationMicros: 70 });
+    expect(room.at(-1)).toMatch(/^the goal leaves 5 µs above that floor; \(a\) spends 205 µs above it/);
+    const over = goalVerdict(run(2500, 300), run(500, 1800), 8, 2, 100, { ...floor, workMicros: 30 });
     expect(over.at(-1)).toBe(
-      "that floor alone is over the goal by 4 µs: no gateway on node:http and SQLite meets it here.",
+      "that floor alone is over the goal by 10 µs: no gateway doing this work on node:http and SQLite meets it here.",
     );
     expect(goalVerdict(run(3000, 95, 100, 0.7), run(600, 2000), 8, 2, 100, floor).at(-1)).toMatch(
       /^the goal leaves/,
