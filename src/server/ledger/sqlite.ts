@@ -26,6 +26,23 @@ import { walSync } from "./wal-sync.js";
 type Raw = Record<string, unknown>;
 
 const BUSY_TIMEOUT_MS = 5_000;
+/**
+ * WAL frames (pages) after which a COMMIT checkpoints them into the database file: 10,000 (40 MiB at
+ * 4 KiB pages) instead of SQLite's 1,000. A checkpoint runs inside the COMMIT, on the event loop,
+ * and with synchronous=NORMAL it syncs the WAL and then the database file there; the fewer of them,
+ * the more rewrites of the same hot index pages it folds into one write: bench:gateway --ledger went
+ * from 278 to 210 KiB written per commit of 16 reservations and about 10 µs less CPU per reservation.
+ * Bounded because each checkpoint still stalls the event loop for its writes and fsync (about 20 ms
+ * measured, the same at 1,000; up to 40 MiB of page writes on a database whose hot pages are all
+ * distinct), and because a crashed process's WAL is read back whole when the ledger reopens.
+ */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+/**
+ * The WAL's size once a checkpoint has emptied it, if it grew past it (a reader in another process
+ * held back the checkpoint). Above the checkpoint size, so in the steady state SQLite overwrites the
+ * same file from its start and the group commit's fdatasync has no file size to sync.
+ */
+export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 const INSERT_SQL = `INSERT INTO uploads (${UPLOAD_COLUMNS.join(", ")}) VALUES (${UPLOAD_COLUMNS.map(() => "?").join(", ")})`;
 
 // Two statements rather than "(? IS NULL OR created_at > ?)", so the window is a range of the
@@ -62,6 +79,10 @@ export function createSqliteLedger(path: string): Ledger {
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const wal = db.pragma("journal_mode = WAL", { simple: true }) === "wal";
   db.pragma(`synchronous = ${wal ? "NORMAL" : "FULL"}`);
+  if (wal) {
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+  }
   const walSyncer = wal ? walSync(db.name) : undefined;
 
   const statements = new Map<string, Database.Statement>();
