@@ -31,10 +31,10 @@ const BUSY_TIMEOUT_MS = 5_000;
  * 4 KiB pages) instead of SQLite's 1,000. The checkpoint runs inside that COMMIT, on the event loop,
  * and with synchronous=NORMAL syncs the WAL and then the database file there. Fewer, larger
  * checkpoints fold more rewrites of the same index pages into one write and pay fewer fsyncs: for
- * 16 reservations per commit, about 6 µs less CPU per reservation on a new ledger and 20-40 µs less
- * on a 300,000-row one, where the event loop also spent 0.8 s instead of 2 s in checkpoints per
- * 16,000 reservations. Bounded, because each checkpoint stalls the event loop longer (there, about
- * 100-120 ms instead of 35; 4,000 pages: 60-80 ms but 1.1-1.3 s in all) and a crashed process's WAL
+ * 16 reservations per commit, about 6 µs less CPU per reservation on a new ledger and 6-56 µs less
+ * (four rounds) on a 300,000-row one, where the event loop also spent 0.8 s instead of 2 s in checkpoints per
+ * 16,000 reservations. Bounded, because each checkpoint stalls the event loop longer (there, 95-120
+ * ms instead of about 35; 4,000 pages: 60-140 ms, and 1.1-1.5 s in all) and a crashed process's WAL
  * is read back whole at the next open (40 MiB: about 30 ms with the file in the page cache).
  */
 export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
