@@ -6,6 +6,7 @@ import { LATEST_VERSION, MIGRATIONS, pendingMigrations } from "./migrations.js";
 import { assertLimit, page } from "./page.js";
 import {
   assertRowsMatchQuota,
+  capsUsage,
   decideReservation,
   decideWithRouteCap,
   HOLDING_STATUS_SQL,
@@ -132,8 +133,11 @@ export function createSqliteLedger(path: string): Ledger {
     const tag = rows[0]?.idempotency;
     const existing = tag && findIdempotent(subject, tag.key);
     if (existing) return { ok: true, existing };
+    // A route without a per-subject quota (limit {}) admits every reservation: no sum to read.
     const decision = decideWithRouteCap(
-      decideReservation(usage(subject, quota.route, quota.limit.periodMs, quota.now), rows, quota.limit),
+      capsUsage(quota.limit)
+        ? decideReservation(usage(subject, quota.route, quota.limit.periodMs, quota.now), rows, quota.limit)
+        : { ok: true },
       rows,
       quota.routeLimit,
       () => routeUsage(quota.route, quota.routeLimit?.periodMs, quota.now),
