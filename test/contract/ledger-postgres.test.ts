@@ -1,9 +1,11 @@
-import { expect, test } from "vitest";
+import pg from "pg";
+import { expect, test, vi } from "vitest";
 import { createPostgresLedger } from "../../src/server/ledger/postgres.js";
 import { adminQuery, createScratchSchema } from "../support/postgres-schema.js";
 import { defineLedgerContract } from "./ledger.contract.js";
 import { createTestSchema, describePostgres } from "./ledger-postgres-env.js";
 import { expectUpgraded, version2Database } from "./ledger-upgrade.js";
+import { expectUsageReadOnlyWhenCapped } from "./ledger-usage-reads.js";
 
 describePostgres("postgres ledger", (url) => {
   defineLedgerContract("postgres", () => createTestSchema(url));
@@ -17,6 +19,30 @@ describePostgres("postgres ledger", (url) => {
     } finally {
       await ledger.close();
       await drop();
+    }
+  });
+
+  test("reserve() reads a quota sum only for a limit that caps bytes or files", async () => {
+    const database = await createTestSchema(url);
+    const ledger = database.open();
+    // The pool's clients are pg.Client instances: the spy sees every query the ledger sends.
+    const query = vi.spyOn(pg.Client.prototype, "query");
+    let seen = 0;
+    const sumsRead = () => {
+      const sums = query.mock.calls
+        .slice(seen)
+        .filter(([sql]) => typeof sql === "string" && /\bSUM\(/.test(sql)).length;
+      seen = query.mock.calls.length;
+      return sums;
+    };
+    try {
+      await ledger.migrate();
+      await expectUsageReadOnlyWhenCapped(ledger, sumsRead);
+      expect(query).toHaveBeenCalled();
+    } finally {
+      query.mockRestore();
+      await ledger.close();
+      await database.dispose();
     }
   });
 

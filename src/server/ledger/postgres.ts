@@ -4,6 +4,7 @@ import { LATEST_VERSION, MIGRATIONS, pendingMigrations } from "./migrations.js";
 import { assertLimit, page } from "./page.js";
 import {
   assertRowsMatchQuota,
+  capsUsage,
   decideReservation,
   decideWithRouteCap,
   HOLDING_STATUS_SQL,
@@ -217,11 +218,16 @@ export function createPostgresLedger(url: string, options: PostgresLedgerOptions
             JSON.stringify(["upgate.route-cap", quota.route]),
           ]);
         }
-        const used = await usage(client, subject, quota.route, quota.limit.periodMs, quota.now);
+        // A limit of neither bytes nor files admits every reservation: no sum to read.
+        const used = capsUsage(quota.limit)
+          ? await usage(client, subject, quota.route, quota.limit.periodMs, quota.now)
+          : undefined;
         const routeUsed =
-          routeLimit && (await routeUsage(client, quota.route, routeLimit.periodMs, quota.now));
+          routeLimit && capsUsage(routeLimit)
+            ? await routeUsage(client, quota.route, routeLimit.periodMs, quota.now)
+            : undefined;
         const decision = decideWithRouteCap(
-          decideReservation(used, rows, quota.limit),
+          used ? decideReservation(used, rows, quota.limit) : { ok: true },
           rows,
           routeLimit,
           () => routeUsed!,

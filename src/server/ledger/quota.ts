@@ -35,6 +35,11 @@ export function windowStartMs(periodMs: number | undefined, now: Date): number |
   return periodMs === undefined ? undefined : now.getTime() - periodMs;
 }
 
+/** Whether `limit` caps anything: one with neither bytes nor files admits every reservation unread. */
+export function capsUsage(limit: QuotaLimit): boolean {
+  return limit.bytes !== undefined || limit.files !== undefined;
+}
+
 export function decideReservation(
   used: QuotaUsage,
   rows: readonly NewUpload[],
@@ -48,7 +53,8 @@ export function decideReservation(
 
 /**
  * The subject's decision, then the route-wide cap's when the route sets one (`routeUsage` is read
- * only then). A route refusal carries scope "route" and the whole route's usage.
+ * only then, and only when the cap limits bytes or files). A route refusal carries scope "route" and
+ * the whole route's usage.
  */
 export function decideWithRouteCap(
   subjectDecision: ReserveResult,
@@ -56,7 +62,7 @@ export function decideWithRouteCap(
   routeLimit: QuotaLimit | undefined,
   routeUsage: () => QuotaUsage,
 ): ReserveResult {
-  if (!subjectDecision.ok || routeLimit === undefined) return subjectDecision;
+  if (!subjectDecision.ok || routeLimit === undefined || !capsUsage(routeLimit)) return subjectDecision;
   const decision = decideReservation(routeUsage(), rows, routeLimit);
   return decision.ok ? decision : { ...decision, scope: "route" };
 }

@@ -6,6 +6,7 @@ import { LATEST_VERSION, MIGRATIONS, pendingMigrations } from "./migrations.js";
 import { assertLimit, page } from "./page.js";
 import {
   assertRowsMatchQuota,
+  capsUsage,
   decideReservation,
   decideWithRouteCap,
   HOLDING_STATUS_SQL,
@@ -26,6 +27,24 @@ import { walSync } from "./wal-sync.js";
 type Raw = Record<string, unknown>;
 
 const BUSY_TIMEOUT_MS = 5_000;
+/**
+ * WAL frames (pages) after which a COMMIT checkpoints them into the database file: 10,000 (40 MiB at
+ * 4 KiB pages) instead of SQLite's 1,000. The checkpoint runs inside that COMMIT, on the event loop,
+ * and with synchronous=NORMAL syncs the WAL and then the database file there. Fewer, larger
+ * checkpoints fold more rewrites of the same index pages into one write and pay fewer fsyncs: for
+ * 16 reservations per commit, about 6 µs less CPU per reservation on a new ledger and 6-56 µs less
+ * (four rounds) on a 300,000-row one, where the event loop also spent 0.8 s instead of 2 s in checkpoints per
+ * 16,000 reservations. Bounded, because each checkpoint stalls the event loop longer (there, 95-120
+ * ms instead of about 35; 4,000 pages: 60-140 ms, and 1.1-1.5 s in all) and a crashed process's WAL
+ * is read back whole at the next open (40 MiB: about 30 ms with the file in the page cache).
+ */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+/**
+ * The WAL's size once a checkpoint has emptied it, if it grew past it (a reader in another process
+ * held back the checkpoint). Above the checkpoint size, so in the steady state SQLite overwrites the
+ * same file from its start and the group commit's fdatasync has no file size to sync.
+ */
+export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 const INSERT_SQL = `INSERT INTO uploads (${UPLOAD_COLUMNS.join(", ")}) VALUES (${UPLOAD_COLUMNS.map(() => "?").join(", ")})`;
 
 // Two statements rather than "(? IS NULL OR created_at > ?)", so the window is a range of the
@@ -62,6 +81,10 @@ export function createSqliteLedger(path: string): Ledger {
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const wal = db.pragma("journal_mode = WAL", { simple: true }) === "wal";
   db.pragma(`synchronous = ${wal ? "NORMAL" : "FULL"}`);
+  if (wal) {
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+  }
   const walSyncer = wal ? walSync(db.name) : undefined;
 
   const statements = new Map<string, Database.Statement>();
@@ -110,8 +133,11 @@ export function createSqliteLedger(path: string): Ledger {
     const tag = rows[0]?.idempotency;
     const existing = tag && findIdempotent(subject, tag.key);
     if (existing) return { ok: true, existing };
+    // A route without a per-subject quota (limit {}) admits every reservation: no sum to read.
     const decision = decideWithRouteCap(
-      decideReservation(usage(subject, quota.route, quota.limit.periodMs, quota.now), rows, quota.limit),
+      capsUsage(quota.limit)
+        ? decideReservation(usage(subject, quota.route, quota.limit.periodMs, quota.now), rows, quota.limit)
+        : { ok: true },
       rows,
       quota.routeLimit,
       () => routeUsage(quota.route, quota.routeLimit?.periodMs, quota.now),
