@@ -55,7 +55,7 @@ it("gives a route's key function the file, its index, the caller, the Request an
     }),
   );
   expect(res.status).toBe(201);
-  const uploads = (await res.json()).uploads as Array<{ id: string; key: string }>;
+  const { uploads } = (await res.json()) as { uploads: Array<{ id: string; key: string }> };
   expect(seen.map((ctx) => Object.keys(ctx))).toEqual(
     Array(2).fill(["principal", "route", "file", "index", "request", "uploadId", "ext", "random"]),
   );
