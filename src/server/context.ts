@@ -36,7 +36,10 @@ export interface RequestContext {
   readonly request: Request;
   method: string;
   headers: Headers;
-  url: URL;
+  /** The URL's pathname (no query). */
+  pathname: string;
+  /** The whole URL, parsed on first use. */
+  readonly url: URL;
   /** The whole body when the adapter already read it (see readJson). */
   body?: Uint8Array;
   params: Record<string, string>;

@@ -118,7 +118,7 @@ export function createGateway(input: UpgateConfig): Gateway {
       endpoint.name = "preflight";
       return preflightResponse(config.cors, req);
     }
-    const path = config.basePath === "" ? req.url.pathname : stripBase(req.url.pathname, config.basePath);
+    const path = config.basePath === "" ? req.pathname : stripBase(req.pathname, config.basePath);
     const match = path === undefined ? { kind: "not-found" as const } : router.match(req.method, path);
     if (match.kind === "not-found") throw new UpgateError("NOT_FOUND", "No such endpoint");
     endpoint.name = match.pattern;
@@ -152,7 +152,7 @@ export function createGateway(input: UpgateConfig): Gateway {
     metrics.duration.observe({ route: endpoint.name, method }, seconds);
     log.request({
       method: incoming.method.slice(0, 16),
-      path: (req?.url.pathname ?? "").slice(0, MAX_LOGGED_PATH),
+      path: (req?.pathname ?? "").slice(0, MAX_LOGGED_PATH),
       status: answer.status,
       durationMs: Math.round(seconds * 1e6) / 1000,
       endpoint: endpoint.name,

@@ -66,6 +66,43 @@ describe("requestContext", () => {
   });
 });
 
+describe("requestContext's pathname", () => {
+  const context = (url: string) =>
+    requestContext(
+      { method: "GET", url, headers: new Headers(), toRequest: () => new Request(url) },
+      undefined,
+    );
+
+  it("is what URL gives, whether or not the URL is parsed for it", () => {
+    const urls = [
+      "http://gw.test/v1/uploads",
+      "http://gw.test/v1/uploads?route=a/../b",
+      "http://gw.test/v1/uploads/abc/complete",
+      "https://gw.test:8443/v1//uploads/",
+      "http://gw.test/v1/./uploads",
+      "http://gw.test/v1/x/../uploads",
+      "http://gw.test/v1/%2e%2e/uploads",
+      "http://gw.test/v1/up loads",
+      "http://gw.test/v1/\\uploads",
+      "http://gw.test/v1/uploads#frag",
+      "http://gw.test/v1/\u00e9",
+      "http://gw.test/v1/up\tloads",
+      // An authority that a "?" ends: everything after it is the query.
+      "http://gw.test?x/",
+      "http://gw.test?x/v1/uploads",
+      "http://gw.test#x/v1/uploads",
+      "http://user@gw.test/v1/uploads",
+      "http://gw.test/v1/uploads",
+    ];
+    for (const url of urls) expect([url, context(url).pathname]).toEqual([url, new URL(url).pathname]);
+  });
+
+  it("still refuses a URL that does not parse, as the first sight of its origin", () => {
+    expect(() => context("http://gw.test:99999/v1/uploads")).toThrow(TypeError);
+    expect(() => context("http://gw.test:99999/v1/uploads")).toThrow(TypeError);
+  });
+});
+
 describe("the gateway's direct entry point", () => {
   it("creates uploads without building a Request, answering what fetch() answers", async () => {
     const { g, direct } = gateway({ images: { types: ["image/png"], maxSize: "1MB" } });

@@ -82,7 +82,14 @@ export function toFetchRequest(
 
 /** The gateway's own view of the request, whole body included; the Request is built only if asked for. */
 export function toIncoming(head: RequestHead, body: Uint8Array, res: ServerResponse): Incoming {
-  return { ...head, body, toRequest: () => toFetchRequest(head, body, res) };
+  // Field by field: on Node 20, a literal that starts with a spread and adds fields costs about 1 µs.
+  return {
+    method: head.method,
+    url: head.url,
+    headers: head.headers,
+    body,
+    toRequest: () => toFetchRequest(head, body, res),
+  };
 }
 
 /**

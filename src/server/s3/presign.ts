@@ -1,9 +1,20 @@
 /** Local signing of the URLs browsers use: no request is made to storage. */
 import { createPostPolicy, type PostPolicy } from "../../core/sigv4/post-policy.js";
-import { type PresignedRequest, presignUrl } from "../../core/sigv4/presign.js";
+import { type PresignedRequest, type PresignInput, presignUrl } from "../../core/sigv4/presign.js";
 import { type DownloadOverrides, type StorageConfig, StorageError, type UrlWindow } from "./types.js";
 
-function target(config: StorageConfig, key: string, window: UrlWindow) {
+/**
+ * presignUrl's input for one object, built as a single literal: spreading a target object into
+ * another literal and adding fields made every presign about twice as slow (measured).
+ */
+function presignInput(
+  config: StorageConfig,
+  key: string,
+  window: UrlWindow,
+  method: "PUT" | "GET",
+  headers: Record<string, string> | undefined,
+  query: Record<string, string | number> | undefined,
+): PresignInput {
   return {
     endpoint: config.endpoint,
     bucket: config.bucket,
@@ -13,6 +24,11 @@ function target(config: StorageConfig, key: string, window: UrlWindow) {
     credentials: window.credentials,
     expiresIn: window.expiresIn,
     date: window.date,
+    method,
+    headers,
+    // Headers given are signed as headers (see presignWrite).
+    hoistHeaders: false,
+    query,
   };
 }
 
@@ -28,13 +44,7 @@ export function presignWrite(
   window: UrlWindow,
   query?: Record<string, string | number>,
 ): Promise<PresignedRequest> {
-  return presignUrl({
-    ...target(config, key, window),
-    method: "PUT",
-    headers,
-    hoistHeaders: false,
-    ...(query ? { query } : {}),
-  });
+  return presignUrl(presignInput(config, key, window, "PUT", headers, query));
 }
 
 const OVERRIDE_PARAMS = [
@@ -56,7 +66,7 @@ export function presignRead(
     const value = options[option];
     if (value !== undefined) query[param] = value;
   }
-  return presignUrl({ ...target(config, key, window), method: "GET", query });
+  return presignUrl(presignInput(config, key, window, "GET", undefined, query));
 }
 
 /**

@@ -7,7 +7,7 @@ import { chooseStrategy } from "../../core/policy/strategy.js";
 import type { FileDeclaration } from "../../core/protocol.js";
 import { randomId } from "../../core/util/random.js";
 import type { ResolvedConfig, ResolvedRoute } from "../config/resolved.js";
-import type { FileContext } from "../config/types.js";
+import type { KeyContext } from "../config/types.js";
 import type { RequestContext } from "../context.js";
 import type { NewUpload, Strategy } from "../ledger/types.js";
 import type { Principal } from "../principal.js";
@@ -48,18 +48,8 @@ export async function planUploads(
   const planned = await Promise.all(
     files.map(async (file, index): Promise<PlannedUpload> => {
       const id = randomId(128);
-      // The Request is built only if the route's key function reads it.
-      const ctx = {
-        principal,
-        route: route.policy.name,
-        file,
-        index,
-        get request() {
-          return req.request;
-        },
-      };
       const [key, extra, secrets] = await Promise.all([
-        objectKey(route, ctx, id),
+        objectKey(route, { principal, file, index, req }, id),
         fileMetadata(route, principal, file),
         principal.via === "anonymous" ? newAnonymousSecrets() : undefined,
       ]);
@@ -124,19 +114,35 @@ export async function planUploads(
  * The object key for one upload, chosen by the server: the route's template, or its function (whose
  * result must be a safe key). Nothing the client sent is used but the declared type's extension.
  */
-async function objectKey(route: ResolvedRoute, ctx: FileContext, uploadId: string): Promise<string> {
-  const ext = extensionForType(ctx.file.type);
+async function objectKey(
+  route: ResolvedRoute,
+  at: { principal: Principal; file: FileDeclaration; index: number; req: RequestContext },
+  uploadId: string,
+): Promise<string> {
+  const { principal, file, index, req } = at;
+  const ext = extensionForType(file.type);
   const random = randomId(128);
   if ("template" in route.key) {
     return renderKey(route.key.template, {
       route: route.policy.name,
-      userId: ctx.principal.userId,
+      userId: principal.userId,
       ext,
       uploadId,
       random,
     });
   }
-  const key = await route.key.fn({ ...ctx, uploadId, ext, random });
+  // The Request is built only for a route's key function.
+  const ctx: KeyContext = {
+    principal,
+    route: route.policy.name,
+    file,
+    index,
+    request: req.request,
+    uploadId,
+    ext,
+    random,
+  };
+  const key = await route.key.fn(ctx);
   const problem = typeof key === "string" ? s3KeyProblem(key) : "it is not a string";
   if (problem) {
     throw new UpgateError(
