@@ -1,42 +1,21 @@
-import { SignJWT } from "jose";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { hs256Token, useLocalGateways } from "../../test/support/local-gateway.js";
 import type { UpgateConfig } from "./config/types.js";
-import { createGateway, type Gateway } from "./gateway.js";
+import type { Gateway } from "./gateway.js";
 import type { Reply } from "./http/respond.js";
 import { type Incoming, requestContext, type ServeIncoming, serveIncomingOf } from "./incoming.js";
 
 const SECRET = "incoming-test-secret-0123456789abcdef";
 const BODY = JSON.stringify({ route: "images", files: [{ name: "a.png", type: "image/png", size: 10 }] });
 
-const gateways: Gateway[] = [];
-afterEach(async () => {
-  await Promise.all(gateways.splice(0).map((g) => g.close()));
-});
+const localGateway = useLocalGateways();
 
 function gateway(routes: UpgateConfig["routes"]): { g: Gateway; direct: ServeIncoming } {
-  const g = createGateway({
-    storage: {
-      endpoint: "http://127.0.0.1:1",
-      region: "us-east-1",
-      bucket: "uploads",
-      credentials: { accessKeyId: "key", secretAccessKey: "secret-key-0123" },
-      forcePathStyle: true,
-    },
-    ledger: "sqlite::memory:",
-    logger: { level: "silent" },
-    auth: { jwt: { secret: SECRET } },
-    routes,
-  });
-  gateways.push(g);
+  const g = localGateway({ auth: { jwt: { secret: SECRET } }, routes });
   return { g, direct: serveIncomingOf(g)! };
 }
 
-const token = () =>
-  new SignJWT({})
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject("alice")
-    .setExpirationTime("5m")
-    .sign(new TextEncoder().encode(SECRET));
+const token = () => hs256Token(SECRET, "alice");
 
 async function incoming(build: () => Request): Promise<Incoming> {
   const headers = new Headers({

@@ -1,33 +1,15 @@
 import { SignJWT } from "jose";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useLocalGateways } from "../../../test/support/local-gateway.js";
 import { UpgateError } from "../../core/errors.js";
 import { DEV_ISSUER } from "../auth/dev-token.js";
 import type { UpgateConfig } from "../config/types.js";
-import { createGateway, type Gateway } from "../gateway.js";
+import type { Gateway } from "../gateway.js";
 
 const SECRET = "dev-session-test-secret-0123456789abcdef";
-const base: UpgateConfig = {
-  storage: {
-    endpoint: "http://127.0.0.1:1",
-    region: "us-east-1",
-    bucket: "uploads",
-    credentials: { accessKeyId: "key", secretAccessKey: "secret" },
-    forcePathStyle: true,
-  },
-  ledger: "sqlite::memory:",
-  logger: { level: "silent" },
-  routes: { images: { types: ["image/png"], maxSize: "1MB" } },
-};
-
-const gateways: Gateway[] = [];
-function gateway(config: Partial<UpgateConfig>): Gateway {
-  const g = createGateway({ ...base, ...config });
-  gateways.push(g);
-  return g;
-}
-afterEach(async () => {
-  await Promise.all(gateways.splice(0).map((g) => g.close()));
-});
+const localGateway = useLocalGateways();
+const gateway = (config: Partial<UpgateConfig>): Gateway =>
+  localGateway({ routes: { images: { types: ["image/png"], maxSize: "1MB" } }, ...config });
 
 const session = (g: Gateway, body: unknown) =>
   g.fetch(
@@ -94,7 +76,7 @@ describe("outside dev mode", () => {
   it("a config with auth.dev but without mode: dev is refused at start-up", () => {
     let error: unknown;
     try {
-      createGateway({ ...base, auth: { dev: { secret: SECRET } } });
+      gateway({ auth: { dev: { secret: SECRET } } });
     } catch (err) {
       error = err;
     }

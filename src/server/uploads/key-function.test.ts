@@ -1,7 +1,6 @@
-import { SignJWT } from "jose";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
+import { hs256Token, useLocalGateways } from "../../../test/support/local-gateway.js";
 import type { KeyContext } from "../config/types.js";
-import { createGateway, type Gateway } from "../gateway.js";
 
 const SECRET = "key-function-test-secret-0123456789abcdef";
 const BODY = JSON.stringify({
@@ -12,23 +11,11 @@ const BODY = JSON.stringify({
   ],
 });
 
-const gateways: Gateway[] = [];
-afterEach(async () => {
-  await Promise.all(gateways.splice(0).map((g) => g.close()));
-});
+const gateway = useLocalGateways();
 
 it("gives a route's key function the file, its index, the caller, the Request and the key's parts", async () => {
   const seen: KeyContext[] = [];
-  const g = createGateway({
-    storage: {
-      endpoint: "http://127.0.0.1:1",
-      region: "us-east-1",
-      bucket: "uploads",
-      credentials: { accessKeyId: "key", secretAccessKey: "secret-key-0123" },
-      forcePathStyle: true,
-    },
-    ledger: "sqlite::memory:",
-    logger: { level: "silent" },
+  const g = gateway({
     auth: { jwt: { secret: SECRET } },
     routes: {
       images: {
@@ -41,12 +28,7 @@ it("gives a route's key function the file, its index, the caller, the Request an
       },
     },
   });
-  gateways.push(g);
-  const token = await new SignJWT({})
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject("alice")
-    .setExpirationTime("5m")
-    .sign(new TextEncoder().encode(SECRET));
+  const token = await hs256Token(SECRET, "alice");
   const res = await g.fetch(
     new Request("http://gw.test/v1/uploads", {
       method: "POST",
