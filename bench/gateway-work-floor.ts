@@ -7,21 +7,17 @@
  */
 import { once } from "node:events";
 import pino from "pino";
+import type { CreateUploadsRequest } from "../src/core/protocol.js";
 import { presignUrl } from "../src/core/sigv4/presign.js";
 import { randomId } from "../src/core/util/random.js";
-import { CREATE_BODY, ROUTE, STORAGE } from "./gateway-config.js";
-
-interface CreateBody {
-  route: string;
-  files: Array<{ name: string; type: string; size: number }>;
-}
+import { CREATE_BODY, ROUTE, STORAGE, USERS } from "./gateway-config.js";
 
 export async function measureWorkFloor(requests = 30_000, warmup = 5_000): Promise<number> {
   const destination = pino.destination({ dest: "/dev/null", sync: false });
   await once(destination, "ready");
   const log = pino({ level: "info" }, destination);
   const answerOne = async (user: string) => {
-    const body = JSON.parse(CREATE_BODY) as CreateBody;
+    const body = JSON.parse(CREATE_BODY) as CreateUploadsRequest;
     const file = body.files[0]!;
     const id = randomId(128);
     const key = `${ROUTE}/${id}.png`;
@@ -47,9 +43,9 @@ export async function measureWorkFloor(requests = 30_000, warmup = 5_000): Promi
     log.info({ method: "POST", path: "/v1/uploads", status: 201, user }, "request");
     return answer.length;
   };
-  for (let i = 0; i < warmup; i++) await answerOne(`user-${i % 1000}`);
+  for (let i = 0; i < warmup; i++) await answerOne(`user-${i % USERS}`);
   const cpu = process.cpuUsage();
-  for (let i = 0; i < requests; i++) await answerOne(`user-${i % 1000}`);
+  for (let i = 0; i < requests; i++) await answerOne(`user-${i % USERS}`);
   const used = process.cpuUsage(cpu);
   destination.end();
   return (used.user + used.system) / requests;
